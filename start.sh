@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds Baton if its sources changed since the last build, then starts it in embedded mode.
+# Port: BATON_PORT (default 8080). Data: BATON_DATA_DIR (default ./data). Everything else: README.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/java-env.sh
+baton_find_jdk
+jar=baton-server/target/baton.jar
+stale() {
+  [ ! -f "$jar" ] && return 0
+  [ -n "$(find . -path ./data -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]
+}
+if stale; then
+  baton_find_maven
+  echo "baton: building (first run downloads dependencies from Maven Central; this takes a minute or two)..."
+  mvn -B -q -DskipTests package
+fi
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"
