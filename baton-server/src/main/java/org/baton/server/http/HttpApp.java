@@ -1,0 +1,55 @@
+package org.baton.server.http;
+
+import io.javalin.Javalin;
+import java.util.List;
+
+/**
+ * Builds the Javalin server from route groups: problem+json for every refusal, JSON bodies bounded in size,
+ * blocking handlers on virtual threads, no banner.
+ *
+ * <p>It holds no routes of its own; {@code Main} (and tests) pass the groups, so a test can start exactly the
+ * server it needs on port 0.
+ */
+public final class HttpApp {
+    /** Where to listen and how large a request body may be. */
+    public record Options(String host, int port, long maxBodyBytes) {
+    }
+
+    private final Javalin javalin;
+
+    public HttpApp(Options options, List<RouteGroup> groups) {
+        this.javalin = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = options.maxBodyBytes();
+            config.http.prefer405over404 = true;
+            config.http.defaultContentType = "application/json";
+            config.jsonMapper(new io.javalin.json.JavalinJackson(Json.mapper(), true));
+            config.jetty.host = options.host();
+            config.jetty.port = options.port();
+            config.router.ignoreTrailingSlashes = true;
+            ProblemResponder.install(config.routes);
+            for (RouteGroup group : groups) {
+                group.register(config.routes);
+            }
+        });
+    }
+
+    public HttpApp start() {
+        javalin.start();
+        return this;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    public void stop() {
+        javalin.stop();
+    }
+
+    public Javalin javalin() {
+        return javalin;
+    }
+}
