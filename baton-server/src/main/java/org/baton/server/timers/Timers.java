@@ -1,0 +1,24 @@
+package org.baton.server.timers;
+
+import java.time.Instant;
+
+/**
+ * Runs a task at an instant of the server's clock. The server's only source of "later": lease and idle deadlines,
+ * grace periods, claim windows, takeover auto-force and housekeeping all go through it, so tests drive every
+ * timer from a {@link ManualTimers} instead of sleeping.
+ *
+ * <p>Tasks run at or after their instant, never before; a task that throws is logged and does not stop others.
+ */
+public interface Timers {
+    /** A scheduled task that may still be called off. */
+    interface Scheduled {
+        void cancel();
+
+        Instant at();
+    }
+
+    Scheduled schedule(Instant at, Runnable task);
+
+    /** Runs {@code task} every {@code period}, first after one period. */
+    Scheduled every(java.time.Duration period, Runnable task);
+}
