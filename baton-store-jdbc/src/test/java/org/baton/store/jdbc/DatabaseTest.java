@@ -1,0 +1,99 @@
+package org.baton.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void open_onAFreshDirectory_appliesEveryMigration() {
+        try (Database db = Database.open(dir.resolve("fresh"))) {
+            assertThat(tables(db)).contains("lock_state", "flyway_schema_history");
+            assertThat(appliedVersions(db)).contains("1");
+        }
+    }
+
+    @Test
+    void open_twice_isIdempotent_andKeepsData() {
+        try (Database db = Database.open(dir)) {
+            db.inTransaction(c -> c.createStatement().executeUpdate(
+                    "insert into lock_state values ('t:1:main', 1, 'x', null, null, null, null, null, 7, 1, 0)"));
+        }
+        try (Database db = Database.open(dir)) {
+            assertThat(appliedVersions(db)).doesNotHaveDuplicates();
+            long maxFence = db.read(c -> {
+                ResultSet rs = c.createStatement().executeQuery("select max_fence from lock_state where resource_id = 't:1:main'");
+                rs.next();
+                return rs.getLong(1);
+            });
+            assertThat(maxFence).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void connections_useWalAndFullSync() {
+        try (Database db = Database.open(dir)) {
+            assertThat(pragma(db, "journal_mode")).isEqualToIgnoringCase("wal");
+            assertThat(pragma(db, "synchronous")).isEqualTo("2");
+            assertThat(db.isReachable()).isTrue();
+        }
+    }
+
+    @Test
+    void failedTransaction_isRolledBack_andLeavesNoHalfWrite() {
+        try (Database db = Database.open(dir)) {
+            assertThatThrownBy(() -> db.inTransaction(c -> {
+                c.createStatement().executeUpdate("insert into lock_state values ('t:2:main', 1, 'x', null, null, null, null, null, 1, 1, 0)");
+                throw new IllegalStateException("fails after the first write");
+            })).isInstanceOf(IllegalStateException.class);
+            int rows = db.read(c -> c.createStatement().executeQuery("select count(*) from lock_state").getInt(1));
+            assertThat(rows).isZero();
+        }
+    }
+
+    @Test
+    void closedDatabase_isNotReachable() {
+        Database db = Database.open(dir);
+        db.close();
+        assertThat(db.isReachable()).isFalse();
+    }
+
+    private static List<String> tables(Database db) {
+        return db.read(c -> {
+            List<String> names = new ArrayList<>();
+            ResultSet rs = c.createStatement().executeQuery("select name from sqlite_master where type = 'table'");
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            return names;
+        });
+    }
+
+    private static List<String> appliedVersions(Database db) {
+        return db.read(c -> {
+            List<String> versions = new ArrayList<>();
+            ResultSet rs = c.createStatement().executeQuery("select version from flyway_schema_history where success = 1 and version is not null");
+            while (rs.next()) {
+                versions.add(rs.getString(1));
+            }
+            return versions;
+        });
+    }
+
+    private static String pragma(Database db, String name) {
+        return db.read(c -> {
+            ResultSet rs = c.createStatement().executeQuery("pragma " + name);
+            rs.next();
+            return rs.getString(1);
+        });
+    }
+}
