@@ -1,0 +1,150 @@
+package org.baton.server.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Verifies bearer tokens: the signature with the one configured algorithm (HS256 with a shared secret, or RS256
+ * with an RSA public key or JWK set), then the claims: {@code exp} and {@code sub} required, {@code aud} and
+ * {@code iss} checked when configured, a small clock skew allowed.
+ *
+ * <p>The algorithm is pinned: {@code alg=none}, an RS256 token when HS256 is configured and an HS256 token when
+ * RS256 is configured (the "algorithm confusion" attack that signs with the public key as an HMAC secret) are all
+ * refused. Nimbus accepts a token without {@code exp} unless told otherwise, so the claims verifier is set up
+ * explicitly (STACK.md).
+ */
+public final class TokenVerifier {
+    private final DefaultJWTProcessor<SecurityContext> processor;
+    private final InstantSource clock;
+
+    private TokenVerifier(DefaultJWTProcessor<SecurityContext> processor, InstantSource clock) {
+        this.processor = processor;
+        this.clock = clock;
+    }
+
+    /** An HS256 verifier; the secret must be at least 32 bytes. */
+    public static TokenVerifier hs256(byte[] secret, String audience, String issuer, Duration skew, InstantSource clock) {
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("an HS256 secret needs at least 32 bytes");
+        }
+        var selector = new JWSVerificationKeySelector<SecurityContext>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret));
+        return build(selector, audience, issuer, skew, clock);
+    }
+
+    /** An RS256 verifier over the RSA keys of a JWK set (one key from a PEM file, or a JWKS document). */
+    public static TokenVerifier rs256(JWKSet keys, String audience, String issuer, Duration skew, InstantSource clock) {
+        var selector = new JWSVerificationKeySelector<SecurityContext>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(keys));
+        return build(selector, audience, issuer, skew, clock);
+    }
+
+    private static TokenVerifier build(JWSVerificationKeySelector<SecurityContext> selector, String audience, String issuer,
+                                       Duration skew, InstantSource clock) {
+        var processor = new DefaultJWTProcessor<SecurityContext>();
+        processor.setJWSKeySelector(selector);
+        JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
+        if (issuer != null) {
+            exact.issuer(issuer);
+        }
+        var verifier = new DefaultJWTClaimsVerifier<SecurityContext>(
+                audience == null ? null : Set.of(audience), exact.build(), new HashSet<>(List.of("exp", "sub")), null) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        };
+        verifier.setMaxClockSkew((int) skew.toSeconds());
+        processor.setJWTClaimsSetVerifier(verifier);
+        return new TokenVerifier(processor, clock);
+    }
+
+    /** The caller a valid token names; throws {@link AuthenticationException} for anything else. */
+    public Identity verify(String token) {
+        if (token == null || token.isBlank() || token.length() > 16_384) {
+            throw new AuthenticationException(AuthenticationException.Reason.MALFORMED, "The token is missing or too long.");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(token, null);
+        } catch (ParseException e) {
+            throw new AuthenticationException(AuthenticationException.Reason.MALFORMED, "The token is not a well-formed signed JWT.");
+        } catch (BadJWTException e) {
+            throw claimProblem(e.getMessage());
+        } catch (BadJOSEException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("not allowed") || message.contains("Unsigned") || message.contains("algorithm")) {
+                throw new AuthenticationException(AuthenticationException.Reason.ALGORITHM_NOT_ALLOWED, "The token's signing algorithm is not accepted.");
+            }
+            throw new AuthenticationException(AuthenticationException.Reason.BAD_SIGNATURE, "The token's signature is not valid.");
+        } catch (JOSEException e) {
+            throw new AuthenticationException(AuthenticationException.Reason.BAD_SIGNATURE, "The token's signature could not be checked.");
+        }
+        return identityOf(claims);
+    }
+
+    private static AuthenticationException claimProblem(String message) {
+        String m = String.valueOf(message).toLowerCase(Locale.ROOT);
+        if (m.contains("expired")) {
+            return new AuthenticationException(AuthenticationException.Reason.EXPIRED, "The token has expired.");
+        }
+        if (m.contains("audience")) {
+            return new AuthenticationException(AuthenticationException.Reason.WRONG_AUDIENCE, "The token is not meant for this service (audience).");
+        }
+        if (m.contains("missing")) {
+            return new AuthenticationException(AuthenticationException.Reason.MISSING_CLAIM, "The token lacks a required claim (exp and sub are required).");
+        }
+        if (m.contains("iss")) {
+            return new AuthenticationException(AuthenticationException.Reason.WRONG_ISSUER, "The token comes from an issuer this service does not trust.");
+        }
+        return new AuthenticationException(AuthenticationException.Reason.MALFORMED, "The token's claims are not acceptable.");
+    }
+
+    private static Identity identityOf(JWTClaimsSet claims) {
+        String userId = claims.getSubject();
+        if (userId == null || userId.isBlank() || userId.length() > 128) {
+            throw new AuthenticationException(AuthenticationException.Reason.MISSING_CLAIM, "The token's subject is missing or too long.");
+        }
+        String name;
+        List<String> roles = new ArrayList<>();
+        try {
+            name = claims.getStringClaim("name");
+            List<String> listed = claims.getStringListClaim("roles");
+            if (listed != null) {
+                for (String role : listed) {
+                    if (role != null && !role.isBlank() && role.length() <= 64) {
+                        roles.add(role.toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        } catch (ParseException e) {
+            throw new AuthenticationException(AuthenticationException.Reason.MALFORMED, "The token's name or roles claim has the wrong type.");
+        }
+        if (name == null || name.isBlank()) {
+            name = userId;
+        }
+        if (name.length() > 200) {
+            name = name.substring(0, 200);
+        }
+        Instant expiresAt = claims.getExpirationTime().toInstant();
+        return new Identity(userId, name, roles, expiresAt);
+    }
+}

@@ -1,0 +1,229 @@
+package org.baton.server.config;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Every environment variable Baton understands, with its default and limits: the seed's names ({@code LOCK_*},
+ * {@code QUEUE_*}, {@code AUTOSAVE_*}, {@code FORCE_UNLOCK_*}) and {@code BATON_*} for what the seeds do not name.
+ */
+public final class Settings {
+    private Settings() {
+    }
+
+    public static final Setting<Boolean> LOCK_ENABLED = bool("LOCK_ENABLED", "true",
+            "Master switch of the lock API; when false every lock operation answers 503 LOCKS_DISABLED.");
+    public static final Setting<Integer> LOCK_TIMEOUT = seconds("LOCK_TIMEOUT", 1800, 60, 86_400,
+            "Idle timeout: a lock with no real user activity (typing, clicks) for this long is released (IDLE_TIMEOUT).");
+    public static final Setting<Integer> LOCK_HEARTBEAT_INTERVAL = seconds("LOCK_HEARTBEAT_INTERVAL", 60, 5, 3_600,
+            "How often clients send a heartbeat while they hold a lock.");
+    public static final Setting<Integer> LOCK_WARNING_TIME = seconds("LOCK_WARNING_TIME", 300, 10, 86_400,
+            "How long before the idle timeout the holder gets lock:expiring.");
+    public static final Setting<Integer> LOCK_GRACE_PERIOD = seconds("LOCK_GRACE_PERIOD", 30, 0, 3_600,
+            "Disconnect grace: a dropped holder keeps the lock this long and resumes it on reconnect.");
+    public static final Setting<Boolean> QUEUE_ENABLED = bool("QUEUE_ENABLED", "true",
+            "Whether users may wait in line for a held lock.");
+    public static final Setting<Integer> QUEUE_MAX_SIZE = integer("QUEUE_MAX_SIZE", 10, 1, 1_000, "users",
+            "Longest queue per record; one more gets QUEUE_FULL.");
+    public static final Setting<Boolean> QUEUE_NOTIFICATION_ENABLED = bool("QUEUE_NOTIFICATION_ENABLED", "true",
+            "Whether the next user in line gets a lock_available notification.");
+    public static final Setting<Boolean> QUEUE_AUTO_ACQUIRE = bool("QUEUE_AUTO_ACQUIRE", "true",
+            "Whether the next user in line gets the lock automatically (else: lock:your_turn and a claim window).");
+    public static final Setting<Boolean> AUTOSAVE_ENABLED = bool("AUTOSAVE_ENABLED", "true",
+            "Whether drafts are accepted.");
+    public static final Setting<Integer> AUTOSAVE_INTERVAL = seconds("AUTOSAVE_INTERVAL", 120, 5, 3_600,
+            "How often the browser client autosaves a draft while the form has changes.");
+    public static final Setting<Integer> AUTOSAVE_RETENTION_HOURS = integer("AUTOSAVE_RETENTION_HOURS", 24, 1, 8_760, "hours",
+            "How long a draft is kept after its last save.");
+    public static final Setting<Boolean> ALLOW_FORCE_UNLOCK = bool("ALLOW_FORCE_UNLOCK", "true",
+            "Whether takeover (request and emergency) and admin force-release are possible at all.");
+    public static final Setting<Set<String>> FORCE_UNLOCK_ROLES = roles("FORCE_UNLOCK_ROLES", "admin,attending",
+            "Roles allowed to take over a lock.");
+    public static final Setting<Boolean> FORCE_UNLOCK_REQUIRES_REASON = bool("FORCE_UNLOCK_REQUIRES_REASON", "true",
+            "Whether a takeover must give a reason (REASON_REQUIRED otherwise).");
+    public static final Setting<Boolean> FORCE_UNLOCK_AUDIT_LOG = bool("FORCE_UNLOCK_AUDIT_LOG", "true",
+            "Whether takeovers are written to the audit trail (they always are when true; false is refused: audit is not optional in Baton).");
+    public static final Setting<Boolean> LOCK_TRACK_VIEWERS = bool("LOCK_TRACK_VIEWERS", "true",
+            "Whether viewers appear in presence (the seed defaulted to false; SPEC's presence needs them, so true).");
+    public static final Setting<Integer> LOCK_VIEWER_TIMEOUT = seconds("LOCK_VIEWER_TIMEOUT", 600, 30, 86_400,
+            "A REST-only viewer that has not polled for this long leaves presence.");
+
+    public static final Setting<Integer> BATON_PORT = integer("BATON_PORT", 8080, 0, 65_535, "port",
+            "HTTP and WebSocket port (0 picks a free one).");
+    public static final Setting<String> BATON_BIND = text("BATON_BIND", "0.0.0.0", "an interface address or host name",
+            "Address to listen on (127.0.0.1 keeps Baton local).");
+    public static final Setting<Path> BATON_DATA_DIR = path("BATON_DATA_DIR", "./data",
+            "Directory of the embedded database (created if missing).");
+    public static final Setting<Path> BATON_CONFIG = optionalPath("BATON_CONFIG",
+            "YAML file of per-resource-type policies (see docs/configuration.md).");
+    public static final Setting<String> BATON_JWT_SECRET = secret("BATON_JWT_SECRET",
+            "HS256 shared secret (at least 32 bytes). Setting it (or a key) turns demo mode off.");
+    public static final Setting<Path> BATON_JWT_PUBLIC_KEY = optionalPath("BATON_JWT_PUBLIC_KEY",
+            "PEM file with the RSA public key of RS256 tokens.");
+    public static final Setting<Path> BATON_JWT_JWKS = optionalPath("BATON_JWT_JWKS",
+            "JWKS file with the RSA keys of RS256 tokens.");
+    public static final Setting<String> BATON_JWT_AUDIENCE = optionalText("BATON_JWT_AUDIENCE",
+            "Required `aud` of tokens, when set.");
+    public static final Setting<String> BATON_JWT_ISSUER = optionalText("BATON_JWT_ISSUER",
+            "Required `iss` of tokens, when set.");
+    public static final Setting<Integer> BATON_JWT_CLOCK_SKEW = seconds("BATON_JWT_CLOCK_SKEW", 30, 0, 300,
+            "Clock skew allowed when checking `exp`.");
+    public static final Setting<String> BATON_DEMO = choice("BATON_DEMO", "auto", List.of("auto", "on", "off"),
+            "Demo mode (generated secret + development sign-in): auto = on when no secret or key is set.");
+    public static final Setting<Integer> BATON_LEASE_TTL = seconds("BATON_LEASE_TTL", 300, 10, 3_600,
+            "Lease liveness: a lock with no heartbeat for this long is released (EXPIRED).");
+    public static final Setting<Integer> BATON_CLAIM_WINDOW = seconds("BATON_CLAIM_WINDOW", 30, 5, 600,
+            "With QUEUE_AUTO_ACQUIRE=false: how long the next user has to claim the lock.");
+    public static final Setting<Integer> BATON_MAX_LOCKS_PER_USER = integer("BATON_MAX_LOCKS_PER_USER", 5, 1, 1_000, "locks",
+            "Locks one user may hold at once; one more gets MAX_LOCKS_EXCEEDED.");
+    public static final Setting<Integer> BATON_TAKEOVER_REQUEST_TIMEOUT = seconds("BATON_TAKEOVER_REQUEST_TIMEOUT", 30, 5, 600,
+            "A takeover request the holder does not answer is forced after this long.");
+    public static final Setting<Integer> BATON_ASK_HOLDER_TIMEOUT = seconds("BATON_ASK_HOLDER_TIMEOUT", 120, 10, 3_600,
+            "An unanswered \"ask the holder\" request expires after this long.");
+    public static final Setting<Set<String>> BATON_ALLOWED_ORIGINS = list("BATON_ALLOWED_ORIGINS", "",
+            "comma-separated origins like https://ehr.example.org",
+            "Origins allowed to open WebSockets, besides Baton's own http://localhost:PORT and http://127.0.0.1:PORT.");
+    public static final Setting<Integer> BATON_MAX_BODY_BYTES = integer("BATON_MAX_BODY_BYTES", 65_536, 1_024, 16_777_216, "bytes",
+            "Largest request body (and WebSocket message); larger ones get PAYLOAD_TOO_LARGE.");
+    public static final Setting<Integer> BATON_MAX_DRAFT_BYTES = integer("BATON_MAX_DRAFT_BYTES", 262_144, 1_024, 16_777_216, "bytes",
+            "Largest autosaved draft.");
+    public static final Setting<Integer> BATON_RATE_LIMIT = integer("BATON_RATE_LIMIT", 20, 1, 100_000, "requests/s",
+            "Sustained requests per second per user (REST) and per connection (WebSocket).");
+    public static final Setting<Integer> BATON_RATE_BURST = integer("BATON_RATE_BURST", 60, 1, 1_000_000, "requests",
+            "Burst allowed above the sustained rate.");
+    public static final Setting<String> BATON_LOG_FORMAT = choice("BATON_LOG_FORMAT", "json", List.of("json", "text"),
+            "Log lines on stdout: JSON objects or plain text (read by logback.xml).");
+
+    /** Every setting, in the order of the README table. */
+    public static final List<Setting<?>> ALL = List.of(LOCK_ENABLED, LOCK_TIMEOUT, LOCK_HEARTBEAT_INTERVAL, LOCK_WARNING_TIME,
+            LOCK_GRACE_PERIOD, QUEUE_ENABLED, QUEUE_MAX_SIZE, QUEUE_NOTIFICATION_ENABLED, QUEUE_AUTO_ACQUIRE, AUTOSAVE_ENABLED,
+            AUTOSAVE_INTERVAL, AUTOSAVE_RETENTION_HOURS, ALLOW_FORCE_UNLOCK, FORCE_UNLOCK_ROLES, FORCE_UNLOCK_REQUIRES_REASON,
+            FORCE_UNLOCK_AUDIT_LOG, LOCK_TRACK_VIEWERS, LOCK_VIEWER_TIMEOUT, BATON_PORT, BATON_BIND, BATON_DATA_DIR, BATON_CONFIG,
+            BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY, BATON_JWT_JWKS, BATON_JWT_AUDIENCE, BATON_JWT_ISSUER, BATON_JWT_CLOCK_SKEW,
+            BATON_DEMO, BATON_LEASE_TTL, BATON_CLAIM_WINDOW, BATON_MAX_LOCKS_PER_USER, BATON_TAKEOVER_REQUEST_TIMEOUT,
+            BATON_ASK_HOLDER_TIMEOUT, BATON_ALLOWED_ORIGINS, BATON_MAX_BODY_BYTES, BATON_MAX_DRAFT_BYTES, BATON_RATE_LIMIT,
+            BATON_RATE_BURST, BATON_LOG_FORMAT);
+
+    /** The README's configuration table. */
+    public static String markdownTable() {
+        var sb = new StringBuilder("| variable | default | unit | allowed | what it does |\n|---|---|---|---|---|\n");
+        for (Setting<?> s : ALL) {
+            sb.append("| `").append(s.key()).append("` | ")
+                    .append(s.defaultValue() == null || s.defaultValue().isEmpty() ? "—" : "`" + s.defaultValue() + "`").append(" | ")
+                    .append(s.unit()).append(" | ").append(s.allowed()).append(" | ").append(s.description()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static Setting<Boolean> bool(String key, String def, String description) {
+        return new Setting<>(key, def, "—", "true or false", description, raw -> switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException();
+        });
+    }
+
+    private static Setting<Integer> seconds(String key, int def, int min, int max, String description) {
+        return integer(key, def, min, max, "seconds", description);
+    }
+
+    private static Setting<Integer> integer(String key, int def, int min, int max, String unit, String description) {
+        String allowed = "a whole number " + ("seconds".equals(unit) ? "of seconds " : "") + "from " + min + " to " + max;
+        return new Setting<>(key, Integer.toString(def), unit, allowed, description, raw -> {
+            int value;
+            try {
+                value = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(e);
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException();
+            }
+            return value;
+        });
+    }
+
+    private static Setting<String> text(String key, String def, String allowed, String description) {
+        return new Setting<>(key, def, "—", allowed, description, raw -> {
+            if (raw == null || raw.isBlank() || raw.length() > 255) {
+                throw new IllegalArgumentException();
+            }
+            return raw;
+        });
+    }
+
+    private static Setting<String> optionalText(String key, String description) {
+        return new Setting<>(key, null, "—", "any text up to 255 characters", description, raw -> {
+            if (raw != null && raw.length() > 255) {
+                throw new IllegalArgumentException();
+            }
+            return raw;
+        });
+    }
+
+    private static Setting<String> secret(String key, String description) {
+        return new Setting<>(key, null, "—", "at least 32 characters", description, true, raw -> {
+            if (raw != null && raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+                throw new IllegalArgumentException();
+            }
+            return raw;
+        });
+    }
+
+    private static Setting<String> choice(String key, String def, List<String> options, String description) {
+        return new Setting<>(key, def, "—", "one of " + String.join(", ", options), description, raw -> {
+            String value = raw.toLowerCase(Locale.ROOT);
+            if (!options.contains(value)) {
+                throw new IllegalArgumentException();
+            }
+            return value;
+        });
+    }
+
+    private static Setting<Path> path(String key, String def, String description) {
+        return new Setting<>(key, def, "path", "a file system path", description, Settings::toPath);
+    }
+
+    private static Setting<Path> optionalPath(String key, String description) {
+        return new Setting<>(key, null, "path", "a file system path", description, raw -> raw == null ? null : toPath(raw));
+    }
+
+    private static Path toPath(String raw) {
+        try {
+            if (raw.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException();
+            }
+            return Path.of(raw);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Setting<Set<String>> roles(String key, String def, String description) {
+        return new Setting<>(key, def, "—", "comma-separated role names of [a-z0-9_-]", description, raw -> {
+            Set<String> parsed = splitList(raw, s -> s.toLowerCase(Locale.ROOT));
+            if (parsed.isEmpty() || !parsed.stream().allMatch(r -> r.matches("[a-z0-9_-]{1,64}"))) {
+                throw new IllegalArgumentException();
+            }
+            return parsed;
+        });
+    }
+
+    private static Setting<Set<String>> list(String key, String def, String allowed, String description) {
+        return new Setting<>(key, def, "—", allowed, description, raw -> splitList(raw, Function.identity()));
+    }
+
+    private static Set<String> splitList(String raw, Function<String, String> normalise) {
+        if (raw == null || raw.isBlank()) {
+            return Set.of();
+        }
+        var out = new LinkedHashSet<String>();
+        Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(normalise).forEach(out::add);
+        return Set.copyOf(out);
+    }
+}
