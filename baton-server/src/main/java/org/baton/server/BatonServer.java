@@ -1,0 +1,137 @@
+package org.baton.server;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.baton.server.auth.DemoSignIn;
+import org.baton.server.auth.TokenVerifier;
+import org.baton.server.config.BatonConfig;
+import org.baton.server.config.ConfigException;
+import org.baton.server.http.DevSignInRoutes;
+import org.baton.server.http.HealthRoutes;
+import org.baton.server.http.HttpApp;
+import org.baton.server.http.MetricsRoutes;
+import org.baton.server.http.RequestAuth;
+import org.baton.server.http.RouteGroup;
+import org.baton.server.http.StaticPages;
+import org.baton.server.limits.RateLimiter;
+import org.baton.server.session.SessionRegistry;
+import org.baton.server.timers.ExecutorTimers;
+import org.baton.store.jdbc.Database;
+
+/**
+ * One running Baton: the configuration turned into stores, the HTTP and WebSocket routes, and the timers, wired
+ * with plain constructors. {@link Main} starts one from the environment; tests start one on port 0 with a temporary
+ * data directory and talk to it over real connections.
+ */
+public final class BatonServer implements AutoCloseable {
+    private final BatonConfig config;
+    private final Database database;
+    private final ExecutorTimers timers;
+    private final HttpApp http;
+    private final DemoSignIn demoSignIn;
+
+    private BatonServer(BatonConfig config, Database database, ExecutorTimers timers, HttpApp http, DemoSignIn demoSignIn) {
+        this.config = config;
+        this.database = database;
+        this.timers = timers;
+        this.http = http;
+        this.demoSignIn = demoSignIn;
+    }
+
+    /** Opens the stores and starts listening; on any failure, releases what it opened and rethrows. */
+    public static BatonServer start(BatonConfig config, InstantSource clock) {
+        Database database = Database.open(config.dataDir());
+        ExecutorTimers timers = new ExecutorTimers(clock);
+        try {
+            DemoSignIn demo = config.jwt().demoMode() ? new DemoSignIn(clock, config.jwt().audience(), config.jwt().issuer()) : null;
+            TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
+            var sessions = new SessionRegistry(clock);
+            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+
+            List<RouteGroup> routes = new ArrayList<>();
+            routes.add(new HealthRoutes(database::isReachable));
+            routes.add(new MetricsRoutes(registry));
+            routes.add(new RequestAuth(verifier, sessions,
+                    RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst()),
+                    demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of()));
+            if (demo != null) {
+                routes.add(new DevSignInRoutes(demo));
+            }
+            routes.add(new StaticPages());
+            HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), config.http().maxBodyBytes()), routes);
+            http.start();
+            return new BatonServer(config, database, timers, http, demo);
+        } catch (RuntimeException e) {
+            timers.close();
+            database.close();
+            throw e;
+        }
+    }
+
+    static TokenVerifier verifierFor(BatonConfig.Jwt jwt, InstantSource clock) {
+        if (jwt.secret() != null) {
+            return TokenVerifier.hs256(jwt.secret().getBytes(StandardCharsets.UTF_8), jwt.audience(), jwt.issuer(), jwt.clockSkew(), clock);
+        }
+        Path file = jwt.publicKeyFile() != null ? jwt.publicKeyFile() : jwt.jwksFile();
+        String key = jwt.publicKeyFile() != null ? "BATON_JWT_PUBLIC_KEY" : "BATON_JWT_JWKS";
+        try {
+            String text = Files.readString(file);
+            JWKSet keys = jwt.publicKeyFile() != null ? new JWKSet(JWK.parseFromPEMEncodedObjects(text)) : JWKSet.parse(text);
+            if (keys.getKeys().isEmpty()) {
+                throw new ConfigException(key + "='" + file + "': expected at least one RSA public key");
+            }
+            return TokenVerifier.rs256(keys, jwt.audience(), jwt.issuer(), jwt.clockSkew(), clock);
+        } catch (IOException | ParseException | JOSEException e) {
+            throw new ConfigException(key + "='" + file + "': expected " + (jwt.publicKeyFile() != null
+                    ? "a PEM-encoded RSA public key" : "a JWKS document with RSA keys") + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Origins allowed to open WebSockets: the server's own local URLs plus the configured ones. */
+    static Set<String> allowedOrigins(BatonConfig config, int port) {
+        Set<String> origins = new LinkedHashSet<>(config.http().extraAllowedOrigins());
+        origins.add("http://localhost:" + port);
+        origins.add("http://127.0.0.1:" + port);
+        return origins;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public BatonConfig config() {
+        return config;
+    }
+
+    /** The development sign-in, present in demo mode only. */
+    public Optional<DemoSignIn> demoSignIn() {
+        return Optional.ofNullable(demoSignIn);
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        timers.close();
+        database.close();
+    }
+}

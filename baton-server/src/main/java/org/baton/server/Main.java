@@ -1,0 +1,58 @@
+package org.baton.server;
+
+import org.baton.core.store.StoreUnavailableException;
+import org.baton.server.config.BatonConfig;
+import org.baton.server.config.ConfigException;
+import org.baton.server.timers.MonotonicClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts Baton from the environment: reads and validates the configuration (a bad value stops start-up with one
+ * line naming the key), opens the embedded database, starts listening, and prints where to go.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        BatonConfig config;
+        try {
+            config = BatonConfig.fromEnvironment(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("baton: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        BatonServer server;
+        try {
+            server = BatonServer.start(config, MonotonicClock.startingNow());
+        } catch (ConfigException e) {
+            System.err.println("baton: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (StoreUnavailableException e) {
+            System.err.println("baton: cannot open the database: " + e.getMessage());
+            System.exit(3);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("baton: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "baton-shutdown"));
+        String base = "http://localhost:" + server.port();
+        LOG.info("baton ready url={} dataDir={} demoMode={}", base, config.dataDir().toAbsolutePath(), config.jwt().demoMode());
+        System.out.println();
+        System.out.println("  Baton is running at " + base + "   (data in " + config.dataDir().toAbsolutePath() + ")");
+        if (config.jwt().demoMode()) {
+            System.out.println("  Demo:                " + base + "/");
+            System.out.println("  Development sign-in: " + base + "/signin   (demo mode: tokens for the demo users)");
+        }
+        System.out.println("  Health:              " + base + "/health/ready    Metrics: " + base + "/metrics");
+        System.out.println("  Stop with Ctrl+C.");
+        System.out.println();
+    }
+}

@@ -1,0 +1,109 @@
+package org.baton.server.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Set;
+import org.baton.server.auth.AuthenticationException;
+import org.baton.server.auth.Identity;
+import org.baton.server.auth.TokenVerifier;
+import org.baton.server.limits.RateLimiter;
+import org.baton.server.session.ClientSession;
+import org.baton.server.session.SessionRegistry;
+
+/**
+ * Authenticates every {@code /api/*} request before its handler runs: a valid bearer token (or, for the
+ * page-unload release beacon, which cannot set headers, a {@code token} member of its body), a per-user rate limit
+ * (429 with {@code Retry-After}), and the session the request acts as ({@code X-Session-Id}, echoed back).
+ *
+ * <p>Handlers read the result with {@link #identity(Context)} and {@link #session(Context)}; they never see an
+ * unauthenticated request.
+ */
+public final class RequestAuth implements RouteGroup {
+    public static final String IDENTITY = "baton.identity";
+    public static final String SESSION = "baton.session";
+    public static final String SESSION_HEADER = "X-Session-Id";
+    private static final String BEACON_PATH = "/api/locks/release";
+
+    private final TokenVerifier verifier;
+    private final SessionRegistry sessions;
+    private final RateLimiter perUser;
+    private final Set<String> openPrefixes;
+
+    public RequestAuth(TokenVerifier verifier, SessionRegistry sessions, RateLimiter perUser, Set<String> openPrefixes) {
+        this.verifier = verifier;
+        this.sessions = sessions;
+        this.perUser = perUser;
+        this.openPrefixes = openPrefixes;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.before("/api/*", this::authenticate);
+    }
+
+    private void authenticate(Context ctx) {
+        if (openPrefixes.stream().anyMatch(ctx.path()::startsWith)) {
+            return;
+        }
+        Identity identity = verify(bearer(ctx));
+        RateLimiter.Verdict verdict = perUser.tryAcquire(identity.userId());
+        if (!verdict.allowed()) {
+            long seconds = Math.max(1, (verdict.retryAfter().toMillis() + 999) / 1000);
+            throw new ApiException(Problem.of(429, "RATE_LIMITED", "Too many requests; retry in " + seconds + " s."), seconds);
+        }
+        ClientSession session = sessions.forRequest(identity, ctx.header(SESSION_HEADER));
+        ctx.attribute(IDENTITY, identity);
+        ctx.attribute(SESSION, session);
+        ctx.header(SESSION_HEADER, session.id());
+    }
+
+    private String bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header != null) {
+            if (header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7) {
+                return header.substring(7).trim();
+            }
+            throw ApiException.of(401, "UNAUTHENTICATED", "The Authorization header must be 'Bearer <token>'.");
+        }
+        if (ctx.path().equals(BEACON_PATH) && "POST".equals(ctx.method().name())) {
+            String token = Json.readTree(ctx.body()).path("token").asText(null);
+            if (token != null) {
+                return token;
+            }
+        }
+        throw ApiException.of(401, "UNAUTHENTICATED", "A bearer token is required.");
+    }
+
+    private Identity verify(String token) {
+        try {
+            return verifier.verify(token);
+        } catch (AuthenticationException e) {
+            throw ApiException.of(401, "UNAUTHENTICATED", e.getMessage());
+        }
+    }
+
+    public static Identity identity(Context ctx) {
+        Identity identity = ctx.attribute(IDENTITY);
+        if (identity == null) {
+            throw ApiException.of(401, "UNAUTHENTICATED", "A bearer token is required.");
+        }
+        return identity;
+    }
+
+    public static ClientSession session(Context ctx) {
+        ClientSession session = ctx.attribute(SESSION);
+        if (session == null) {
+            throw ApiException.of(401, "UNAUTHENTICATED", "A bearer token is required.");
+        }
+        return session;
+    }
+
+    /** Refuses callers without one of {@code roles} with 403 {@code FORBIDDEN_ROLE}. */
+    public static Identity requireRole(Context ctx, Set<String> roles, String what) {
+        Identity identity = identity(ctx);
+        if (identity.roles().stream().noneMatch(roles::contains)) {
+            throw ApiException.of(403, "FORBIDDEN_ROLE", what + " needs one of the roles " + String.join(", ", roles) + ".");
+        }
+        return identity;
+    }
+}
