@@ -1,7 +1,5 @@
 package org.baton.server;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -96,12 +94,12 @@ public final class BatonServer implements AutoCloseable {
         String key = jwt.publicKeyFile() != null ? "BATON_JWT_PUBLIC_KEY" : "BATON_JWT_JWKS";
         try {
             String text = Files.readString(file);
-            JWKSet keys = jwt.publicKeyFile() != null ? new JWKSet(JWK.parseFromPEMEncodedObjects(text)) : JWKSet.parse(text);
+            JWKSet keys = jwt.publicKeyFile() != null ? TokenVerifier.parsePem(text) : JWKSet.parse(text);
             if (keys.getKeys().isEmpty()) {
                 throw new ConfigException(key + "='" + file + "': expected at least one RSA public key");
             }
             return TokenVerifier.rs256(keys, jwt.audience(), jwt.issuer(), jwt.clockSkew(), clock);
-        } catch (IOException | ParseException | JOSEException e) {
+        } catch (IOException | ParseException | IllegalArgumentException e) {
             throw new ConfigException(key + "='" + file + "': expected " + (jwt.publicKeyFile() != null
                     ? "a PEM-encoded RSA public key" : "a JWKS document with RSA keys") + " (" + e.getClass().getSimpleName() + ")");
         }

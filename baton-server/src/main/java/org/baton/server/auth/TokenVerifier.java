@@ -35,11 +35,24 @@ import java.util.Set;
  */
 public final class TokenVerifier {
     private final DefaultJWTProcessor<SecurityContext> processor;
-    private final InstantSource clock;
+    private final JWSAlgorithm algorithm;
 
-    private TokenVerifier(DefaultJWTProcessor<SecurityContext> processor, InstantSource clock) {
+    private TokenVerifier(DefaultJWTProcessor<SecurityContext> processor, JWSAlgorithm algorithm) {
         this.processor = processor;
-        this.clock = clock;
+        this.algorithm = algorithm;
+    }
+
+    /** An RSA public key from a PEM {@code PUBLIC KEY} block (X.509 SubjectPublicKeyInfo). */
+    public static JWKSet parsePem(String pem) {
+        String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+        try {
+            byte[] der = java.util.Base64.getDecoder().decode(base64);
+            var key = (java.security.interfaces.RSAPublicKey) java.security.KeyFactory.getInstance("RSA")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(der));
+            return new JWKSet(new com.nimbusds.jose.jwk.RSAKey.Builder(key).build());
+        } catch (IllegalArgumentException | java.security.GeneralSecurityException | ClassCastException e) {
+            throw new IllegalArgumentException("not a PEM-encoded RSA public key", e);
+        }
     }
 
     /** An HS256 verifier; the secret must be at least 32 bytes. */
@@ -48,17 +61,17 @@ public final class TokenVerifier {
             throw new IllegalArgumentException("an HS256 secret needs at least 32 bytes");
         }
         var selector = new JWSVerificationKeySelector<SecurityContext>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret));
-        return build(selector, audience, issuer, skew, clock);
+        return build(selector, JWSAlgorithm.HS256, audience, issuer, skew, clock);
     }
 
     /** An RS256 verifier over the RSA keys of a JWK set (one key from a PEM file, or a JWKS document). */
     public static TokenVerifier rs256(JWKSet keys, String audience, String issuer, Duration skew, InstantSource clock) {
         var selector = new JWSVerificationKeySelector<SecurityContext>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(keys));
-        return build(selector, audience, issuer, skew, clock);
+        return build(selector, JWSAlgorithm.RS256, audience, issuer, skew, clock);
     }
 
-    private static TokenVerifier build(JWSVerificationKeySelector<SecurityContext> selector, String audience, String issuer,
-                                       Duration skew, InstantSource clock) {
+    private static TokenVerifier build(JWSVerificationKeySelector<SecurityContext> selector, JWSAlgorithm algorithm,
+                                       String audience, String issuer, Duration skew, InstantSource clock) {
         var processor = new DefaultJWTProcessor<SecurityContext>();
         processor.setJWSKeySelector(selector);
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
@@ -74,7 +87,7 @@ public final class TokenVerifier {
         };
         verifier.setMaxClockSkew((int) skew.toSeconds());
         processor.setJWTClaimsSetVerifier(verifier);
-        return new TokenVerifier(processor, clock);
+        return new TokenVerifier(processor, algorithm);
     }
 
     /** The caller a valid token names; throws {@link AuthenticationException} for anything else. */
@@ -82,11 +95,19 @@ public final class TokenVerifier {
         if (token == null || token.isBlank() || token.length() > 16_384) {
             throw new AuthenticationException(AuthenticationException.Reason.MALFORMED, "The token is missing or too long.");
         }
+        com.nimbusds.jwt.JWT parsed;
+        try {
+            parsed = com.nimbusds.jwt.JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw new AuthenticationException(AuthenticationException.Reason.MALFORMED, "The token is not a well-formed JWT.");
+        }
+        if (!(parsed instanceof com.nimbusds.jwt.SignedJWT signed) || !algorithm.equals(signed.getHeader().getAlgorithm())) {
+            throw new AuthenticationException(AuthenticationException.Reason.ALGORITHM_NOT_ALLOWED,
+                    "The token's signing algorithm is not accepted (expected " + algorithm + ").");
+        }
         JWTClaimsSet claims;
         try {
-            claims = processor.process(token, null);
-        } catch (ParseException e) {
-            throw new AuthenticationException(AuthenticationException.Reason.MALFORMED, "The token is not a well-formed signed JWT.");
+            claims = processor.process(signed, null);
         } catch (BadJWTException e) {
             throw claimProblem(e.getMessage());
         } catch (BadJOSEException e) {
@@ -106,7 +127,7 @@ public final class TokenVerifier {
         if (m.contains("expired")) {
             return new AuthenticationException(AuthenticationException.Reason.EXPIRED, "The token has expired.");
         }
-        if (m.contains("audience")) {
+        if (m.contains("aud")) {
             return new AuthenticationException(AuthenticationException.Reason.WRONG_AUDIENCE, "The token is not meant for this service (audience).");
         }
         if (m.contains("missing")) {

@@ -95,6 +95,7 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
                 throw new ConfigException("BATON_ALLOWED_ORIGINS='" + origin + "': expected origins like https://ehr.example.org[:port], comma-separated");
             }
         }
+        Settings.BATON_LOG_FORMAT.read(env);
         Jwt jwt = readJwt(env);
         Path policyFile = Settings.BATON_CONFIG.read(env);
         Map<String, ResourceTypePolicy> types = policyFile == null ? Map.of() : PolicyFile.read(policyFile);
