@@ -60,7 +60,7 @@ public final class Settings {
     public static final Setting<Path> BATON_DATA_DIR = path("BATON_DATA_DIR", "./data",
             "Directory of the embedded database (created if missing).");
     public static final Setting<Path> BATON_CONFIG = optionalPath("BATON_CONFIG",
-            "YAML file of per-resource-type policies (see docs/configuration.md).");
+            "YAML file of per-resource-type policies (see Per-type policies in README.md).");
     public static final Setting<String> BATON_JWT_SECRET = secret("BATON_JWT_SECRET",
             "HS256 shared secret (at least 32 bytes). Setting it (or a key) turns demo mode off.");
     public static final Setting<Path> BATON_JWT_PUBLIC_KEY = optionalPath("BATON_JWT_PUBLIC_KEY",

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond Java and Maven, only when it is missing:
+#  - Node.js (for the browser client's unit tests and the Socket.IO compatibility test),
+#  - the socket.io-client package from npm (pinned by package-lock.json).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "baton: installing ${need_apt[*]} with apt-get..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "baton: the tests need ${need_apt[*]}; install them (e.g. 'sudo apt-get install ${need_apt[*]}') and run again." >&2
+    exit 1
+  fi
+fi
+
+socketio=baton-server/src/test/socketio
+if [ -f "$socketio/package.json" ] && [ ! -d "$socketio/node_modules/socket.io-client" ]; then
+  echo "baton: installing socket.io-client for the Socket.IO compatibility test..."
+  (cd "$socketio" && npm ci --no-audit --no-fund --loglevel=error)
+fi
