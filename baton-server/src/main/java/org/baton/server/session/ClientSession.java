@@ -1,0 +1,76 @@
+package org.baton.server.session;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.baton.server.auth.Identity;
+
+/**
+ * One browser tab (or API client) of one user: the unit that owns leases. It outlives its connection for the
+ * disconnect grace, so a client that reconnects with the same session id resumes its leases and joined resources.
+ */
+public final class ClientSession {
+    private final String id;
+    private volatile Identity identity;
+    private volatile Outlet outlet;
+    private volatile Instant disconnectedAt;
+    private final Set<String> joinedResources = ConcurrentHashMap.newKeySet();
+
+    ClientSession(String id, Identity identity) {
+        this.id = id;
+        this.identity = identity;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public String userId() {
+        return identity.userId();
+    }
+
+    /** Sends to the live connection, if any; a disconnected session's messages are dropped (the inbox keeps what matters). */
+    public void deliver(Outbound message) {
+        Outlet current = outlet;
+        if (current != null && current.isOpen()) {
+            current.send(message);
+        }
+    }
+
+    public boolean isConnected() {
+        Outlet current = outlet;
+        return current != null && current.isOpen();
+    }
+
+    public Instant disconnectedAt() {
+        return disconnectedAt;
+    }
+
+    /** Resource ids (canonical three-part form) this session has joined as viewer or editor. */
+    public Set<String> joinedResources() {
+        return joinedResources;
+    }
+
+    void attach(Outlet newOutlet, Identity freshIdentity) {
+        Outlet previous = this.outlet;
+        this.identity = freshIdentity;
+        this.outlet = newOutlet;
+        this.disconnectedAt = null;
+        if (previous != null && previous != newOutlet && previous.isOpen()) {
+            previous.close(4000, "session resumed on another connection");
+        }
+    }
+
+    boolean detach(Outlet closing, Instant now) {
+        if (outlet != closing) {
+            return false;
+        }
+        outlet = null;
+        disconnectedAt = now;
+        return true;
+    }
+}

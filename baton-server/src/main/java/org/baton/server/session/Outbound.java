@@ -1,0 +1,51 @@
+package org.baton.server.session;
+
+import org.baton.server.http.Json;
+
+/**
+ * One server-to-client message, before framing: an event name, its payload and the {@code ref} of the request it
+ * answers (or null). The payload's JSON is written once however many sessions receive it (presence fan-out).
+ */
+public final class Outbound {
+    private final String event;
+    private final Object data;
+    private final String ref;
+    private volatile String dataJson;
+
+    public Outbound(String event, Object data, String ref) {
+        this.event = event;
+        this.data = data;
+        this.ref = ref;
+    }
+
+    public static Outbound event(String event, Object data) {
+        return new Outbound(event, data, null);
+    }
+
+    public String event() {
+        return event;
+    }
+
+    public Object data() {
+        return data;
+    }
+
+    public String ref() {
+        return ref;
+    }
+
+    /** The payload as JSON text, written on first use and shared afterwards. */
+    public String dataJson() {
+        String json = dataJson;
+        if (json == null) {
+            json = Json.write(data);
+            dataJson = json;
+        }
+        return json;
+    }
+
+    /** The same message answering another request. */
+    public Outbound withRef(String otherRef) {
+        return new Outbound(event, data, otherRef);
+    }
+}

@@ -1,0 +1,13 @@
+package org.baton.server.session;
+
+/**
+ * Where a session's messages go: one live connection, framed in its protocol (Baton's JSON envelopes, or
+ * Socket.IO packets). Sending never blocks; an outlet that cannot keep up closes itself.
+ */
+public interface Outlet {
+    void send(Outbound message);
+
+    void close(int code, String reason);
+
+    boolean isOpen();
+}
