@@ -1,0 +1,31 @@
+package org.baton.core;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Who issues a command: a user, in one session (a browser tab). Leases belong to (user, session): another session
+ * of the same user does not silently share them.
+ */
+public record Actor(String userId, String name, List<String> roles, String sessionId) {
+    public Actor {
+        roles = List.copyOf(roles);
+    }
+
+    /** The role shown beside the name: the first one. */
+    public String role() {
+        return roles.isEmpty() ? "user" : roles.get(0);
+    }
+
+    public boolean hasAnyRole(Set<String> wanted) {
+        return roles.stream().anyMatch(wanted::contains);
+    }
+
+    public boolean sameSession(Actor other) {
+        return other != null && userId.equals(other.userId) && sessionId.equals(other.sessionId);
+    }
+
+    public boolean sameUser(Actor other) {
+        return other != null && userId.equals(other.userId);
+    }
+}

@@ -1,0 +1,102 @@
+package org.baton.core;
+
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.baton.core.store.HolderGuard;
+import org.baton.core.store.LockStore;
+import org.baton.core.store.Versioned;
+
+/**
+ * The one entry point adapters call: load the resource's state, apply a command with {@link LockMachine}, and store
+ * the result with a compare-and-set, retrying when another writer came first. Events are returned, not published:
+ * the server fans them out after the write is durable.
+ *
+ * <p>The per-user lock limit is enforced atomically: when a transition grants a lease to a user who did not hold
+ * this resource, the write carries a {@link HolderGuard}; if the store refuses it, the command is applied again
+ * knowing that user is at the limit (a direct acquire is then refused with {@code MAX_LOCKS_EXCEEDED}; a queue
+ * hand-over becomes an offer to claim).
+ */
+public final class LockCoordinator {
+    /** What a command did: the caller's outcome, the events to publish, and the state now stored. */
+    public record Decision(Outcome outcome, List<LockEvent> events, LockState state, LockPolicy policy) {
+    }
+
+    private static final int MAX_ATTEMPTS = 200;
+    private final LockStore store;
+    private final LockMachine machine;
+    private final InstantSource clock;
+    private final Supplier<String> ids;
+
+    public LockCoordinator(LockStore store, PolicyBook policies, InstantSource clock, Supplier<String> ids) {
+        this.store = store;
+        this.machine = new LockMachine(policies);
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    /** Unguessable ids: 128 random bits, URL-safe base64. */
+    public static Supplier<String> randomIds() {
+        SecureRandom random = new SecureRandom();
+        return () -> {
+            byte[] bytes = new byte[16];
+            random.nextBytes(bytes);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        };
+    }
+
+    public LockPolicy policyFor(ResourceId id) {
+        return machine.policyFor(id);
+    }
+
+    /** Applies {@code command} to {@code id}'s lock and stores the result. */
+    public Decision apply(ResourceId id, Command command) {
+        Set<String> atLimit = new HashSet<>();
+        LockPolicy policy = machine.policyFor(id);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Versioned<LockState> current = store.load(id);
+            var context = new LockMachine.Context(clock.instant(), ids, atLimit);
+            Transition transition = machine.apply(current.value(), command, context);
+            if (transition.next().equals(current.value())) {
+                return new Decision(transition.outcome(), transition.events(), current.value(), policy);
+            }
+            HolderGuard guard = guardFor(current.value(), transition.next(), policy, context);
+            switch (store.compareAndSet(id, current.version(), transition.next(), guard)) {
+                case WRITTEN -> {
+                    return new Decision(transition.outcome(), transition.events(), transition.next(), policy);
+                }
+                case GUARD_REFUSED -> atLimit.add(guard.userId());
+                case VERSION_CONFLICT -> Thread.onSpinWait();
+            }
+        }
+        throw new IllegalStateException("could not apply " + command.getClass().getSimpleName() + " to " + id
+                + " after " + MAX_ATTEMPTS + " attempts: the store keeps changing under contention");
+    }
+
+    /** The state as it is now, settled against the clock but not written (for {@code check} and views). */
+    public LockState read(ResourceId id) {
+        Versioned<LockState> current = store.load(id);
+        return machine.apply(current.value(), new Command.Tick(), LockMachine.Context.at(clock.instant(), ids)).next();
+    }
+
+    /** Every resource with a holder, a queue, viewers or pending requests. */
+    public List<LockState> active() {
+        return store.activeStates();
+    }
+
+    private static HolderGuard guardFor(LockState before, LockState after, LockPolicy policy, LockMachine.Context context) {
+        Lease granted = after.holder();
+        if (granted == null || granted.fencingToken() == before.lastFence()) {
+            return HolderGuard.NONE;
+        }
+        Lease previous = before.holder();
+        if (previous != null && previous.holder().sameUser(granted.holder())) {
+            return HolderGuard.NONE;
+        }
+        return new HolderGuard(granted.holder().userId(), policy.maxLocksPerUser(), context.now());
+    }
+}
