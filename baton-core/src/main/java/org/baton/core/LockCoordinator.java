@@ -77,7 +77,11 @@ public final class LockCoordinator {
                 + " after " + MAX_ATTEMPTS + " attempts: the store keeps changing under contention");
     }
 
-    /** The state as it is now, settled against the clock but not written (for {@code check} and views). */
+    /**
+     * The state as it would be now, settled against the clock but not written: for tests and read-only views. It
+     * may show a queue hand-over the next tick will make (unguarded by the lock limit); adapters answering a client
+     * apply {@link Command.Tick} instead, which writes and returns the events to publish.
+     */
     public LockState read(ResourceId id) {
         Versioned<LockState> current = store.load(id);
         return machine.apply(current.value(), new Command.Tick(), LockMachine.Context.at(clock.instant(), ids)).next();
@@ -93,10 +97,9 @@ public final class LockCoordinator {
         if (granted == null || granted.fencingToken() == before.lastFence()) {
             return HolderGuard.NONE;
         }
-        Lease previous = before.holder();
-        if (previous != null && previous.holder().sameUser(granted.holder())) {
-            return HolderGuard.NONE;
-        }
+        // Every new grant is guarded, even to the previous holder's user: their old lease may have lapsed
+        // (unsettled) while they took locks elsewhere. The guard counts only OTHER resources, so moving a lease
+        // between one user's tabs never trips it.
         return new HolderGuard(granted.holder().userId(), policy.maxLocksPerUser(), context.now());
     }
 }
