@@ -1,0 +1,180 @@
+package org.baton.store.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.baton.core.Actor;
+import org.baton.core.Command;
+import org.baton.core.Lease;
+import org.baton.core.LockCoordinator;
+import org.baton.core.LockPolicy;
+import org.baton.core.LockState;
+import org.baton.core.Outcome;
+import org.baton.core.PolicyBook;
+import org.baton.core.ResourceId;
+import org.baton.core.store.HolderGuard;
+import org.baton.core.store.LockStore;
+import org.baton.core.store.Versioned;
+import org.baton.core.time.ManualClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract every {@link LockStore} passes: compare-and-set semantics, the per-user guard, durable fences, the
+ * admin queries, and a bounded multi-thread lost-update test through the real {@link LockCoordinator}. A store's
+ * test extends this class and supplies {@link #newStore()} (and {@link #reopen(LockStore)} when it is durable).
+ */
+public abstract class LockStoreContract {
+    protected static final Instant NOW = Instant.parse("2026-01-13T09:00:00Z");
+    protected static final ResourceId A = ResourceId.parse("patient:1");
+    protected static final Actor SHARMA = new Actor("sharma", "Dr. Priya Sharma", List.of("attending"), "s1");
+
+    protected LockStore store;
+
+    /** A fresh, empty store. */
+    protected abstract LockStore newStore();
+
+    /** The same data through a new store instance (a restart); in-memory stores return {@code store} itself. */
+    protected LockStore reopen(LockStore current) {
+        return current;
+    }
+
+    @BeforeEach
+    void createStore() {
+        store = newStore();
+    }
+
+    protected static LockState heldBy(ResourceId id, Actor actor, long fence, Instant expiresAt) {
+        Lease lease = new Lease(id, "lease-" + id + "-" + fence, fence, actor, NOW, expiresAt, expiresAt, NOW, false, null);
+        return new LockState(id, lease, List.of(), null, List.of(), List.of(), null, fence, null, null, List.of());
+    }
+
+    @Test
+    void load_ofAnUnknownResource_isVersionZeroAndInitial() {
+        Versioned<LockState> loaded = store.load(A);
+        assertThat(loaded.version()).isZero();
+        assertThat(loaded.value()).isEqualTo(LockState.initial(A));
+    }
+
+    @Test
+    void compareAndSet_writesOnTheExpectedVersion_andRefusesAStaleOne() {
+        LockState held = heldBy(A, SHARMA, 1, NOW.plusSeconds(300));
+        assertThat(store.compareAndSet(A, 0, held, HolderGuard.NONE)).isEqualTo(LockStore.CasResult.WRITTEN);
+        assertThat(store.load(A)).isEqualTo(new Versioned<>(1, held));
+        assertThat(store.compareAndSet(A, 0, LockState.initial(A), HolderGuard.NONE)).isEqualTo(LockStore.CasResult.VERSION_CONFLICT);
+        assertThat(store.load(A).value()).isEqualTo(held);
+    }
+
+    @Test
+    void storedState_roundTripsEveryField() {
+        Actor viewer = new Actor("okafor", "Nurse Grace Okafor", List.of("nurse", "charge"), "s2");
+        Lease lease = new Lease(A, "l1", 7, SHARMA, NOW, NOW.plusSeconds(300), NOW.plusSeconds(1800), NOW, true, NOW.plusSeconds(5));
+        LockState full = new LockState(A, lease,
+                List.of(new LockState.Waiter(viewer, NOW, null), new LockState.Waiter(new Actor("chen", "Dr. Mei Chen", List.of(), "s3"), NOW, NOW)),
+                new LockState.Offer(viewer, NOW.plusSeconds(30)),
+                List.of(new LockState.Viewer(viewer, NOW)),
+                List.of(new LockState.Ask("r1", viewer, "may I? \"quoted\" \n newline ünïcode", NOW.plusSeconds(120))),
+                new LockState.Takeover(viewer, "emergency, surgery", NOW.plusSeconds(30)), 7, Duration.ofMillis(123_456),
+                "dose change pending", List.of("l0", "l-1"));
+        store.compareAndSet(A, 0, full, HolderGuard.NONE);
+        assertThat(reopen(store).load(A).value()).isEqualTo(full);
+    }
+
+    @Test
+    void lastFence_survivesAReopen_andNeverGoesBack() {
+        store.compareAndSet(A, 0, heldBy(A, SHARMA, 41, NOW.plusSeconds(300)), HolderGuard.NONE);
+        LockState released = new LockState(A, null, List.of(), null, List.of(), List.of(), null, 41, null, null, List.of());
+        store.compareAndSet(A, 1, released, HolderGuard.NONE);
+        LockStore reopened = reopen(store);
+        assertThat(reopened.load(A).value().lastFence()).isEqualTo(41);
+        assertThatThrownBy(() -> reopened.compareAndSet(A, 2, LockState.initial(A), HolderGuard.NONE))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void guard_refusesWhenTheUserHoldsTheMaximumElsewhere_countingOnlyLiveLeases() {
+        store.compareAndSet(ResourceId.parse("doc:1"), 0, heldBy(ResourceId.parse("doc:1"), SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE);
+        store.compareAndSet(ResourceId.parse("doc:2"), 0, heldBy(ResourceId.parse("doc:2"), SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE);
+        store.compareAndSet(ResourceId.parse("doc:3"), 0, heldBy(ResourceId.parse("doc:3"), SHARMA, 1, NOW.minusSeconds(1)), HolderGuard.NONE);
+        LockState third = heldBy(A, SHARMA, 1, NOW.plusSeconds(300));
+        assertThat(store.compareAndSet(A, 0, third, new HolderGuard("sharma", 2, NOW))).isEqualTo(LockStore.CasResult.GUARD_REFUSED);
+        assertThat(store.load(A).version()).isZero();
+        assertThat(store.compareAndSet(A, 0, third, new HolderGuard("sharma", 3, NOW))).isEqualTo(LockStore.CasResult.WRITTEN);
+        LockState renewed = heldBy(A, SHARMA, 2, NOW.plusSeconds(600));
+        assertThat(store.compareAndSet(A, 1, renewed, new HolderGuard("sharma", 3, NOW)))
+                .as("the resource being written does not count against its own guard").isEqualTo(LockStore.CasResult.WRITTEN);
+    }
+
+    @Test
+    void activeStates_andLeasesHeldBy_reflectTheStore() {
+        store.compareAndSet(A, 0, heldBy(A, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE);
+        ResourceId idle = ResourceId.parse("doc:9");
+        store.compareAndSet(idle, 0, new LockState(idle, null, List.of(), null, List.of(), List.of(), null, 3, null, null, List.of()), HolderGuard.NONE);
+        assertThat(store.activeStates()).extracting(LockState::resourceId).containsExactly(A);
+        assertThat(store.leasesHeldBy("sharma")).extracting(Lease::resourceId).containsExactly(A);
+        assertThat(store.leasesHeldBy("nobody")).isEmpty();
+    }
+
+    /**
+     * Threads race through the coordinator to acquire one resource, increment an unprotected counter while
+     * holding the lease, and release. Mutual exclusion means no increment is lost.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void concurrentHolders_neverLoseAnUpdate() throws Exception {
+        int threads = 6;
+        int rounds = 40;
+        var clock = new ManualClock(NOW);
+        var coordinator = new LockCoordinator(store, PolicyBook.of(LockPolicy.defaults().withLimits(100, 0)), clock, LockCoordinator.randomIds());
+        int[] counter = new int[1];
+        List<Long> fences = Collections.synchronizedList(new ArrayList<>());
+        var seenLeases = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Actor actor = new Actor("user" + t, "User " + t, List.of("nurse"), "session" + t);
+                futures.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        Lease lease;
+                        while (true) {
+                            Outcome outcome = coordinator.apply(A, new Command.Acquire(actor, Command.IfHeld.DENY)).outcome();
+                            if (outcome instanceof Outcome.Granted granted) {
+                                lease = granted.lease();
+                                break;
+                            }
+                            Thread.onSpinWait();
+                        }
+                        assertThat(seenLeases.add(lease.leaseId())).isTrue();
+                        fences.add(lease.fencingToken());
+                        int read = counter[0];
+                        Thread.yield();
+                        counter[0] = read + 1;
+                        assertThat(coordinator.apply(A, new Command.Release(actor, lease.leaseId(), null)).outcome())
+                                .isInstanceOf(Outcome.Released.class);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(55, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(counter[0]).isEqualTo(threads * rounds);
+        assertThat(fences).doesNotHaveDuplicates().hasSize(threads * rounds);
+        assertThat(store.load(A).value().lastFence()).isEqualTo(threads * rounds);
+    }
+}
