@@ -31,7 +31,19 @@ import org.baton.server.http.StaticPages;
 import org.baton.server.limits.RateLimiter;
 import org.baton.server.session.SessionRegistry;
 import org.baton.server.timers.ExecutorTimers;
+import org.baton.server.timers.Timers;
 import org.baton.store.jdbc.Database;
+import org.baton.store.jdbc.JdbcLockStore;
+import org.baton.core.LockCoordinator;
+import org.baton.server.config.Policies;
+import org.baton.server.locks.DeadlineScheduler;
+import org.baton.server.locks.EventFanOut;
+import org.baton.server.locks.LockGateway;
+import org.baton.server.locks.LockMessages;
+import org.baton.server.locks.LockRoutes;
+import org.baton.server.ws.OriginPolicy;
+import org.baton.server.ws.WsGateway;
+import java.time.Duration;
 
 /**
  * One running Baton: the configuration turned into stores, the HTTP and WebSocket routes, and the timers, wired
@@ -41,26 +53,38 @@ import org.baton.store.jdbc.Database;
 public final class BatonServer implements AutoCloseable {
     private final BatonConfig config;
     private final Database database;
-    private final ExecutorTimers timers;
+    private final ExecutorTimers transportTimers;
     private final HttpApp http;
     private final DemoSignIn demoSignIn;
 
-    private BatonServer(BatonConfig config, Database database, ExecutorTimers timers, HttpApp http, DemoSignIn demoSignIn) {
+    private BatonServer(BatonConfig config, Database database, ExecutorTimers transportTimers, HttpApp http, DemoSignIn demoSignIn) {
         this.config = config;
         this.database = database;
-        this.timers = timers;
+        this.transportTimers = transportTimers;
         this.http = http;
         this.demoSignIn = demoSignIn;
     }
 
-    /** Opens the stores and starts listening; on any failure, releases what it opened and rethrows. */
+    /** Opens the stores and starts listening, with lock deadlines on real timers. */
     public static BatonServer start(BatonConfig config, InstantSource clock) {
+        return start(config, clock, null);
+    }
+
+    /**
+     * Opens the stores and starts listening; lock deadlines run on {@code lockTimers} (tests pass
+     * {@link org.baton.server.timers.ManualTimers}), or on real timers when null. On any failure, releases what it
+     * opened and rethrows.
+     */
+    public static BatonServer start(BatonConfig config, InstantSource clock, Timers lockTimers) {
         Database database = Database.open(config.dataDir());
         ExecutorTimers timers = new ExecutorTimers(clock);
         try {
             DemoSignIn demo = config.jwt().demoMode() ? new DemoSignIn(clock, config.jwt().audience(), config.jwt().issuer()) : null;
             TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
             var sessions = new SessionRegistry(clock);
+            var coordinator = new LockCoordinator(new JdbcLockStore(database), Policies.from(config), clock, LockCoordinator.randomIds());
+            var fanOut = new EventFanOut(sessions);
+            var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(lockTimers != null ? lockTimers : timers));
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
@@ -75,9 +99,16 @@ public final class BatonServer implements AutoCloseable {
             if (demo != null) {
                 routes.add(new DevSignInRoutes(demo));
             }
+            routes.add(new LockRoutes(gateway));
+            var origins = new OriginPolicy.Deferred();
+            routes.add(new WsGateway(verifier, origins, sessions, new LockMessages(gateway, sessions),
+                    new WsGateway.Limits(config.http().maxBodyBytes(), 1_000, Duration.ofSeconds(5),
+                            config.http().rateLimitPerSecond(), config.http().rateBurst()), clock, timers.scheduler()));
             routes.add(new StaticPages());
             HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), config.http().maxBodyBytes()), routes);
             http.start();
+            origins.resolve(allowedOrigins(config, http.port()));
+            gateway.resumeAll();
             return new BatonServer(config, database, timers, http, demo);
         } catch (RuntimeException e) {
             timers.close();
@@ -129,7 +160,7 @@ public final class BatonServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
-        timers.close();
+        transportTimers.close();
         database.close();
     }
 }

@@ -1,0 +1,202 @@
+package org.baton.server.ws;
+
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.baton.server.auth.AuthenticationException;
+import org.baton.server.auth.Identity;
+import org.baton.server.auth.TokenVerifier;
+import org.baton.server.http.ApiException;
+import org.baton.server.http.Problem;
+import org.baton.server.limits.RateLimiter;
+import org.baton.server.session.ClientSession;
+import org.baton.server.session.Outbound;
+import org.baton.server.session.Outlet;
+import org.baton.server.session.SessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One physical WebSocket connection, whatever its framing: authenticates it, binds it to a session, and passes
+ * each message to the {@link MessageHandler} within the limits — token expiry checked on every message, a token
+ * bucket per connection, and a clear {@code error} event (with the request's {@code ref}) for every refusal.
+ */
+final class Connection {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    private static final int MAX_RATE_STRIKES = 20;
+
+    /** What every connection of one gateway shares. */
+    record Context(TokenVerifier verifier, SessionRegistry sessions, MessageHandler handler, RateLimiter rateLimiter, InstantSource clock) {
+    }
+
+    private final Context context;
+    private final String connectionId;
+    private final Outlet outlet;
+    private final Identity upgradeIdentity;
+    private final String requestedSessionId;
+    private volatile ClientSession session;
+    private volatile Identity identity;
+    private volatile java.util.concurrent.Future<?> authDeadline;
+    private int rateStrikes;
+
+    /**
+     * @param upgradeIdentity the identity proven by an {@code access_token} on the upgrade request, or null
+     * @param requestedSessionId the {@code sessionId} query parameter of the upgrade request, or null
+     */
+    Connection(Context context, String connectionId, Outlet outlet, Identity upgradeIdentity, String requestedSessionId) {
+        this.context = context;
+        this.connectionId = connectionId;
+        this.outlet = outlet;
+        this.upgradeIdentity = upgradeIdentity;
+        this.requestedSessionId = requestedSessionId;
+    }
+
+    Identity upgradeIdentity() {
+        return upgradeIdentity;
+    }
+
+    String requestedSessionId() {
+        return requestedSessionId;
+    }
+
+    void armAuthDeadline(java.util.concurrent.Future<?> deadline) {
+        this.authDeadline = deadline;
+    }
+
+    Outlet outlet() {
+        return outlet;
+    }
+
+    boolean isAuthenticated() {
+        return session != null;
+    }
+
+    /** Binds an identity verified at the upgrade. */
+    void bind(Identity verified, String sessionIdToResume) {
+        java.util.concurrent.Future<?> deadline = authDeadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        SessionRegistry.Binding binding = context.sessions().connect(verified, sessionIdToResume, outlet);
+        identity = verified;
+        session = binding.session();
+        outlet.send(Outbound.event("session:ready", ready(binding.session(), verified)));
+        context.handler().onReady(binding);
+    }
+
+    /** Authenticates with a token sent in a message; also refreshes the token of an authenticated connection. */
+    void authenticate(String token, String sessionIdToResume, String ref) {
+        Identity verified = verify(token);
+        if (session == null) {
+            bind(verified, sessionIdToResume != null ? sessionIdToResume : requestedSessionId);
+        } else if (verified.userId().equals(identity.userId())) {
+            identity = verified;
+            outlet.send(new Outbound("session:ready", ready(session, verified), ref));
+        } else {
+            throw ApiException.of(403, "FORBIDDEN", "A connection cannot change its user; open a new one.");
+        }
+    }
+
+    /** Parses one inbound frame and runs it through the limits and on to the handler; never throws. */
+    void receive(String text, java.util.function.Function<String, Envelope> parser) {
+        String[] ref = new String[1];
+        guard(ref, () -> {
+            Envelope message = parser.apply(text);
+            ref[0] = message.ref();
+            dispatch(message);
+        });
+    }
+
+    private void dispatch(Envelope message) {
+        if (message.event().equals("auth")) {
+            authenticate(message.data().path("token").asText(null), message.data().path("sessionId").asText(null), message.ref());
+            return;
+        }
+        if (session == null) {
+            outlet.send(error(Problem.of(401, "UNAUTHENTICATED", "Authenticate first: send {event:'auth', data:{token}}."), message.ref()));
+            outlet.close(1008, "not authenticated");
+            return;
+        }
+        if (!identity.expiresAt().isAfter(context.clock().instant())) {
+            outlet.send(error(Problem.of(401, "UNAUTHENTICATED", "The token has expired; send a fresh {event:'auth'}."), message.ref()));
+            outlet.close(1008, "token expired");
+            return;
+        }
+        context.handler().onMessage(session, message);
+    }
+
+    /**
+     * Applies the rate limit, then runs {@code action}, answering any refusal as an {@code error} event carrying
+     * {@code ref[0]} (which the action may fill in once it has parsed the message).
+     */
+    void guard(String[] ref, Runnable action) {
+        try {
+            RateLimiter.Verdict verdict = context.rateLimiter().tryAcquire(connectionId);
+            if (!verdict.allowed()) {
+                if (++rateStrikes > MAX_RATE_STRIKES) {
+                    outlet.close(1008, "rate limit exceeded");
+                    return;
+                }
+                throw new ApiException(Problem.of(429, "RATE_LIMITED", "Too many messages; slow down.")
+                        .with("retryAfterSeconds", Math.max(1, verdict.retryAfter().toSeconds())));
+            }
+            action.run();
+        } catch (Envelope.RefusedMessage e) {
+            outlet.send(error(e.refusal().problem(), e.ref()));
+        } catch (ApiException e) {
+            outlet.send(error(e.problem(), ref[0]));
+        } catch (RuntimeException e) {
+            String incident = UUID.randomUUID().toString();
+            LOG.error("unexpected failure handling a websocket message incident={}", incident, e);
+            outlet.send(error(Problem.of(500, "INTERNAL", "Something went wrong on the server (incident " + incident + ")."), ref[0]));
+        }
+    }
+
+    /** The connection closed: the session (if this was still its connection) enters its disconnect grace. */
+    void closed() {
+        java.util.concurrent.Future<?> deadline = authDeadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        ClientSession current = session;
+        if (current != null && context.sessions().disconnect(current, outlet)) {
+            context.handler().onDisconnected(current);
+        }
+    }
+
+    Identity verify(String token) {
+        if (token == null || token.isBlank()) {
+            throw ApiException.of(401, "UNAUTHENTICATED", "A token is required.");
+        }
+        try {
+            return context.verifier().verify(token);
+        } catch (AuthenticationException e) {
+            throw ApiException.of(401, "UNAUTHENTICATED", e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> ready(ClientSession session, Identity identity) {
+        var data = new LinkedHashMap<String, Object>();
+        data.put("sessionId", session.id());
+        data.put("userId", identity.userId());
+        data.put("name", identity.name());
+        data.put("roles", identity.roles());
+        data.put("tokenExpiresAt", identity.expiresAt());
+        return data;
+    }
+
+    static Outbound error(Problem problem, String ref) {
+        var data = new LinkedHashMap<String, Object>();
+        data.put("code", problem.code());
+        data.put("message", problem.detail());
+        data.put("status", problem.status());
+        if (problem.extensions() != null) {
+            data.putAll(problem.extensions());
+        }
+        if (ref != null) {
+            data.put("ref", ref);
+        }
+        return new Outbound("error", data, ref);
+    }
+}

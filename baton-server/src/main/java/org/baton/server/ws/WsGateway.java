@@ -1,0 +1,114 @@
+package org.baton.server.ws;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.baton.server.auth.Identity;
+import org.baton.server.auth.TokenVerifier;
+import org.baton.server.http.ApiException;
+import org.baton.server.http.RouteGroup;
+import org.baton.server.limits.RateLimiter;
+import org.baton.server.session.SessionRegistry;
+
+/**
+ * The WebSocket endpoints: {@code /ws} speaks Baton's JSON envelopes (PROTOCOL.md), {@code /socket.io/} speaks
+ * Socket.IO v4 over the WebSocket transport, so clients written with {@code socket.io-client} connect unchanged.
+ * Both share who may connect, the limits and the sessions; only the framing differs.
+ *
+ * <ul>
+ *   <li>The upgrade is refused (403 {@code ORIGIN_REFUSED}) unless the {@code Origin} is an allowed one, and
+ *       (401) when an {@code access_token} query parameter is present but invalid. Without one, the client
+ *       authenticates in its first message ({@code auth {token}}, or Socket.IO's CONNECT {@code auth}) within
+ *       {@link Limits#authTimeout()}, else the connection closes with 1008.</li>
+ *   <li>A {@code sessionId} resumes that session when it belongs to the same user; else a new session starts.</li>
+ *   <li>Frames above {@link Limits#maxMessageBytes()} close the connection (1009); a token bucket per connection
+ *       answers excess messages with {@code RATE_LIMITED} and closes persistent flooders (1008); a consumer with
+ *       more than {@link Limits#maxQueuedOutbound()} unsent messages is closed (1013).</li>
+ * </ul>
+ */
+public final class WsGateway implements RouteGroup {
+    private static final String IDENTITY_ATTRIBUTE = "baton.ws.identity";
+
+    /** The transport's bounds. */
+    public record Limits(int maxMessageBytes, int maxQueuedOutbound, Duration authTimeout, double messagesPerSecond, int burst) {
+    }
+
+    private final OriginPolicy origins;
+    private final Limits limits;
+    private final ScheduledExecutorService scheduler;
+    private final Connection.Context context;
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+    public WsGateway(TokenVerifier verifier, OriginPolicy origins, SessionRegistry sessions, MessageHandler handler,
+                     Limits limits, InstantSource clock, ScheduledExecutorService scheduler) {
+        this.origins = origins;
+        this.limits = limits;
+        this.scheduler = scheduler;
+        this.context = new Connection.Context(verifier, sessions, handler,
+                RateLimiter.perSecond(limits.messagesPerSecond(), limits.burst()), clock);
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.wsBeforeUpgrade("/ws", this::checkUpgrade);
+        routes.ws("/ws", ws -> handle(ws, EnvelopeFraming.INSTANCE));
+        routes.wsBeforeUpgrade("/socket.io/", this::checkUpgrade);
+        routes.ws("/socket.io/", ws -> handle(ws, new SocketIoFraming(scheduler)));
+    }
+
+    public int openConnections() {
+        return connections.size();
+    }
+
+    private void checkUpgrade(Context ctx) {
+        if (!origins.allows(ctx.header("Origin"))) {
+            throw ApiException.of(403, "ORIGIN_REFUSED", "This origin may not open a WebSocket to Baton.");
+        }
+        String token = ctx.queryParam("access_token");
+        if (token != null) {
+            Connection probe = new Connection(context, "upgrade", null, null, null);
+            ctx.attribute(IDENTITY_ATTRIBUTE, probe.verify(token));
+        }
+    }
+
+    private void handle(WsConfig ws, Framing framing) {
+        ws.onConnect(ctx -> onConnect(ctx, framing));
+        ws.onMessage(ctx -> {
+            Connection connection = connections.get(ctx.sessionId());
+            if (connection != null) {
+                framing.receive(connection, ctx.message());
+            }
+        });
+        ws.onClose(ctx -> {
+            Connection connection = connections.remove(ctx.sessionId());
+            if (connection != null) {
+                framing.closed(connection);
+                connection.closed();
+            }
+        });
+    }
+
+    private void onConnect(WsContext ctx, Framing framing) {
+        ctx.session.setMaxTextMessageSize(limits.maxMessageBytes());
+        ctx.session.setIdleTimeout(Duration.ofMinutes(10));
+        Identity identity = ctx.attribute(IDENTITY_ATTRIBUTE);
+        Connection connection = new Connection(context, ctx.sessionId(), framing.outlet(ctx.session, limits.maxQueuedOutbound()),
+                identity, ctx.queryParam("sessionId"));
+        connections.put(ctx.sessionId(), connection);
+        ScheduledFuture<?> deadline = scheduler.schedule(() -> {
+            if (!connection.isAuthenticated()) {
+                connection.outlet().close(1008, "authentication timeout");
+            }
+        }, limits.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        connection.armAuthDeadline(deadline);
+        framing.opened(connection);
+    }
+}
