@@ -1,0 +1,60 @@
+package org.baton.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.baton.server.http.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SPEC feature 28: the seed's UI code, written with the npm {@code socket.io-client} ({@code transports: ['websocket']}),
+ * connects to Baton unchanged. The real client package (installed by {@code scripts/test-deps.sh}) runs
+ * {@code src/test/socketio/scenario.mjs} against a real server: join as editor, presence, an acknowledged
+ * {@code lock:request}, release and hand-over.
+ */
+class SocketIoCompatibilityTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void socketIoClient_joinsLocksQueuesAndGetsTheHandOver() throws Exception {
+        Path scenario = Path.of("src/test/socketio/scenario.mjs").toAbsolutePath();
+        assertThat(Path.of("src/test/socketio/node_modules/socket.io-client")).as("run ./test.sh (or scripts/test-deps.sh) to install socket.io-client").exists();
+        try (TestBaton baton = new TestBaton(dir, Map.of())) {
+            List<JsonNode> steps = new ArrayList<>();
+            List<String> raw = new ArrayList<>();
+            ProcessBuilder builder = new ProcessBuilder("node", scenario.toString()).directory(scenario.getParent().toFile()).redirectErrorStream(true);
+            builder.environment().putAll(Map.of("BATON_URL", baton.base(), "ORIGIN", baton.origin(),
+                    "TOKEN_A", baton.token("sharma"), "TOKEN_B", baton.token("okafor")));
+            Process node = builder.start();
+            try (var out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    raw.add(line);
+                    if (line.startsWith("{")) {
+                        steps.add(Json.mapper().readTree(line));
+                    }
+                }
+            }
+            assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(node.exitValue()).as(String.join("\n", raw)).isZero();
+            assertThat(steps).extracting(s -> s.path("step").asText())
+                    .containsExactly("a-ready", "a-acquired", "b-presence", "b-request-ack", "b-acquired", "done");
+            assertThat(steps.get(1).path("resourceId").asText()).isEqualTo("patient:sio-1:main");
+            assertThat(steps.get(3).path("event").asText()).isEqualTo("lock:queued");
+            assertThat(steps.get(3).path("position").asInt()).isEqualTo(1);
+            assertThat(steps.get(4).path("fencingToken").asLong()).isEqualTo(2);
+        }
+    }
+}
