@@ -23,6 +23,7 @@ public final class SessionRegistry {
     public record Binding(ClientSession session, boolean resumed) {
     }
 
+    private static final java.util.regex.Pattern WELL_FORMED = java.util.regex.Pattern.compile("s_[A-Za-z0-9_-]{22}");
     private final SecureRandom random = new SecureRandom();
     private final InstantSource clock;
     private final Map<String, ClientSession> byId = new ConcurrentHashMap<>();
@@ -32,27 +33,29 @@ public final class SessionRegistry {
         this.clock = clock;
     }
 
-    /** Binds a new connection: resumes {@code requestedId} when it is this user's, else opens a new session. */
+    /**
+     * Binds a new connection: resumes {@code requestedId} when it is this user's, else opens a new session. An
+     * unknown but well-formed id is adopted for this user: after a restart (or on another instance) a client keeps
+     * the session its leases belong to. Ids are unguessable and a lease also needs the user's token, so adopting
+     * an id grants nothing a stranger could use; an id known here for another user is never reused.
+     */
     public Binding connect(Identity identity, String requestedId, Outlet outlet) {
-        if (requestedId != null) {
-            ClientSession existing = byId.get(requestedId);
-            if (existing != null && existing.userId().equals(identity.userId())) {
-                existing.attach(outlet, identity);
-                return new Binding(existing, true);
-            }
-        }
-        ClientSession fresh = new ClientSession(newId(), identity);
-        fresh.attach(outlet, identity);
-        byId.put(fresh.id(), fresh);
-        return new Binding(fresh, false);
+        ClientSession session = resolve(identity, requestedId);
+        boolean resumed = session.id().equals(requestedId);
+        session.attach(outlet, identity);
+        return new Binding(session, resumed);
     }
 
-    /** The session a REST request acts as: the one named by {@code X-Session-Id} when it is this user's, else a new one. */
+    /** The session a REST request acts as: the one named by {@code X-Session-Id} (see {@link #connect}), else a new one. */
     public ClientSession forRequest(Identity identity, String requestedId) {
-        if (requestedId != null) {
-            ClientSession existing = byId.get(requestedId);
-            if (existing != null && existing.userId().equals(identity.userId())) {
-                return existing;
+        return resolve(identity, requestedId);
+    }
+
+    private ClientSession resolve(Identity identity, String requestedId) {
+        if (requestedId != null && WELL_FORMED.matcher(requestedId).matches()) {
+            ClientSession session = byId.computeIfAbsent(requestedId, id -> new ClientSession(id, identity));
+            if (session.userId().equals(identity.userId())) {
+                return session;
             }
         }
         ClientSession fresh = new ClientSession(newId(), identity);
