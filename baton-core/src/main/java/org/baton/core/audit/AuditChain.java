@@ -1,0 +1,100 @@
+package org.baton.core.audit;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The rules of the tamper-evident audit chain: {@code hash = SHA-256(prevHash, canonical(seq, record))} with a
+ * genesis hash of 64 zeros. The canonical form is length-prefixed field by field (details sorted by key), so no two
+ * different entries share it.
+ *
+ * <p>{@link #verify} walks entries in order and reports the first broken link: a changed field (hash mismatch), a
+ * missing entry (sequence gap), a reordered or swapped entry (previous-hash mismatch), or a cut tail (the stored
+ * chain head names a later entry than the last one present).
+ */
+public final class AuditChain {
+    public static final String GENESIS = "0".repeat(64);
+
+    /** The outcome of a verification. */
+    public record Report(boolean intact, long entries, long firstBadSeq, String problem) {
+        public static Report ok(long entries) {
+            return new Report(true, entries, 0, null);
+        }
+    }
+
+    /** The chain head kept apart from the entries: the last sequence number and hash appended. */
+    public record Head(long seq, String hash) {
+        public static final Head EMPTY = new Head(0, GENESIS);
+    }
+
+    private AuditChain() {
+    }
+
+    public static AuditEntry link(long seq, AuditRecord record, String prevHash) {
+        return new AuditEntry(seq, record, prevHash, hash(seq, record, prevHash));
+    }
+
+    public static String hash(long seq, AuditRecord record, String prevHash) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(prevHash.getBytes(StandardCharsets.US_ASCII));
+            digest.update(ByteBuffer.allocate(8).putLong(seq).array());
+            field(digest, record.at() == null ? "" : record.at().toString());
+            field(digest, record.actorUserId());
+            field(digest, record.actorName());
+            field(digest, record.actorRole());
+            field(digest, record.action());
+            field(digest, record.resourceId());
+            field(digest, record.severity());
+            field(digest, record.reason());
+            digest.update(ByteBuffer.allocate(4).putInt(record.details().size()).array());
+            for (Map.Entry<String, String> e : record.details().entrySet()) {
+                field(digest, e.getKey());
+                field(digest, e.getValue());
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+
+    private static void field(MessageDigest digest, String value) {
+        if (value == null) {
+            digest.update(ByteBuffer.allocate(4).putInt(-1).array());
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        digest.update(bytes);
+    }
+
+    /** Verifies {@code entries} (in sequence order) against each other and against the stored {@code head}. */
+    public static Report verify(Iterable<AuditEntry> entries, Head head) {
+        long expectedSeq = 1;
+        String prev = GENESIS;
+        long count = 0;
+        for (AuditEntry entry : entries) {
+            if (entry.seq() != expectedSeq) {
+                return new Report(false, count, expectedSeq, "entry " + expectedSeq + " is missing (deleted or reordered)");
+            }
+            if (!entry.prevHash().equals(prev)) {
+                return new Report(false, count, entry.seq(), "entry " + entry.seq() + " does not follow its predecessor (swapped or reordered)");
+            }
+            if (!hash(entry.seq(), entry.record(), entry.prevHash()).equals(entry.hash())) {
+                return new Report(false, count, entry.seq(), "entry " + entry.seq() + " was changed after it was written");
+            }
+            prev = entry.hash();
+            expectedSeq++;
+            count++;
+        }
+        if (head.seq() != count || !head.hash().equals(prev)) {
+            return new Report(false, count, count + 1, "the chain ends at entry " + count + " but its head names entry " + head.seq()
+                    + " (entries were cut from the end, or the head was altered)");
+        }
+        return Report.ok(count);
+    }
+}

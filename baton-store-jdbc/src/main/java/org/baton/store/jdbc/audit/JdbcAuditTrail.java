@@ -1,0 +1,153 @@
+package org.baton.store.jdbc.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.baton.core.audit.AuditChain;
+import org.baton.core.audit.AuditEntry;
+import org.baton.core.audit.AuditQuery;
+import org.baton.core.audit.AuditRecord;
+import org.baton.core.audit.AuditTrail;
+import org.baton.store.jdbc.Database;
+
+/**
+ * {@link AuditTrail} on the embedded database: entries and the chain head are written in one IMMEDIATE transaction
+ * (so appends are serialised and all-or-nothing); hashes are computed in Java by {@link AuditChain}, never in SQL.
+ */
+public final class JdbcAuditTrail implements AuditTrail {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "seq, at, actor_user_id, actor_name, actor_role, action, resource_id, severity, reason, details, prev_hash, hash";
+    private final Database database;
+
+    public JdbcAuditTrail(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public List<AuditEntry> append(List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        return database.inTransaction(c -> {
+            AuditChain.Head head = head(c);
+            List<AuditEntry> appended = new ArrayList<>();
+            try (PreparedStatement insert = c.prepareStatement("insert into audit_entries (" + COLUMNS + ", at_millis) values (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                for (AuditRecord record : records) {
+                    AuditEntry entry = AuditChain.link(head.seq() + 1, record, head.hash());
+                    insert.setLong(1, entry.seq());
+                    insert.setString(2, record.at().toString());
+                    insert.setString(3, record.actorUserId());
+                    insert.setString(4, record.actorName());
+                    insert.setString(5, record.actorRole());
+                    insert.setString(6, record.action());
+                    insert.setString(7, record.resourceId());
+                    insert.setString(8, record.severity());
+                    insert.setString(9, record.reason());
+                    insert.setString(10, json(record.details()));
+                    insert.setString(11, entry.prevHash());
+                    insert.setString(12, entry.hash());
+                    insert.setLong(13, record.at().toEpochMilli());
+                    insert.addBatch();
+                    head = new AuditChain.Head(entry.seq(), entry.hash());
+                    appended.add(entry);
+                }
+                insert.executeBatch();
+            }
+            try (PreparedStatement update = c.prepareStatement("update audit_head set last_seq = ?, last_hash = ? where id = 1")) {
+                update.setLong(1, head.seq());
+                update.setString(2, head.hash());
+                update.executeUpdate();
+            }
+            return appended;
+        });
+    }
+
+    @Override
+    public List<AuditEntry> search(AuditQuery q) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_entries where 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.resourceId() != null) {
+            sql.append(" and resource_id = ?");
+            args.add(q.resourceId());
+        }
+        if (q.userId() != null) {
+            sql.append(" and actor_user_id = ?");
+            args.add(q.userId());
+        }
+        if (q.action() != null) {
+            sql.append(" and action = ?");
+            args.add(q.action());
+        }
+        if (q.from() != null) {
+            sql.append(" and at_millis >= ?");
+            args.add(q.from().toEpochMilli());
+        }
+        if (q.to() != null) {
+            sql.append(" and at_millis < ?");
+            args.add(q.to().toEpochMilli());
+        }
+        sql.append(" order by seq desc limit ? offset ?");
+        args.add(q.limit());
+        args.add(q.offset());
+        return database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    select.setObject(i + 1, args.get(i));
+                }
+                return entries(select);
+            }
+        });
+    }
+
+    @Override
+    public AuditChain.Report verify() {
+        return database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("select " + COLUMNS + " from audit_entries order by seq")) {
+                return AuditChain.verify(entries(select), head(c));
+            }
+        });
+    }
+
+    private static AuditChain.Head head(Connection c) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("select last_seq, last_hash from audit_head where id = 1");
+             ResultSet rs = select.executeQuery()) {
+            return rs.next() ? new AuditChain.Head(rs.getLong(1), rs.getString(2)) : AuditChain.Head.EMPTY;
+        }
+    }
+
+    private static List<AuditEntry> entries(PreparedStatement select) throws SQLException {
+        List<AuditEntry> entries = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                AuditRecord record = new AuditRecord(Instant.parse(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), details(rs.getString(10)));
+                entries.add(new AuditEntry(rs.getLong(1), record, rs.getString(11), rs.getString(12)));
+            }
+        }
+        return entries;
+    }
+
+    private static String json(Map<String, String> details) {
+        try {
+            return JSON.writeValueAsString(details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> details(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            return Map.of("unreadable", json.length() > 100 ? json.substring(0, 100) : json);
+        }
+    }
+}
