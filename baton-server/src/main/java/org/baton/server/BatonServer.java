@@ -34,6 +34,9 @@ import org.baton.server.timers.ExecutorTimers;
 import org.baton.server.timers.Timers;
 import org.baton.store.jdbc.Database;
 import org.baton.store.jdbc.JdbcLockStore;
+import org.baton.store.jdbc.audit.JdbcAuditTrail;
+import org.baton.server.audit.AuditRecorder;
+import org.baton.server.audit.AuditRoutes;
 import org.baton.core.LockCoordinator;
 import org.baton.server.config.Policies;
 import org.baton.server.locks.DeadlineScheduler;
@@ -84,6 +87,8 @@ public final class BatonServer implements AutoCloseable {
             var sessions = new SessionRegistry(clock);
             var coordinator = new LockCoordinator(new JdbcLockStore(database), Policies.from(config), clock, LockCoordinator.randomIds());
             var fanOut = new EventFanOut(sessions);
+            var auditTrail = new JdbcAuditTrail(database);
+            fanOut.addListener(new AuditRecorder(auditTrail, clock));
             var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(lockTimers != null ? lockTimers : timers));
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(registry);
@@ -100,6 +105,7 @@ public final class BatonServer implements AutoCloseable {
                 routes.add(new DevSignInRoutes(demo));
             }
             routes.add(new LockRoutes(gateway));
+            routes.add(new AuditRoutes(auditTrail));
             var origins = new OriginPolicy.Deferred();
             routes.add(new WsGateway(verifier, origins, sessions, new LockMessages(gateway, sessions),
                     new WsGateway.Limits(config.http().maxBodyBytes(), 1_000, Duration.ofSeconds(5),

@@ -21,20 +21,23 @@ import org.baton.server.session.SessionRegistry;
  */
 public final class EventFanOut {
     private final SessionRegistry sessions;
-    private final java.util.List<Consumer<LockEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<Consumer<java.util.List<LockEvent>>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public EventFanOut(SessionRegistry sessions) {
         this.sessions = sessions;
     }
 
-    public void addListener(Consumer<LockEvent> listener) {
+    /** Receives every decision's events, in order, before they are pushed to clients. */
+    public void addListener(Consumer<java.util.List<LockEvent>> listener) {
         listeners.add(listener);
     }
 
     /** Delivers {@code events}; {@code callerSessionId} (may be null) already has the direct answer. */
     public void publish(java.util.List<LockEvent> events, String callerSessionId) {
+        if (!events.isEmpty()) {
+            listeners.forEach(l -> l.accept(events));
+        }
         for (LockEvent event : events) {
-            listeners.forEach(l -> l.accept(event));
             Outbound message = toWire(event);
             if (message == null) {
                 continue;

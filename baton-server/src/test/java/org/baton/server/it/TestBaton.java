@@ -78,7 +78,8 @@ final class TestBaton implements AutoCloseable {
             }
             headers.forEach(request::header);
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode json = response.body().isEmpty() || !type.contains("json") ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
             return new Reply(response.statusCode(), json, response);
         } catch (Exception e) {
             throw new IllegalStateException(e);

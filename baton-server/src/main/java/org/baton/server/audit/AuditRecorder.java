@@ -1,0 +1,118 @@
+package org.baton.server.audit;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.baton.core.Actor;
+import org.baton.core.Lease;
+import org.baton.core.LockEvent;
+import org.baton.core.audit.AuditRecord;
+import org.baton.core.audit.AuditTrail;
+
+/**
+ * Writes every lock event worth keeping to the audit trail, one atomic append per decision: grants and releases
+ * (with cause and fence), queue moves, asks, takeovers and admin releases (with their reasons, severity HIGH) and
+ * every refused attempt (WARNING). Presence changes are not audited: they are not decisions.
+ */
+public final class AuditRecorder implements Consumer<List<LockEvent>> {
+    private final AuditTrail trail;
+    private final InstantSource clock;
+
+    public AuditRecorder(AuditTrail trail, InstantSource clock) {
+        this.trail = trail;
+        this.clock = clock;
+    }
+
+    @Override
+    public void accept(List<LockEvent> events) {
+        List<AuditRecord> records = new ArrayList<>();
+        for (LockEvent event : events) {
+            AuditRecord record = toRecord(event);
+            if (record != null) {
+                records.add(record);
+            }
+        }
+        trail.append(records);
+    }
+
+    AuditRecord toRecord(LockEvent event) {
+        String rid = event.resourceId().toString();
+        Map<String, String> details = new LinkedHashMap<>();
+        return switch (event) {
+            case LockEvent.Acquired e -> {
+                fence(details, e.lease());
+                details.put("via", e.via().name());
+                yield record(e.lease().holder(), "LOCK_ACQUIRED", rid, "INFO", null, details);
+            }
+            case LockEvent.Released e -> {
+                fence(details, e.lease());
+                details.put("holder", e.lease().holder().userId());
+                if (e.note() != null) {
+                    details.put("note", e.note());
+                }
+                boolean forced = e.by() != null && !e.by().sameUser(e.lease().holder());
+                yield record(forced ? e.by() : e.lease().holder(), "LOCK_" + e.cause().name(), rid,
+                        forced ? "HIGH" : e.cause().wasInvoluntary() ? "WARNING" : "INFO", e.reason(), details);
+            }
+            case LockEvent.Queued e -> {
+                details.put("position", Integer.toString(e.position()));
+                yield record(e.actor(), "QUEUE_JOINED", rid, "INFO", null, details);
+            }
+            case LockEvent.LeftQueue e -> record(e.actor(), "QUEUE_LEFT", rid, "INFO", null, details);
+            case LockEvent.YourTurn e -> record(e.actor(), "QUEUE_YOUR_TURN", rid, "INFO", null, details);
+            case LockEvent.TurnPassed e -> record(e.actor(), "QUEUE_TURN_MISSED", rid, "INFO", null, details);
+            case LockEvent.Expiring e -> record(e.lease().holder(), "LOCK_EXPIRING", rid, "INFO", null, details);
+            case LockEvent.HolderDisconnected e -> record(e.lease().holder(), "HOLDER_DISCONNECTED", rid, "INFO", null, details);
+            case LockEvent.HolderResumed e -> record(e.lease().holder(), "HOLDER_RESUMED", rid, "INFO", null, details);
+            case LockEvent.AskReceived e -> {
+                details.put("requestId", e.ask().requestId());
+                details.put("holder", e.holder().userId());
+                yield record(e.ask().from(), "ASK_HOLDER", rid, "INFO", e.ask().message(), details);
+            }
+            case LockEvent.AskAnswered e -> {
+                details.put("requestId", e.ask().requestId());
+                details.put("approved", Boolean.toString(e.approved()));
+                details.put("timedOut", Boolean.toString(e.timedOut()));
+                yield record(e.ask().from(), "ASK_ANSWERED", rid, "INFO", null, details);
+            }
+            case LockEvent.TakeoverRequested e -> {
+                details.put("holder", e.holder().userId());
+                details.put("autoForceAt", e.autoForceAt().toString());
+                yield record(e.from(), "TAKEOVER_REQUESTED", rid, "HIGH", e.reason(), details);
+            }
+            case LockEvent.TakeoverDenied e -> {
+                details.put("holder", e.holder().userId());
+                yield record(e.from(), "TAKEOVER_OBJECTED", rid, "WARNING", null, details);
+            }
+            case LockEvent.TakenOver e -> {
+                fence(details, e.displaced());
+                details.put("displaced", e.displaced().holder().userId());
+                details.put("emergency", Boolean.toString(e.emergency()));
+                yield record(e.by(), e.emergency() ? "EMERGENCY_TAKEOVER" : "TAKEOVER_FORCED", rid, "HIGH", e.reason(), details);
+            }
+            case LockEvent.AdminReleased e -> {
+                fence(details, e.released());
+                details.put("holder", e.released().holder().userId());
+                yield record(e.by(), "ADMIN_FORCE_RELEASE", rid, "HIGH", e.reason(), details);
+            }
+            case LockEvent.Refused e -> {
+                details.put("command", e.command());
+                details.put("code", e.code().name());
+                yield e.actor() == null ? null : record(e.actor(), "LOCK_DENIED", rid, "WARNING", null, details);
+            }
+            case LockEvent.PresenceChanged e -> null;
+        };
+    }
+
+    private AuditRecord record(Actor actor, String action, String resourceId, String severity, String reason, Map<String, String> details) {
+        return new AuditRecord(clock.instant(), actor.userId(), actor.name(), actor.role(), action, resourceId, severity, reason, details);
+    }
+
+    private static void fence(Map<String, String> details, Lease lease) {
+        details.put("fencingToken", Long.toString(lease.fencingToken()));
+        details.put("session", lease.holder().sessionId());
+    }
+}
