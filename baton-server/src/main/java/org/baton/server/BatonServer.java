@@ -37,6 +37,9 @@ import org.baton.store.jdbc.JdbcLockStore;
 import org.baton.store.jdbc.audit.JdbcAuditTrail;
 import org.baton.server.audit.AuditRecorder;
 import org.baton.server.audit.AuditRoutes;
+import org.baton.store.jdbc.notify.JdbcNotificationInbox;
+import org.baton.server.notify.Notifier;
+import org.baton.server.notify.NotificationRoutes;
 import org.baton.core.LockCoordinator;
 import org.baton.server.config.Policies;
 import org.baton.server.locks.DeadlineScheduler;
@@ -89,6 +92,8 @@ public final class BatonServer implements AutoCloseable {
             var fanOut = new EventFanOut(sessions);
             var auditTrail = new JdbcAuditTrail(database);
             fanOut.addListener(new AuditRecorder(auditTrail, clock));
+            var inbox = new JdbcNotificationInbox(database);
+            fanOut.addListener(new Notifier(inbox, sessions, clock, config.locks().queueNotifications()));
             var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(lockTimers != null ? lockTimers : timers));
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(registry);
@@ -106,6 +111,7 @@ public final class BatonServer implements AutoCloseable {
             }
             routes.add(new LockRoutes(gateway));
             routes.add(new AuditRoutes(auditTrail));
+            routes.add(new NotificationRoutes(inbox, clock));
             var origins = new OriginPolicy.Deferred();
             routes.add(new WsGateway(verifier, origins, sessions, new LockMessages(gateway, sessions),
                     new WsGateway.Limits(config.http().maxBodyBytes(), 1_000, Duration.ofSeconds(5),
