@@ -66,8 +66,7 @@ public final class PolicyFile {
             throw new ConfigException("resourceTypes: expected a mapping of resource type to policy");
         }
         var result = new LinkedHashMap<String, ResourceTypePolicy>();
-        for (var it = types.fields(); it.hasNext(); ) {
-            var entry = it.next();
+        for (var entry : types.properties()) {
             String type = entry.getKey();
             String at = "resourceTypes." + type;
             if (!type.matches("[a-z0-9_-]{1,64}")) {

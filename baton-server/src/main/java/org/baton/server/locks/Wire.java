@@ -43,7 +43,7 @@ public final class Wire {
     }
 
     public static Map<String, Object> person(Actor actor) {
-        var m = new LinkedHashMap<String, Object>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("userId", actor.userId());
         m.put("name", actor.name());
         m.put("role", actor.role());
@@ -52,24 +52,24 @@ public final class Wire {
 
     public static List<Map<String, Object>> presence(List<PresenceEntry> entries) {
         return entries.stream().map(e -> {
-            var m = person(e.actor());
+            Map<String, Object> m = person(e.actor());
             m.put("mode", e.mode().name().toLowerCase());
             m.put("hasLock", e.hasLock());
             if (e.lockExpiresAt() != null) {
                 m.put("lockExpiresAt", e.lockExpiresAt());
             }
-            return (Map<String, Object>) m;
+            return m;
         }).toList();
     }
 
     public static List<Map<String, Object>> queue(LockState state) {
         List<LockState.Waiter> waiters = state.queue();
         return java.util.stream.IntStream.range(0, waiters.size()).mapToObj(i -> {
-            var m = person(waiters.get(i).actor());
+            Map<String, Object> m = person(waiters.get(i).actor());
             m.put("position", i + 1);
             m.put("joinedAt", waiters.get(i).joinedAt());
             m.put("connected", waiters.get(i).disconnectedAt() == null);
-            return (Map<String, Object>) m;
+            return m;
         }).toList();
     }
 
