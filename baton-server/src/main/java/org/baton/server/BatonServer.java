@@ -39,6 +39,9 @@ import org.baton.server.audit.AuditRecorder;
 import org.baton.server.audit.AuditRoutes;
 import org.baton.store.jdbc.notify.JdbcNotificationInbox;
 import org.baton.server.notify.Notifier;
+import org.baton.server.admin.AlertWatch;
+import org.baton.server.admin.Housekeeping;
+import org.baton.server.admin.LockMetrics;
 import org.baton.server.notify.NotificationRoutes;
 import org.baton.core.LockCoordinator;
 import org.baton.server.config.Policies;
@@ -94,8 +97,15 @@ public final class BatonServer implements AutoCloseable {
             fanOut.addListener(new AuditRecorder(auditTrail, clock));
             var inbox = new JdbcNotificationInbox(database);
             fanOut.addListener(new Notifier(inbox, sessions, clock, config.locks().queueNotifications()));
+            var alerts = new AlertWatch(sessions, clock, AlertWatch.Thresholds.defaults(), coordinator::active);
+            fanOut.addListener(alerts);
+            Timers housekeepingTimers = lockTimers != null ? lockTimers : timers;
+            var restLimiter = RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst());
+            new Housekeeping(sessions, inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
+                    .alsoEveryMinute(alerts::scan).alsoEveryMinute(restLimiter::evictIdle).start(housekeepingTimers);
             var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(lockTimers != null ? lockTimers : timers));
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            fanOut.addListener(new LockMetrics(registry, clock, coordinator::active));
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
@@ -103,8 +113,7 @@ public final class BatonServer implements AutoCloseable {
             List<RouteGroup> routes = new ArrayList<>();
             routes.add(new HealthRoutes(database::isReachable));
             routes.add(new MetricsRoutes(registry));
-            routes.add(new RequestAuth(verifier, sessions,
-                    RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst()),
+            routes.add(new RequestAuth(verifier, sessions, restLimiter,
                     demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of()));
             if (demo != null) {
                 routes.add(new DevSignInRoutes(demo));
@@ -112,6 +121,10 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new LockRoutes(gateway));
             routes.add(new AuditRoutes(auditTrail));
             routes.add(new NotificationRoutes(inbox, clock));
+            routes.add(r -> r.get("/api/admin/alerts", ctx -> {
+                RequestAuth.requireRole(ctx, java.util.Set.of("admin"), "Alerts");
+                ctx.json(java.util.Map.of("alerts", alerts.current()));
+            }));
             var origins = new OriginPolicy.Deferred();
             routes.add(new WsGateway(verifier, origins, sessions, new LockMessages(gateway, sessions),
                     new WsGateway.Limits(config.http().maxBodyBytes(), 1_000, Duration.ofSeconds(5),

@@ -65,6 +65,13 @@ public final class ClientSession {
         }
     }
 
+    /** A request without a live connection (REST): the session was last seen now, and is forgotten after the grace like a closed one. */
+    void seenWithoutConnection(Instant now) {
+        if (outlet == null) {
+            disconnectedAt = now;
+        }
+    }
+
     boolean detach(Outlet closing, Instant now) {
         if (outlet != closing) {
             return false;

@@ -48,7 +48,9 @@ public final class SessionRegistry {
 
     /** The session a REST request acts as: the one named by {@code X-Session-Id} (see {@link #connect}), else a new one. */
     public ClientSession forRequest(Identity identity, String requestedId) {
-        return resolve(identity, requestedId);
+        ClientSession session = resolve(identity, requestedId);
+        session.seenWithoutConnection(clock.instant());
+        return session;
     }
 
     private ClientSession resolve(Identity identity, String requestedId) {

@@ -45,7 +45,17 @@ public final class ManualTimers implements Timers {
         }
     }
 
-    private Instant lastRun = Instant.EPOCH;
+    private Instant lastRun;
+
+    /** Timers whose clock starts at the epoch. */
+    public ManualTimers() {
+        this(Instant.EPOCH);
+    }
+
+    /** Timers whose clock starts at {@code start}: periodic tasks first run one period after it. */
+    public ManualTimers(Instant start) {
+        this.lastRun = start;
+    }
 
     @Override
     public synchronized Scheduled schedule(Instant at, Runnable task) {

@@ -30,7 +30,7 @@ import org.baton.server.timers.ManualTimers;
  */
 final class TestBaton implements AutoCloseable {
     final ManualClock clock = new ManualClock(Instant.parse("2026-01-13T09:00:00Z"));
-    final ManualTimers timers = new ManualTimers();
+    final ManualTimers timers = new ManualTimers(clock.instant());
     final HttpClient http = HttpClient.newHttpClient();
     final BatonServer server;
     private final List<Client> clients = new CopyOnWriteArrayList<>();
