@@ -122,6 +122,31 @@ public final class LockMachine {
         return new Transition(run.state, outcome, run.events);
     }
 
+    /**
+     * Whether a writer presenting {@code leaseId} (and, when it has one, {@code fencingToken}) may save the resource
+     * now: the rule every guarded save applies, inside the same atomic step as its write. The state is settled
+     * against {@code now} first, so a lease that lapsed while nobody looked is expired here too.
+     */
+    public LeaseVerdict verifyLease(LockState state, String leaseId, String userId, Long fencingToken, Instant now) {
+        Run run = new Run(state, policyFor(state.resourceId()), Context.at(now, () -> "verify-only"));
+        run.settle();
+        Lease current = run.state.holder();
+        if (current != null && current.leaseId().equals(leaseId) && current.holder().userId().equals(userId)) {
+            return fencingToken != null && fencingToken != current.fencingToken()
+                    ? LeaseVerdict.refused(RefusalCode.STALE_FENCING_TOKEN)
+                    : LeaseVerdict.valid(current);
+        }
+        Lease before = state.holder();
+        boolean lastGrantLapsed = current == null && fencingToken != null && fencingToken == run.state.lastFence();
+        if (lastGrantLapsed || (before != null && before.leaseId().equals(leaseId) && before.holder().userId().equals(userId))) {
+            return LeaseVerdict.refused(RefusalCode.LEASE_EXPIRED);
+        }
+        if (fencingToken != null && fencingToken < run.state.lastFence()) {
+            return LeaseVerdict.refused(RefusalCode.STALE_FENCING_TOKEN);
+        }
+        return LeaseVerdict.refused(RefusalCode.NOT_LOCK_HOLDER);
+    }
+
     private static Actor actorOf(Command command) {
         return switch (command) {
             case Command.Acquire c -> c.actor();
