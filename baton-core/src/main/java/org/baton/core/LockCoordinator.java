@@ -87,6 +87,11 @@ public final class LockCoordinator {
         return machine.apply(current.value(), new Command.Tick(), LockMachine.Context.at(clock.instant(), ids)).next();
     }
 
+    /** The guarded-save rule ({@link LockMachine#verifyLease}) at the coordinator's clock, for a state a store just read. */
+    public LeaseVerdict verifyLease(LockState state, String leaseId, String userId, Long fencingToken) {
+        return machine.verifyLease(state, leaseId, userId, fencingToken, clock.instant());
+    }
+
     /** Every resource with a holder, a queue, viewers or pending requests. */
     public List<LockState> active() {
         return store.activeStates();

@@ -42,6 +42,16 @@ import org.baton.server.notify.Notifier;
 import org.baton.server.admin.AlertWatch;
 import org.baton.server.admin.Housekeeping;
 import org.baton.server.admin.LockMetrics;
+import org.baton.server.http.BodyLimits;
+import org.baton.server.records.AutosaveRoutes;
+import org.baton.server.records.DemoRecords;
+import org.baton.server.records.DraftMessages;
+import org.baton.server.records.Drafts;
+import org.baton.server.records.GuardRoutes;
+import org.baton.server.records.RecordRoutes;
+import org.baton.server.records.RecordService;
+import org.baton.store.jdbc.JdbcDraftStore;
+import org.baton.store.jdbc.JdbcRecordStore;
 import org.baton.server.notify.NotificationRoutes;
 import org.baton.core.LockCoordinator;
 import org.baton.server.config.Policies;
@@ -101,8 +111,15 @@ public final class BatonServer implements AutoCloseable {
             fanOut.addListener(alerts);
             Timers housekeepingTimers = lockTimers != null ? lockTimers : timers;
             var restLimiter = RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst());
+            var records = new RecordService(config.recordTypes(), new JdbcRecordStore(database), coordinator, clock);
+            var drafts = new Drafts(new JdbcDraftStore(database), config.autosave(), records, clock);
+            if (demo != null) {
+                DemoRecords.seedIfEmpty(records.store(), clock);
+            }
             new Housekeeping(sessions, inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
-                    .alsoEveryMinute(alerts::scan).alsoEveryMinute(restLimiter::evictIdle).start(housekeepingTimers);
+                    .alsoEveryMinute(alerts::scan).alsoEveryMinute(restLimiter::evictIdle)
+                    .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
+                    .start(housekeepingTimers);
             var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(lockTimers != null ? lockTimers : timers));
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             fanOut.addListener(new LockMetrics(registry, clock, coordinator::active));
@@ -111,6 +128,7 @@ public final class BatonServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
 
             List<RouteGroup> routes = new ArrayList<>();
+            routes.add(new BodyLimits(config.http().maxBodyBytes()));
             routes.add(new HealthRoutes(database::isReachable));
             routes.add(new MetricsRoutes(registry));
             routes.add(new RequestAuth(verifier, sessions, restLimiter,
@@ -121,16 +139,20 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new LockRoutes(gateway));
             routes.add(new AuditRoutes(auditTrail));
             routes.add(new NotificationRoutes(inbox, clock));
+            routes.add(new RecordRoutes(records));
+            routes.add(new AutosaveRoutes(drafts));
+            routes.add(new GuardRoutes(coordinator));
             routes.add(r -> r.get("/api/admin/alerts", ctx -> {
                 RequestAuth.requireRole(ctx, java.util.Set.of("admin"), "Alerts");
                 ctx.json(java.util.Map.of("alerts", alerts.current()));
             }));
             var origins = new OriginPolicy.Deferred();
-            routes.add(new WsGateway(verifier, origins, sessions, new LockMessages(gateway, sessions),
-                    new WsGateway.Limits(config.http().maxBodyBytes(), 1_000, Duration.ofSeconds(5),
+            routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
+                    new WsGateway.Limits((int) BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes()), 1_000, Duration.ofSeconds(5),
                             config.http().rateLimitPerSecond(), config.http().rateBurst()), clock, timers.scheduler()));
             routes.add(new StaticPages());
-            HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), config.http().maxBodyBytes()), routes);
+            HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(),
+                    BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes())), routes);
             http.start();
             origins.resolve(allowedOrigins(config, http.port()));
             gateway.resumeAll();

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The server cleans up after itself, no external cron (SPEC 22): every minute it forgets sessions disconnected
  * past their grace (their leases were already released by the lock deadlines) and runs the other periodic jobs it
- * is given (alert scans, rate-limit buckets); once an hour it deletes notifications older than the retention.
+ * is given (alert scans, rate-limit buckets); once an hour it deletes notifications older than the retention and runs the hourly jobs (draft retention).
  * Expired leases and queue entries need no sweeping: the core derives expiry and the deadline timers announce it.
  */
 public final class Housekeeping {
@@ -26,6 +26,7 @@ public final class Housekeeping {
     private final Duration sessionGrace;
     private final Duration notificationRetention;
     private final List<Runnable> everyMinute = new ArrayList<>();
+    private final List<Runnable> everyHour = new ArrayList<>();
 
     public Housekeeping(SessionRegistry sessions, NotificationInbox inbox, InstantSource clock, Duration sessionGrace, Duration notificationRetention) {
         this.sessions = sessions;
@@ -41,6 +42,12 @@ public final class Housekeeping {
         return this;
     }
 
+    /** Adds a job to the hourly round (draft retention). */
+    public Housekeeping alsoEveryHour(Runnable job) {
+        everyHour.add(job);
+        return this;
+    }
+
     public void start(Timers timers) {
         timers.every(Duration.ofMinutes(1), this::minute);
         timers.every(Duration.ofHours(1), this::hour);
@@ -51,7 +58,11 @@ public final class Housekeeping {
         for (ClientSession session : sessions.disconnectedBefore(cutoff)) {
             sessions.forget(session);
         }
-        for (Runnable job : everyMinute) {
+        runAll(everyMinute);
+    }
+
+    private static void runAll(List<Runnable> jobs) {
+        for (Runnable job : jobs) {
             try {
                 job.run();
             } catch (RuntimeException e) {
@@ -65,5 +76,6 @@ public final class Housekeeping {
         if (deleted > 0) {
             LOG.info("housekeeping deleted old notifications count={}", deleted);
         }
+        runAll(everyHour);
     }
 }

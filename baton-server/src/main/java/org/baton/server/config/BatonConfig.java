@@ -15,9 +15,10 @@ import java.util.Set;
  * @param autosave draft settings
  * @param dataDir the embedded database's directory
  * @param resourceTypes per-type overrides of the default policy, from {@code BATON_CONFIG}
+ * @param recordTypes the record types and their fields, from {@code BATON_RECORD_TYPES} or the built-in demo types
  */
 public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Path dataDir,
-                          Map<String, ResourceTypePolicy> resourceTypes) {
+                          Map<String, ResourceTypePolicy> resourceTypes, org.baton.server.records.RecordTypes recordTypes) {
 
     /** HTTP listener and input limits. */
     public record Http(String bind, int port, Set<String> extraAllowedOrigins, int maxBodyBytes, int rateLimitPerSecond, int rateBurst) {
@@ -99,7 +100,8 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
         Jwt jwt = readJwt(env);
         Path policyFile = Settings.BATON_CONFIG.read(env);
         Map<String, ResourceTypePolicy> types = policyFile == null ? Map.of() : PolicyFile.read(policyFile);
-        return new BatonConfig(http, jwt, locks, autosave, Settings.BATON_DATA_DIR.read(env), types);
+        var recordTypes = org.baton.server.records.RecordTypes.load(Settings.BATON_RECORD_TYPES.read(env));
+        return new BatonConfig(http, jwt, locks, autosave, Settings.BATON_DATA_DIR.read(env), types, recordTypes);
     }
 
     private static Jwt readJwt(Map<String, String> env) {

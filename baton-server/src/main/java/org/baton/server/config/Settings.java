@@ -61,6 +61,8 @@ public final class Settings {
             "Directory of the embedded database (created if missing).");
     public static final Setting<Path> BATON_CONFIG = optionalPath("BATON_CONFIG",
             "YAML file of per-resource-type policies (see Per-type policies in README.md).");
+    public static final Setting<Path> BATON_RECORD_TYPES = optionalPath("BATON_RECORD_TYPES",
+            "YAML file of record types and their fields (default: the APS demo's five types, see docs/records.md).");
     public static final Setting<String> BATON_JWT_SECRET = secret("BATON_JWT_SECRET",
             "HS256 shared secret (at least 32 bytes). Setting it (or a key) turns demo mode off.");
     public static final Setting<Path> BATON_JWT_PUBLIC_KEY = optionalPath("BATON_JWT_PUBLIC_KEY",
@@ -103,7 +105,7 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(LOCK_ENABLED, LOCK_TIMEOUT, LOCK_HEARTBEAT_INTERVAL, LOCK_WARNING_TIME,
             LOCK_GRACE_PERIOD, QUEUE_ENABLED, QUEUE_MAX_SIZE, QUEUE_NOTIFICATION_ENABLED, QUEUE_AUTO_ACQUIRE, AUTOSAVE_ENABLED,
             AUTOSAVE_INTERVAL, AUTOSAVE_RETENTION_HOURS, ALLOW_FORCE_UNLOCK, FORCE_UNLOCK_ROLES, FORCE_UNLOCK_REQUIRES_REASON,
-            FORCE_UNLOCK_AUDIT_LOG, LOCK_TRACK_VIEWERS, LOCK_VIEWER_TIMEOUT, BATON_PORT, BATON_BIND, BATON_DATA_DIR, BATON_CONFIG,
+            FORCE_UNLOCK_AUDIT_LOG, LOCK_TRACK_VIEWERS, LOCK_VIEWER_TIMEOUT, BATON_PORT, BATON_BIND, BATON_DATA_DIR, BATON_CONFIG, BATON_RECORD_TYPES,
             BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY, BATON_JWT_JWKS, BATON_JWT_AUDIENCE, BATON_JWT_ISSUER, BATON_JWT_CLOCK_SKEW,
             BATON_DEMO, BATON_LEASE_TTL, BATON_CLAIM_WINDOW, BATON_MAX_LOCKS_PER_USER, BATON_TAKEOVER_REQUEST_TIMEOUT,
             BATON_ASK_HOLDER_TIMEOUT, BATON_ALLOWED_ORIGINS, BATON_MAX_BODY_BYTES, BATON_MAX_DRAFT_BYTES, BATON_RATE_LIMIT,

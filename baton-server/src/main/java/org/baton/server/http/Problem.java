@@ -10,10 +10,17 @@ import java.util.Map;
  * <p>{@code code} is the stable machine-readable name clients switch on ({@code LOCK_HELD},
  * {@code UNAUTHENTICATED}, ...); {@code detail} is a human sentence that never carries internals
  * (no stack traces, class names or SQL). {@code extensions} carries the extra members a refusal needs,
- * such as the current {@code holder} of a lock or the current record of a version conflict.
+ * written as top-level members, such as the current {@code holder} of a lock or the current record of a version conflict.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String code, String detail, Map<String, Object> extensions) {
+public record Problem(String type, String title, int status, String code, String detail,
+                      @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> extensions) {
+
+    /** Extension members are written beside {@code code} and {@code detail}, as RFC 9457 has them. */
+    @com.fasterxml.jackson.annotation.JsonAnyGetter
+    public Map<String, Object> members() {
+        return extensions == null ? Map.of() : extensions;
+    }
 
     /** The media type of every error body. */
     public static final String MEDIA_TYPE = "application/problem+json";

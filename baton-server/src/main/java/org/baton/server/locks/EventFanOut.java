@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.baton.core.Actor;
 import org.baton.core.LockEvent;
+import org.baton.core.ResourceId;
 import org.baton.server.session.ClientSession;
 import org.baton.server.session.Outbound;
 import org.baton.server.session.SessionRegistry;
@@ -167,6 +168,9 @@ public final class EventFanOut {
                 data.put("reason", e.reason());
                 data.put("emergency", e.emergency());
                 data.put("draftKept", true);
+                ResourceId where = e.resourceId();
+                data.put("draftUrl", "/api/autosave/restore/" + where.type() + "/" + where.id()
+                        + (where.child().equals("main") ? "" : "?child=" + where.child()));
                 yield "lock:taken_by_admin";
             }
             case LockEvent.PresenceChanged e -> {

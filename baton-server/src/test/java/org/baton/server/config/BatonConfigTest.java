@@ -58,7 +58,8 @@ class BatonConfigTest {
                 Arguments.of("BATON_ASK_HOLDER_TIMEOUT", "x"), Arguments.of("BATON_ALLOWED_ORIGINS", "not a url"),
                 Arguments.of("BATON_MAX_BODY_BYTES", "10"), Arguments.of("BATON_MAX_DRAFT_BYTES", "x"),
                 Arguments.of("BATON_RATE_LIMIT", "0"), Arguments.of("BATON_RATE_BURST", "0"), Arguments.of("BATON_LOG_FORMAT", "xml"),
-                Arguments.of("BATON_CONFIG", "/no/such/policies.yaml"));
+                Arguments.of("BATON_CONFIG", "/no/such/policies.yaml"),
+                Arguments.of("BATON_RECORD_TYPES", "/no/such/record-types.yaml"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -155,5 +156,30 @@ class BatonConfigTest {
         var env = new HashMap<String, String>();
         env.put("BATON_CONFIG", file.toString());
         assertThatThrownBy(() -> BatonConfig.fromEnvironment(env)).isInstanceOf(ConfigException.class).hasMessageStartingWith(expectedStart);
+    }
+
+    static Stream<Arguments> badRecordTypes() {
+        return Stream.of(
+                Arguments.of("recordTypes:\n  patient:\n    fields:\n      - {name: dose, type: decimal}\n", "recordTypes.patient.fields[0].type"),
+                Arguments.of("recordTypes:\n  patient:\n    fields:\n      - {name: route, type: choice}\n", "recordTypes.patient.fields[0].options"),
+                Arguments.of("recordTypes:\n  patient:\n    fields:\n      - {name: a, type: text, colour: red}\n", "recordTypes.patient.fields[0].colour"),
+                Arguments.of("recordTypes:\n  patient:\n    fields:\n      - {name: a, type: text}\n      - {name: a, type: text}\n",
+                        "recordTypes.patient.fields[1].name"),
+                Arguments.of("recordTypes:\n  Patient:\n    fields:\n      - {name: a, type: text}\n", "recordTypes.Patient"),
+                Arguments.of("records: {}\n", "expected a 'recordTypes:' map"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("badRecordTypes")
+    void badRecordTypesYaml_isRefusedWithItsPath(String yaml, String expected) throws Exception {
+        Path file = Files.writeString(dir.resolve("types.yaml"), yaml);
+        assertThatThrownBy(() -> BatonConfig.fromEnvironment(Map.of("BATON_RECORD_TYPES", file.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("BATON_RECORD_TYPES='" + file + "'").hasMessageContaining(expected);
+    }
+
+    @Test
+    void recordTypes_defaultToTheFiveDemoTypes() {
+        assertThat(BatonConfig.fromEnvironment(Map.of()).recordTypes().all().keySet())
+                .containsExactly("patient", "catheter", "drug_regime", "functional_outcome", "catheter_removal");
     }
 }

@@ -104,7 +104,7 @@ class ProblemResponderTest {
         JsonNode problem = problem(response);
         assertThat(problem.get("code").asText()).isEqualTo("INTERNAL");
         assertThat(response.body()).doesNotContain("secret internal detail").doesNotContain("IllegalStateException");
-        assertThat(problem.path("extensions").path("incident").asText()).isNotBlank();
+        assertThat(problem.path("incident").asText()).isNotBlank();
     }
 
     @Test

@@ -60,7 +60,7 @@ class KillAndRestartTest {
             String leaseId = acquired.at("/lease/leaseId").asText();
             var other = post(port, "/api/locks/acquire", token("okafor"), null, Map.of("resourceId", "catheter:77"));
             assertThat(other.statusCode()).isEqualTo(409);
-            assertThat(Json.mapper().readTree(other.body()).at("/extensions/holder/userId").asText()).isEqualTo("sharma");
+            assertThat(Json.mapper().readTree(other.body()).at("/holder/userId").asText()).isEqualTo("sharma");
 
             var extended = post(port, "/api/locks/extend", token("sharma"), session,
                     Map.of("resourceId", "catheter:77", "leaseId", leaseId, "active", true));

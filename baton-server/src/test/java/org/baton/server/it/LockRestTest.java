@@ -44,7 +44,7 @@ class LockRestTest {
         var refused = baton.call("POST", "/api/locks/acquire", okafor, Map.of("resourceId", "catheter:42"));
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.code()).isEqualTo("LOCK_HELD");
-        assertThat(refused.body().path("extensions").path("holder").path("name").asText()).isEqualTo("Dr. Priya Sharma");
+        assertThat(refused.body().path("holder").path("name").asText()).isEqualTo("Dr. Priya Sharma");
         assertThat(refused.raw().headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
 
         var queued = baton.call("POST", "/api/locks/acquire", okafor, Map.of("resourceId", "catheter:42", "queue", true),

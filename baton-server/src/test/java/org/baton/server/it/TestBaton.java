@@ -55,6 +55,11 @@ final class TestBaton implements AutoCloseable {
         return demo.issue(demo.user(userId).orElseThrow(), Duration.ofHours(8));
     }
 
+    /** A JSON value as plain Java (maps, lists, strings, numbers), to send back. */
+    Object json(JsonNode node) {
+        return Json.mapper().convertValue(node, Object.class);
+    }
+
     void advance(Duration by) {
         clock.advance(by);
         timers.runDue(clock.instant());

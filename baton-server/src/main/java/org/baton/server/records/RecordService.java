@@ -1,0 +1,211 @@
+package org.baton.server.records;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.baton.core.LockCoordinator;
+import org.baton.core.ResourceId;
+import org.baton.core.record.FieldError;
+import org.baton.core.record.MergeProposal;
+import org.baton.core.record.RecordSchema;
+import org.baton.core.record.RecordStore;
+import org.baton.core.record.SaveRequest;
+import org.baton.core.record.SaveResult;
+import org.baton.core.record.ThreeWayMerge;
+import org.baton.core.record.VersionedRecord;
+import org.baton.server.auth.Identity;
+import org.baton.server.http.ApiException;
+import org.baton.server.http.Json;
+import org.baton.server.http.Problem;
+import org.baton.server.locks.Requests;
+
+/**
+ * Records as the API sees them: creation, guarded saves and merge proposals. A save is a patch on the version named
+ * by {@code If-Match}; it may touch only the fields of the section whose lease guards it ({@code main} unless a
+ * child is named), and the store checks that lease and the version in the same atomic step as the write.
+ */
+public final class RecordService {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
+    };
+    private static final char[] ALPHABET = "abcdefghijkmnopqrstuvwxyz23456789".toCharArray();
+    private final RecordTypes types;
+    private final RecordStore store;
+    private final LockCoordinator locks;
+    private final InstantSource clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public RecordService(RecordTypes types, RecordStore store, LockCoordinator locks, InstantSource clock) {
+        this.types = types;
+        this.store = store;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    public RecordTypes types() {
+        return types;
+    }
+
+    public RecordStore store() {
+        return store;
+    }
+
+    public RecordSchema schema(String type) {
+        return types.find(type).orElseThrow(() -> ApiException.of(404, "UNKNOWN_RECORD_TYPE",
+                "There is no record type '" + abbreviate(type) + "'; the types are " + String.join(", ", types.all().keySet()) + "."));
+    }
+
+    public VersionedRecord get(String type, String id) {
+        schema(type);
+        return store.get(type, id).orElseThrow(() -> notFound(type, id));
+    }
+
+    public List<VersionedRecord> history(String type, String id) {
+        schema(type);
+        List<VersionedRecord> versions = store.history(type, id);
+        if (versions.isEmpty()) {
+            throw notFound(type, id);
+        }
+        return versions;
+    }
+
+    /** Version 1 of a new record, with the caller's id or one allocated here. */
+    public VersionedRecord create(Identity who, String type, String requestedId, JsonNode fields) {
+        RecordSchema schema = schema(type);
+        String id = requestedId == null ? newId() : requestedId;
+        if (!ID.matcher(id).matches()) {
+            throw ApiException.badRequest("INVALID_FIELD", "'id' must be 1 to 128 letters, digits, '_' or '-'.");
+        }
+        RecordSchema.Validated valid = schema.normalise(fieldsOf(fields), null);
+        refuseIfInvalid(type, valid.errors());
+        Map<String, Object> values = withoutNulls(valid.values());
+        refuseIfInvalid(type, schema.missingRequired(values));
+        VersionedRecord first = new VersionedRecord(type, id, 1, values, clock.instant(), who.userId(), null, null);
+        if (!store.create(first)) {
+            throw ApiException.of(409, "RECORD_EXISTS", "A " + type + " with id '" + id + "' already exists.");
+        }
+        return first;
+    }
+
+    /** A guarded save; refusals are thrown as problems (412 with the current record and a merge proposal, 423, 404, 400). */
+    public VersionedRecord save(Identity who, String type, String id, String child, long expectedVersion, JsonNode patch,
+                                String leaseId, Long fencingToken) {
+        RecordSchema schema = schema(type);
+        String section = child == null ? "main" : child;
+        ResourceId lockResource = Requests.parse(type + ":" + id + ":" + section);
+        RecordSchema.Validated valid = schema.normalise(fieldsOf(patch), section);
+        refuseIfInvalid(type, valid.errors());
+        VersionedRecord base = store.version(type, id, expectedVersion).orElse(null);
+        if (base == null) {
+            VersionedRecord current = store.get(type, id).orElseThrow(() -> notFound(type, id));
+            throw new ApiException(Problem.of(412, "VERSION_CONFLICT", "Version " + expectedVersion + " of this record never existed;"
+                    + " it is at version " + current.version() + ".").with("current", wire(current)));
+        }
+        Map<String, Object> next = new LinkedHashMap<>(base.fields());
+        valid.values().forEach((name, value) -> {
+            if (value == null) {
+                next.remove(name);
+            } else {
+                next.put(name, value);
+            }
+        });
+        refuseIfInvalid(type, schema.missingRequired(next));
+        SaveResult result = store.save(new SaveRequest(type, id, expectedVersion, next, lockResource, who.userId(), clock.instant()),
+                state -> locks.verifyLease(state, leaseId, who.userId(), fencingToken));
+        return switch (result) {
+            case SaveResult.Saved saved -> saved.record();
+            case SaveResult.Missing missing -> throw notFound(type, id);
+            case SaveResult.LeaseRefused refused -> throw new ApiException(Problem.of(423, refused.code().name(), leaseMessage(refused.code()))
+                    .with("resourceId", lockResource.toString()));
+            case SaveResult.VersionConflict conflict -> {
+                MergeProposal merge = ThreeWayMerge.merge(base, next, conflict.current(), schema.clinicalFields());
+                throw new ApiException(Problem.of(412, "VERSION_CONFLICT", "Someone saved this record after version " + expectedVersion
+                        + "; it is at version " + conflict.current().version() + ". Review the merge and save again.")
+                        .with("current", wire(conflict.current())).with("merge", merge));
+            }
+        };
+    }
+
+    /** What saving {@code mine} (a patch on {@code baseVersion}) over the current record would need. */
+    public MergeProposal propose(String type, String id, long baseVersion, JsonNode minePatch) {
+        RecordSchema schema = schema(type);
+        RecordSchema.Validated valid = schema.normalise(fieldsOf(minePatch), null);
+        refuseIfInvalid(type, valid.errors());
+        return propose(schema, type, id, baseVersion, valid.values());
+    }
+
+    MergeProposal propose(RecordSchema schema, String type, String id, long baseVersion, Map<String, Object> patch) {
+        VersionedRecord current = store.get(type, id).orElseThrow(() -> notFound(type, id));
+        VersionedRecord base = store.version(type, id, baseVersion).orElseThrow(() -> ApiException.badRequest("INVALID_FIELD",
+                "'baseVersion' " + baseVersion + " is not a version of this record (it is at " + current.version() + ")."));
+        Map<String, Object> mine = new LinkedHashMap<>(base.fields());
+        mine.putAll(patch);
+        return ThreeWayMerge.merge(base, mine, current, schema.clinicalFields());
+    }
+
+    /** The API's form of a record. */
+    public static Map<String, Object> wire(VersionedRecord r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", r.id());
+        out.put("type", r.type());
+        out.put("version", r.version());
+        out.put("fields", r.fields());
+        out.put("updatedAt", r.updatedAt());
+        out.put("updatedBy", r.updatedBy());
+        if (r.fencingToken() != null) {
+            out.put("fencingToken", r.fencingToken());
+            out.put("lockResource", r.lockResource());
+        }
+        return out;
+    }
+
+    static Map<String, Object> fieldsOf(JsonNode fields) {
+        if (fields == null || !fields.isObject()) {
+            throw ApiException.badRequest("INVALID_FIELD", "'fields' must be a JSON object of field names to values.");
+        }
+        return Json.mapper().convertValue(fields, MAP);
+    }
+
+    private static void refuseIfInvalid(String type, List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            List<Map<String, String>> list = errors.stream().map(e -> Map.of("field", e.field(), "problem", e.problem())).toList();
+            throw new ApiException(Problem.of(400, "INVALID_FIELD", "Field " + errors.get(0) + (errors.size() > 1 ? " (and "
+                    + (errors.size() - 1) + " more)" : "") + ".").with("errors", list).with("recordType", type));
+        }
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, Object> values) {
+        Map<String, Object> copy = new LinkedHashMap<>(values);
+        copy.values().removeIf(java.util.Objects::isNull);
+        return copy;
+    }
+
+    private static String leaseMessage(org.baton.core.RefusalCode code) {
+        return switch (code) {
+            case LEASE_EXPIRED -> "Your lock on this record ended before this save; nothing was written. Acquire the lock again and review.";
+            case STALE_FENCING_TOKEN -> "Someone else has taken over this record since your lock was granted; nothing was written.";
+            default -> "Saving needs your current lock on this record (X-Lease-Id); nothing was written.";
+        };
+    }
+
+    private static ApiException notFound(String type, String id) {
+        return ApiException.of(404, "RECORD_NOT_FOUND", "There is no " + type + " with id '" + abbreviate(id) + "'.");
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+    }
+
+    private String newId() {
+        char[] id = new char[12];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+        }
+        return new String(id);
+    }
+}

@@ -1,0 +1,27 @@
+-- Versioned records (SPEC 11): the current version of each record, and every saved version in history.
+-- fields is the record's JSON object; a save writes both tables in the transaction that checked the lease.
+CREATE TABLE records (
+    type          TEXT    NOT NULL,
+    id            TEXT    NOT NULL,
+    version       INTEGER NOT NULL,
+    fields        TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL,
+    updated_by    TEXT    NOT NULL,
+    fencing_token INTEGER,
+    lock_resource TEXT,
+    updated_millis INTEGER NOT NULL,
+    PRIMARY KEY (type, id)
+);
+CREATE INDEX records_recent ON records (type, updated_millis);
+
+CREATE TABLE record_history (
+    type          TEXT    NOT NULL,
+    id            TEXT    NOT NULL,
+    version       INTEGER NOT NULL,
+    fields        TEXT    NOT NULL,
+    saved_at      TEXT    NOT NULL,
+    saved_by      TEXT    NOT NULL,
+    fencing_token INTEGER,
+    lock_resource TEXT,
+    PRIMARY KEY (type, id, version)
+);
