@@ -51,7 +51,11 @@ public final class RequestAuth implements RouteGroup {
             long seconds = Math.max(1, (verdict.retryAfter().toMillis() + 999) / 1000);
             throw new ApiException(Problem.of(429, "RATE_LIMITED", "Too many requests; retry in " + seconds + " s."), seconds);
         }
-        ClientSession session = sessions.forRequest(identity, ctx.header(SESSION_HEADER));
+        String sessionId = ctx.header(SESSION_HEADER);
+        if (sessionId == null && isBeacon(ctx)) {
+            sessionId = Json.readTree(ctx.body()).path("sessionId").asText(null);
+        }
+        ClientSession session = sessions.forRequest(identity, sessionId);
         ctx.attribute(IDENTITY, identity);
         ctx.attribute(SESSION, session);
         ctx.header(SESSION_HEADER, session.id());
@@ -65,13 +69,18 @@ public final class RequestAuth implements RouteGroup {
             }
             throw ApiException.of(401, "UNAUTHENTICATED", "The Authorization header must be 'Bearer <token>'.");
         }
-        if (ctx.path().equals(BEACON_PATH) && "POST".equals(ctx.method().name())) {
+        if (isBeacon(ctx)) {
             String token = Json.readTree(ctx.body()).path("token").asText(null);
             if (token != null) {
                 return token;
             }
         }
         throw ApiException.of(401, "UNAUTHENTICATED", "A bearer token is required.");
+    }
+
+    /** The page-unload release: a beacon cannot set headers, so its token and session id travel in the body. */
+    private static boolean isBeacon(Context ctx) {
+        return ctx.path().equals(BEACON_PATH) && "POST".equals(ctx.method().name()) && ctx.header("Authorization") == null;
     }
 
     private Identity verify(String token) {

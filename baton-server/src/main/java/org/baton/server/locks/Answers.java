@@ -68,6 +68,7 @@ final class Answers {
         String event = switch (outcome) {
             case Outcome.Granted g -> {
                 data.put("lease", Wire.lease(g.lease()));
+                data.put("yours", true);
                 if (g.handoverNote() != null) {
                     data.put("handoverNote", g.handoverNote());
                 }

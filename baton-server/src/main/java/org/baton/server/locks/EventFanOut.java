@@ -47,7 +47,7 @@ public final class EventFanOut {
             if (event.resourceWide()) {
                 for (ClientSession s : sessions.joinedTo(rid)) {
                     if (!isAnswered(event, s.id(), callerSessionId)) {
-                        s.deliver(message);
+                        s.deliver(forSession(event, message, s.id()));
                     }
                 }
             }
@@ -56,10 +56,30 @@ public final class EventFanOut {
                     continue;
                 }
                 if (!isAnswered(event, sessionId, callerSessionId)) {
-                    sessions.find(sessionId).ifPresent(s -> s.deliver(message));
+                    sessions.find(sessionId).ifPresent(s -> s.deliver(forSession(event, message, sessionId)));
                 }
             }
         }
+    }
+
+    /**
+     * A grant is news for everyone joined, but the lease id is the holder's secret: other sessions get the lease
+     * without it, and {@code yours} tells each session whether the lease is its own.
+     */
+    private static Outbound forSession(LockEvent event, Outbound message, String sessionId) {
+        if (!(event instanceof LockEvent.Acquired acquired) || !(message.data() instanceof Map<?, ?> data)) {
+            return message;
+        }
+        boolean yours = acquired.lease().holder().sessionId().equals(sessionId);
+        Map<String, Object> copy = new LinkedHashMap<>();
+        data.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        copy.put("yours", yours);
+        if (!yours) {
+            Map<String, Object> lease = new LinkedHashMap<>(Wire.lease(acquired.lease()));
+            lease.remove("leaseId");
+            copy.put("lease", lease);
+        }
+        return new Outbound(message.event(), copy, message.ref());
     }
 
     private static boolean isAnswered(LockEvent event, String sessionId, String callerSessionId) {
