@@ -39,6 +39,8 @@ import org.baton.server.audit.AuditRecorder;
 import org.baton.server.audit.AuditRoutes;
 import org.baton.store.jdbc.notify.JdbcNotificationInbox;
 import org.baton.server.notify.Notifier;
+import org.baton.server.admin.AdminFeed;
+import org.baton.server.admin.AdminRoutes;
 import org.baton.server.admin.AlertWatch;
 import org.baton.server.admin.Housekeeping;
 import org.baton.server.admin.LockMetrics;
@@ -111,8 +113,10 @@ public final class BatonServer implements AutoCloseable {
             fanOut.addListener(alerts);
             Timers housekeepingTimers = lockTimers != null ? lockTimers : timers;
             var restLimiter = RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst());
+            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            var metrics = new LockMetrics(registry, clock, coordinator::active);
             var records = new RecordService(config.recordTypes(), new JdbcRecordStore(database), coordinator, clock);
-            var drafts = new Drafts(new JdbcDraftStore(database), config.autosave(), records, clock);
+            var drafts = new Drafts(new JdbcDraftStore(database), config.autosave(), records, clock, metrics::draftRecovered);
             if (demo != null) {
                 DemoRecords.seedIfEmpty(records.store(), clock);
             }
@@ -121,8 +125,8 @@ public final class BatonServer implements AutoCloseable {
                     .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
                     .start(housekeepingTimers);
             var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(lockTimers != null ? lockTimers : timers));
-            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            fanOut.addListener(new LockMetrics(registry, clock, coordinator::active));
+            fanOut.addListener(metrics);
+            fanOut.addListener(new AdminFeed(sessions));
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
@@ -142,10 +146,7 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new RecordRoutes(records));
             routes.add(new AutosaveRoutes(drafts));
             routes.add(new GuardRoutes(coordinator));
-            routes.add(r -> r.get("/api/admin/alerts", ctx -> {
-                RequestAuth.requireRole(ctx, java.util.Set.of("admin"), "Alerts");
-                ctx.json(java.util.Map.of("alerts", alerts.current()));
-            }));
+            routes.add(new AdminRoutes(alerts, metrics));
             var origins = new OriginPolicy.Deferred();
             routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
                     new WsGateway.Limits((int) BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes()), 1_000, Duration.ofSeconds(5),

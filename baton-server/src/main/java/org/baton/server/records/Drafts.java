@@ -27,12 +27,15 @@ public final class Drafts {
     private final BatonConfig.Autosave config;
     private final RecordService records;
     private final InstantSource clock;
+    private final Runnable onRecovered;
 
-    public Drafts(DraftStore store, BatonConfig.Autosave config, RecordService records, InstantSource clock) {
+    /** {@code onRecovered} counts restores for the dashboard's "autosave recoveries". */
+    public Drafts(DraftStore store, BatonConfig.Autosave config, RecordService records, InstantSource clock, Runnable onRecovered) {
         this.store = store;
         this.config = config;
         this.records = records;
         this.clock = clock;
+        this.onRecovered = onRecovered;
     }
 
     public DraftStore store() {
@@ -69,6 +72,7 @@ public final class Drafts {
         Draft draft = store.get(who.userId(), resource).filter(d -> !d.savedAt().isBefore(clock.instant().minus(config.retention())))
                 .orElseThrow(() -> ApiException.of(404, "DRAFT_NOT_FOUND", "You have no saved draft for " + resource + "."));
         Map<String, Object> out = wire(draft);
+        onRecovered.run();
         Optional<RecordSchema> schema = records.types().find(resource.type());
         if (schema.isPresent()) {
             Optional<VersionedRecord> current = records.store().get(resource.type(), resource.id());

@@ -76,4 +76,25 @@ class AdminWatchTest {
                 .contains("baton_locks_active 1.0");
         assertThat(held.status()).isEqualTo(200);
     }
+
+    @Test
+    void dashboardFigures_andLiveLockChanges_reachAdminsOnly() {
+        var admin = baton.connect("rivera");
+        admin.await("session:ready");
+        var nurse = baton.connect("okafor");
+        nurse.await("session:ready");
+        baton.call("POST", "/api/locks/acquire", baton.token("chen"), Map.of("resourceId", "catheter:21"));
+        baton.call("POST", "/api/locks/acquire", baton.token("okafor"), Map.of("resourceId", "catheter:21", "queue", true));
+        baton.advance(Duration.ofMinutes(4));
+        baton.call("POST", "/api/admin/locks/force-release", baton.token("rivera"), Map.of("resourceId", "catheter:21", "reason", "stuck"));
+        admin.await("admin:lock_changed", d -> d.path("change").asText().equals("admin_released"));
+        assertThat(admin.await("admin:lock_changed", d -> d.path("change").asText().equals("acquired")).at("/data/resourceId").asText())
+                .isEqualTo("catheter:21:main");
+        JsonNode figures = baton.call("GET", "/api/admin/metrics", baton.token("rivera"), null).body();
+        assertThat(figures.path("forceUnlocks").asDouble()).isEqualTo(1.0);
+        assertThat(figures.path("averageQueueWaitSeconds").asDouble()).isEqualTo(240.0);
+        assertThat(figures.path("locksActive").asLong()).as("okafor holds it now").isEqualTo(1);
+        assertThat(baton.call("GET", "/api/admin/metrics", baton.token("okafor"), null).status()).isEqualTo(403);
+        assertThat(nurse.events()).doesNotContain("admin:lock_changed");
+    }
 }

@@ -1,0 +1,30 @@
+package org.baton.server.admin;
+
+import io.javalin.config.RoutesConfig;
+import java.util.Map;
+import java.util.Set;
+import org.baton.server.http.RequestAuth;
+import org.baton.server.http.RouteGroup;
+
+/** {@code GET /api/admin/alerts} and {@code GET /api/admin/metrics}: the dashboard's alerts and live figures (admin only). */
+public final class AdminRoutes implements RouteGroup {
+    private final AlertWatch alerts;
+    private final LockMetrics metrics;
+
+    public AdminRoutes(AlertWatch alerts, LockMetrics metrics) {
+        this.alerts = alerts;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/api/admin/alerts", ctx -> {
+            RequestAuth.requireRole(ctx, Set.of("admin"), "Alerts");
+            ctx.json(Map.of("alerts", alerts.current()));
+        });
+        routes.get("/api/admin/metrics", ctx -> {
+            RequestAuth.requireRole(ctx, Set.of("admin"), "Metrics");
+            ctx.json(metrics.snapshot());
+        });
+    }
+}
