@@ -147,6 +147,12 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new AutosaveRoutes(drafts));
             routes.add(new GuardRoutes(coordinator));
             routes.add(new AdminRoutes(alerts, metrics));
+            routes.add(r -> r.get("/api/client-config", ctx -> ctx.json(java.util.Map.of(
+                    "heartbeatSeconds", config.locks().heartbeatInterval().toSeconds(),
+                    "lockWarningSeconds", config.locks().idleWarning().toSeconds(),
+                    "autosaveEnabled", config.autosave().enabled(),
+                    "autosaveSeconds", config.autosave().interval().toSeconds(),
+                    "forceUnlockRoles", config.locks().forceUnlockRoles()))));
             var origins = new OriginPolicy.Deferred();
             routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
                     new WsGateway.Limits((int) BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes()), 1_000, Duration.ofSeconds(5),

@@ -29,13 +29,20 @@ import org.baton.server.timers.ManualTimers;
  * and WebSocket clients signed in as the demo users. Tests move time with {@link #advance(Duration)}.
  */
 final class TestBaton implements AutoCloseable {
-    final ManualClock clock = new ManualClock(Instant.parse("2026-01-13T09:00:00Z"));
-    final ManualTimers timers = new ManualTimers(clock.instant());
+    final ManualClock clock;
+    final ManualTimers timers;
     final HttpClient http = HttpClient.newHttpClient();
     final BatonServer server;
     private final List<Client> clients = new CopyOnWriteArrayList<>();
 
     TestBaton(Path dataDir, Map<String, String> extraEnv) {
+        this(dataDir, extraEnv, Instant.parse("2026-01-13T09:00:00Z"));
+    }
+
+    /** Starts with the manual clock at {@code start} (browser tests start at the real time, so pages show sensible times). */
+    TestBaton(Path dataDir, Map<String, String> extraEnv, Instant start) {
+        clock = new ManualClock(start);
+        timers = new ManualTimers(start);
         var env = new HashMap<>(Map.of("BATON_PORT", "0", "BATON_BIND", "127.0.0.1", "BATON_DATA_DIR", dataDir.toString(),
                 "BATON_RATE_LIMIT", "1000", "BATON_RATE_BURST", "1000"));
         env.putAll(extraEnv);

@@ -1,0 +1,574 @@
+// The record editor of the APS demo: one card per section (child resource), each with its own lock badge,
+// presence, queue, takeover and autosave; guarded saves with a merge view when someone saved first.
+import { auth, api, el, fmtTime, duration, initials, canOverride, banner, modal, closeModal, connectLocks, shell } from "/app/ui.js";
+import { AutosaveManager } from "/js/autosave-manager.js";
+
+const user = auth.require();
+const params = new URLSearchParams(location.search);
+const type = params.get("type");
+const id = params.get("id");
+const { body: clientConfig } = await api("GET", "/api/client-config");
+const locks = connectLocks({ heartbeatSeconds: clientConfig.heartbeatSeconds });
+shell(user, locks);
+
+const { body: { types } } = await api("GET", "/api/record-types");
+const schema = types[type];
+let record;
+try {
+  record = (await api("GET", `/api/records/${encodeURIComponent(type)}/${encodeURIComponent(id)}`)).body;
+} catch (e) {
+  document.getElementById("title").textContent = "Record not found";
+  banner(e.body?.detail || "This record does not exist.", "danger");
+  throw e;
+}
+document.title = `${schema.label} ${id} · Baton demo`;
+document.getElementById("title").textContent = `${schema.label} ${id}`;
+
+/** One independently locked part of the record. */
+class Section {
+  constructor(name) {
+    this.name = name;
+    this.rid = `${type}:${id}:${name}`;
+    this.label = name === "main" ? schema.label : name[0].toUpperCase() + name.slice(1);
+    this.fields = Object.entries(schema.fields).filter(([, f]) => f.section === name).map(([n]) => n);
+    this.holder = null;
+    this.mine = false;
+    this.queued = null;
+    this.presence = [];
+    this.disconnectedUntil = null;
+    this.autosave = new AutosaveManager({
+      resourceId: this.rid, locks, token: () => auth.token(), intervalSeconds: clientConfig.autosaveSeconds,
+      getData: () => ({ fields: this.formValues() }), baseVersion: () => record.version,
+    });
+    this.autosave.on("status", (s) => {
+      const text = { saving: "Saving draft…", saved: `Draft saved ${fmtTime(s.savedAt)}`, unsaved: "Unsaved changes",
+        error: `Draft not saved (${s.code})`, clean: "All changes saved", discarded: "Draft discarded" }[s.state] || "";
+      this.els.autosave.textContent = text;
+    });
+  }
+
+  render() {
+    const inputs = this.fields.map((name) => fieldInput(name, schema.fields[name]));
+    this.els = {
+      badge: el("span", { class: "badge", "data-role": "badge" }),
+      presence: el("span", { class: "avatars", "data-role": "presence", "aria-label": "Who is here" }),
+      autosave: el("span", { class: "autosave", "data-role": "autosave", "aria-live": "polite" }),
+      edit: el("button", { type: "button", "data-action": "edit", onclick: () => edit(this) }, "Edit"),
+      save: el("button", { type: "button", "data-action": "save", onclick: () => save(this, false) }, "Save"),
+      saveRelease: el("button", { type: "button", class: "secondary", "data-action": "save-release", onclick: () => save(this, true) },
+        "Save & release"),
+      release: el("button", { type: "button", class: "secondary", "data-action": "release", onclick: () => releaseModal(this) }, "Release…"),
+      leaveQueue: el("button", { type: "button", class: "secondary", "data-action": "leave-queue", onclick: () => leaveQueue(this) },
+        "Leave queue"),
+      form: el("form", { class: "fields", onsubmit: (e) => e.preventDefault(), "aria-label": `${this.label} fields` }, inputs),
+    };
+    this.els.form.addEventListener("input", () => { this.autosave.markDirty(); locks.markActivity(this.rid); });
+    this.els.form.addEventListener("keydown", () => locks.markActivity(this.rid));
+    this.els.form.addEventListener("click", () => locks.markActivity(this.rid));
+    this.card = el("section", { class: "card", "data-section": this.name, "aria-labelledby": `h-${this.name}` },
+      el("div", { class: "section-head" }, el("h2", { id: `h-${this.name}` }, this.label), this.els.badge, this.els.presence,
+        this.els.autosave,
+        el("div", { class: "actions" }, this.els.edit, this.els.save, this.els.saveRelease, this.els.release, this.els.leaveQueue)),
+      this.els.form);
+    this.fill(record.fields);
+    this.refresh();
+    return this.card;
+  }
+
+  /** Badge, avatars, buttons and whether the inputs can be edited. */
+  refresh() {
+    const b = this.els.badge;
+    if (this.mine) {
+      b.className = "badge mine";
+      b.textContent = "You are editing";
+    } else if (this.holder) {
+      b.className = "badge other";
+      b.textContent = `${this.holder.name} is editing · ${duration(this.holder.since)}`
+        + (this.disconnectedUntil ? ` (connection lost, lock kept until ${fmtTime(this.disconnectedUntil)})` : "");
+    } else {
+      b.className = "badge free";
+      b.textContent = "Available";
+    }
+    if (this.queued) {
+      b.className = "badge queued";
+      b.textContent += ` · you are #${this.queued} in the queue`;
+    }
+    this.els.presence.replaceChildren(...this.presence.map((p) => el("span", {
+      class: `avatar ${p.hasLock ? "editor" : p.mode}`, title: `${p.name} (${p.role}) · ${p.hasLock ? "editing" : p.mode}`,
+      "aria-label": `${p.name}, ${p.hasLock ? "editing" : p.mode}`,
+    }, initials(p.name))));
+    this.els.edit.hidden = this.mine || !!this.queued;
+    this.els.save.hidden = this.els.saveRelease.hidden = this.els.release.hidden = !this.mine;
+    this.els.leaveQueue.hidden = !this.queued;
+    for (const input of this.els.form.elements) input.disabled = !this.mine;
+  }
+
+  fill(fields) {
+    for (const name of this.fields) {
+      const input = this.els.form.elements.namedItem(name);
+      setValue(input, schema.fields[name], fields[name]);
+    }
+  }
+
+  formValues() {
+    const out = {};
+    for (const name of this.fields) out[name] = getValue(this.els.form.elements.namedItem(name), schema.fields[name]);
+    return out;
+  }
+
+  /** True when the form differs from the saved record. */
+  changed() {
+    return this.changedFrom(this.formValues());
+  }
+
+  /** True when {@code values} differ from the saved record in this section's fields. */
+  changedFrom(values) {
+    return this.fields.some((n) => JSON.stringify(values[n] ?? null) !== JSON.stringify(record.fields[n] ?? null));
+  }
+}
+
+function fieldInput(name, spec) {
+  const inputId = `f-${name}`;
+  let input;
+  if (spec.type === "choice") {
+    input = el("select", { id: inputId, name }, el("option", { value: "" }, "—"), ...spec.options.map((o) => el("option", { value: o }, o)));
+  } else if (spec.type === "boolean") {
+    input = el("select", { id: inputId, name }, el("option", { value: "" }, "—"), el("option", { value: "true" }, "yes"),
+      el("option", { value: "false" }, "no"));
+  } else if (spec.type === "text" && /notes|plan|complications|diagnosis/.test(name)) {
+    input = el("textarea", { id: inputId, name, rows: 3 });
+  } else {
+    const htmlType = { number: "number", integer: "number", date: "date", datetime: "datetime-local" }[spec.type] || "text";
+    input = el("input", { id: inputId, name, type: htmlType, step: spec.type === "number" ? "any" : null });
+  }
+  if (spec.required) input.setAttribute("aria-required", "true");
+  return el("div", { class: `field${input.tagName === "TEXTAREA" ? " wide" : ""}` },
+    el("label", { for: inputId }, spec.label, spec.required ? " *" : "", spec.clinical ? el("span", { class: "clinical" }, "clinical") : null),
+    input, el("span", { class: "error", id: `${inputId}-error`, role: "alert" }));
+}
+
+function setValue(input, spec, value) {
+  if (value === undefined || value === null) { input.value = ""; return; }
+  if (spec.type === "datetime") {
+    const d = new Date(value);
+    input.value = new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  } else input.value = String(value);
+}
+
+function getValue(input, spec) {
+  const raw = input.value;
+  if (raw === "") return null;
+  switch (spec.type) {
+    case "number": return Number(raw);
+    case "integer": return Number.parseInt(raw, 10);
+    case "boolean": return raw === "true";
+    case "datetime": return new Date(raw).toISOString().replace(/\.\d{3}Z$/, "Z");
+    default: return raw;
+  }
+}
+
+function show(value) {
+  if (value === null || value === undefined || value === "") return "(empty)";
+  return String(value);
+}
+
+const sections = new Map(schema.sections.map((name) => [name, new Section(name)]));
+const host = document.getElementById("sections");
+for (const section of sections.values()) host.append(section.render());
+renderMeta();
+function byResource(data) {
+  const rid = data?.resourceId || "";
+  return rid.startsWith(`${type}:${id}:`) ? sections.get(rid.split(":")[2]) || null : null;
+}
+
+function renderMeta() {
+  document.getElementById("meta").textContent = `Version ${record.version} · saved ${fmtTime(record.updatedAt)} by ${record.updatedBy}`;
+}
+
+async function reloadRecord() {
+  record = (await api("GET", `/api/records/${type}/${id}`)).body;
+  for (const s of sections.values()) if (!s.mine) s.fill(record.fields);
+  renderMeta();
+}
+
+// ---- lock flows --------------------------------------------------------------------------------------------
+
+async function edit(section) {
+  if (section.holder && section.holder.userId !== user.userId) {
+    queueModal(section);
+    return;
+  }
+  try {
+    handleAnswer(section, await locks.acquire(section.rid));
+  } catch (e) {
+    handleRefusal(section, e);
+  }
+}
+
+function handleAnswer(section, answer) {
+  const { event, data } = answer;
+  if (event === "lock:acquired") onAcquired(section, data);
+  else if (event === "lock:queued") {
+    section.queued = data.position;
+    section.refresh();
+    banner(`You are #${data.position} in the queue for ${section.label}. We will tell you when it is your turn.`, "info");
+  } else if (event === "lock:denied") handleRefusal(section, { code: data.code, data });
+  else if (event === "lock:request_sent") banner("The holder was asked to hand over; you will be told the answer.", "info");
+}
+
+function handleRefusal(section, e) {
+  if (e.code === "HELD_IN_OTHER_SESSION") otherTabModal(section);
+  else if (e.code === "LOCK_HELD") queueModal(section);
+  else banner(e.message || e.data?.message || e.code, "warn");
+}
+
+async function onAcquired(section, data) {
+  const fence = data.lease?.fencingToken;
+  if (section.mine && fence !== undefined && section.fence === fence) return;
+  section.fence = fence;
+  section.mine = true;
+  section.queued = null;
+  section.holder = { userId: user.userId, name: user.name, since: data.lease?.acquiredAt || new Date().toISOString() };
+  section.refresh();
+  banner(data.via && data.via !== "DIRECT" ? `It is your turn: you are now editing ${section.label}.` : null, "ok");
+  const pending = section.pendingDraft;
+  section.pendingDraft = null;
+  try {
+    record = (await api("GET", `/api/records/${type}/${id}`)).body;
+    renderMeta();
+  } catch { /* edit what is shown */ }
+  if (!section.changed() || !pending) section.fill(record.fields);
+  if (clientConfig.autosaveEnabled) section.autosave.start();
+  if (pending?.merge) mergeModal(section, pending.merge);
+  else if (pending) { section.fill({ ...record.fields, ...pending.data.fields }); section.autosave.markDirty(); }
+  if (data.handoverNote) {
+    modal({ title: "A note from the previous editor", body: el("blockquote", {}, data.handoverNote),
+      actions: [{ label: "OK", primary: true, onClick: (m) => m.close() }] });
+  } else if (!pending?.merge) {
+    section.els.form.querySelector("input, select, textarea")?.focus();
+  }
+}
+
+/** Our lease ended without us releasing it: keep what was typed as a draft and say why. */
+async function onLost(section, message) {
+  const wasMine = section.mine;
+  section.mine = false;
+  section.autosave.stop();
+  if (wasMine && section.changed()) {
+    try { await section.autosave.saveNow(); } catch { /* the banner below still tells the user */ }
+  }
+  section.refresh();
+  banner(message + (wasMine ? " Your changes are kept as a draft." : ""), "danger",
+    [{ label: "Review my draft", onClick: () => restoreFlow(section, true) }]);
+}
+
+function queueModal(section) {
+  const h = section.holder;
+  const held = duration(h.since);
+  const body = [el("p", {}, `${h.name} (${h.role || "editor"}) is editing ${section.label}`
+      + (held === "just now" ? " (started just now)." : ` (for ${held}).`)),
+    el("p", { class: "muted" }, "You can wait in the queue, keep viewing it read-only, ask them to hand over, or, in an emergency, take over.")];
+  const actions = [
+    { id: "join-queue", label: "Join queue", primary: true, onClick: async (m) => {
+      m.close();
+      try { handleAnswer(section, await locks.joinQueue(section.rid)); } catch (e) { handleRefusal(section, e); }
+    } },
+    { id: "read-only", label: "View read-only", onClick: (m) => m.close() },
+    { id: "ask", label: "Ask to hand over…", onClick: () => askModal(section) },
+  ];
+  if (clientConfig.forceUnlockRoles.includes(user.role)) {
+    actions.push({ id: "override", label: "Override (emergency)…", danger: true, onClick: () => overrideModal(section) });
+  }
+  modal({ title: `${section.label} is being edited`, body, actions, id: "queue-modal" });
+}
+
+function askModal(section) {
+  const text = el("textarea", { id: "ask-message", rows: 3, maxlength: 280, "aria-label": "Message to the editor" });
+  modal({ title: `Ask ${section.holder?.name} to hand over`, body: [el("label", { for: "ask-message" }, "Message"), text], actions: [
+    { id: "send-ask", label: "Send", primary: true, onClick: async (m) => {
+      m.close();
+      try { handleAnswer(section, await locks.askHolder(section.rid, text.value || "May I edit this record?")); }
+      catch (e) { handleRefusal(section, e); }
+    } },
+    { label: "Cancel", onClick: (m) => m.close() }] });
+}
+
+function overrideModal(section) {
+  const reason = el("textarea", { id: "override-reason", rows: 3, maxlength: 280, required: true, "aria-describedby": "override-help" });
+  const error = el("p", { class: "error", role: "alert", id: "override-error" });
+  const go = async (m, emergency) => {
+    if (!reason.value.trim()) {
+      error.textContent = "A reason is required; it is written to the audit trail.";
+      reason.focus();
+      return;
+    }
+    m.close();
+    try {
+      const answer = await locks.takeover(section.rid, reason.value.trim(), emergency);
+      if (answer.event === "lock:acquired") onAcquired(section, answer.data);
+      else banner(`${section.holder?.name} was asked to hand over; it will be forced at ${fmtTime(answer.data.autoForceAt)}.`, "warn");
+    } catch (e) { handleRefusal(section, e); }
+  };
+  modal({ title: `Override ${section.holder?.name}'s lock`, id: "override-modal", body: [
+    el("p", { id: "override-help" }, "Overrides are audited. The current editor is told, and their unsaved changes are kept as a draft."),
+    el("label", { for: "override-reason" }, "Reason (required)"), reason, error], actions: [
+    { id: "override-now", label: "Override now (emergency)", danger: true, onClick: (m) => go(m, true) },
+    { id: "request-takeover", label: "Request takeover", onClick: (m) => go(m, false) },
+    { label: "Cancel", onClick: (m) => m.close() }] });
+}
+
+function otherTabModal(section) {
+  modal({ title: "You are editing this in another tab", body: el("p", {}, "Move the lock to this tab? The other tab stops editing; its unsaved changes stay in its draft."),
+    actions: [
+      { id: "move-here", label: "Move the lock here", primary: true, onClick: async (m) => {
+        m.close();
+        try { onAcquired(section, (await locks.moveHere(section.rid)).data); } catch (e) { handleRefusal(section, e); }
+      } },
+      { label: "Cancel", onClick: (m) => m.close() }] });
+}
+
+async function leaveQueue(section) {
+  await locks.leaveQueue(section.rid);
+  section.queued = null;
+  section.refresh();
+  banner(null);
+}
+
+function releaseModal(section) {
+  const note = el("textarea", { id: "handover-note", rows: 2, maxlength: 280 });
+  const unsaved = section.changed();
+  modal({ title: `Release ${section.label}`, body: [
+    unsaved ? el("p", { class: "banner warn" }, "You have unsaved changes; they stay in your draft.") : null,
+    el("label", { for: "handover-note" }, "Note for the next editor (optional)"), note], actions: [
+    { id: "confirm-release", label: "Release", primary: true, onClick: async (m) => {
+      m.close();
+      if (unsaved) await section.autosave.saveNow().catch(() => {});
+      await release(section, note.value.trim() || undefined);
+    } },
+    { label: "Cancel", onClick: (m) => m.close() }] });
+}
+
+async function release(section, note) {
+  section.autosave.stop();
+  section.mine = false;
+  section.holder = null;
+  section.fill(record.fields);
+  section.refresh();
+  try { await locks.release(section.rid, note); } catch { /* already gone */ }
+}
+
+// ---- saving and merging ------------------------------------------------------------------------------------
+
+async function save(section, thenRelease, fields = section.formValues(), version = record.version) {
+  const lease = locks.lease(section.rid);
+  for (const n of section.fields) document.getElementById(`f-${n}-error`).textContent = "";
+  try {
+    const { body } = await api("PUT", `/api/records/${type}/${id}${section.name === "main" ? "" : `?child=${section.name}`}`,
+      { fields }, { "If-Match": `"${version}"`, "X-Lease-Id": lease?.leaseId || "" });
+    record = body;
+    renderMeta();
+    section.fill(record.fields);
+    section.autosave.saved();
+    banner(`Saved version ${record.version} at ${fmtTime(record.updatedAt)}.`, "ok");
+    if (thenRelease) await release(section);
+  } catch (e) {
+    if (e.status === 412) mergeModal(section, e.body.merge, e.body.current);
+    else if (e.status === 423) onLost(section, "Your lock ended before this save; nothing was written.");
+    else if (e.status === 400 && e.body.errors) {
+      for (const err of e.body.errors) {
+        const slot = document.getElementById(`f-${err.field}-error`);
+        if (slot) slot.textContent = `${err.problem}`;
+      }
+      banner(e.body.detail, "warn");
+    } else banner(e.message, "danger");
+  }
+}
+
+/** The merge view: what was applied, and each conflicting field with base / mine / theirs to choose from. */
+function mergeModal(section, merge, current) {
+  if (current) { record = current; renderMeta(); }
+  const conflicts = merge.conflicts.filter((c) => section.fields.includes(c.field));
+  const applied = merge.applied.filter((f) => section.fields.includes(f));
+  const choices = new Map();
+  const rows = conflicts.map((c) => {
+    const spec = schema.fields[c.field];
+    const option = (which, value) => el("label", {}, el("input", { type: "radio", name: `merge-${c.field}`, value: which,
+      onchange: () => { choices.set(c.field, value); saveButton.disabled = choices.size < conflicts.length; } }), ` ${which}: ${show(value)}`);
+    return el("tr", { "data-field": c.field },
+      el("th", { scope: "row" }, spec.label, " ", spec.clinical ? el("span", { class: "clinical" }, "clinical: confirm") : null),
+      el("td", {}, show(c.base)),
+      el("td", { class: "choice" }, option("mine", c.mine), option("theirs", c.theirs)));
+  });
+  const saveButton = el("button", { type: "button", "data-action": "save-merge", disabled: conflicts.length > 0 }, "Save merged version");
+  const m = modal({ title: `Someone saved ${section.label} while you were editing`, id: "merge-modal", body: [
+    el("p", {}, `Version ${merge.theirsVersion} is newer than the version ${merge.baseVersion} you started from.`),
+    applied.length ? el("p", {}, "Kept your changes to: ", applied.map((f) => schema.fields[f].label).join(", "), ".") : null,
+    conflicts.length ? el("table", { class: "merge" }, el("thead", {}, el("tr", {}, el("th", {}, "Field"), el("th", {}, "When you started"),
+      el("th", {}, "Choose"))), el("tbody", {}, rows)) : el("p", {}, "Nothing conflicts."),
+  ], actions: [{ label: "Cancel (keep my draft)", onClick: (h) => h.close() }] });
+  m.node.classList.add("wide");
+  m.node.querySelector(".modal-actions").prepend(saveButton);
+  saveButton.addEventListener("click", async () => {
+    const fields = {};
+    for (const n of section.fields) fields[n] = merge.merged[n] ?? null;
+    for (const [field, value] of choices) fields[field] = value;
+    m.close();
+    if (!section.mine) {
+      try {
+        const answer = await locks.acquire(section.rid);
+        if (answer.event !== "lock:acquired") { handleAnswer(section, answer); return; }
+        section.mine = true;
+        section.refresh();
+      } catch (e) { handleRefusal(section, e); return; }
+    }
+    section.fill({ ...record.fields, ...fields });
+    await save(section, false, fields, merge.theirsVersion);
+  });
+}
+
+/** A draft from an earlier visit (crash, closed tab, takeover): offer to restore it, merged when the record moved on. */
+async function restoreFlow(section, direct = false) {
+  const draft = await section.autosave.restore();
+  if (!draft || !draft.data?.fields) {
+    if (direct) banner("There is no draft to review.", "info");
+    return;
+  }
+  if (!direct && !section.changedFrom(draft.data.fields) && !draft.merge) {
+    await section.autosave.discard();
+    return;
+  }
+  const go = async () => {
+    section.pendingDraft = draft;
+    if (section.mine) { onAcquired(section, {}); return; }
+    await edit(section);
+  };
+  if (direct) { await go(); return; }
+  await new Promise((resolve) => modal({ title: "Unsaved changes found", id: "draft-modal", onClose: resolve, body: el("p", {},
+    `You have unsaved changes to ${section.label} from ${fmtTime(draft.savedAt)}`
+      + (draft.merge ? `; the record has changed since (now version ${draft.currentVersion}).` : ".")),
+  actions: [
+    { id: "restore-draft", label: draft.merge ? "Review and merge" : "Restore", primary: true, onClick: async (m) => { m.close(); await go(); } },
+    { id: "discard-draft", label: "Discard", onClick: async (m) => { m.close(); await section.autosave.discard(); } }] }));
+}
+
+// ---- live events -------------------------------------------------------------------------------------------
+
+locks.on("presence:update", (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  s.presence = data.users;
+  const holder = data.users.find((u) => u.hasLock);
+  if (!holder) s.holder = null;
+  else if (!s.holder || s.holder.userId !== holder.userId) s.holder = { ...holder, since: new Date().toISOString() };
+  else s.holder = { ...s.holder, ...holder };
+  s.mine = s.mine && !!holder && holder.userId === user.userId;
+  s.refresh();
+});
+locks.on("lock:acquired", (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  if (data.yours) onAcquired(s, data);
+  else { s.holder = { ...data.lease.holder, since: data.lease.acquiredAt }; s.disconnectedUntil = null; s.refresh(); }
+});
+locks.on("lock:released", async (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  const mineEnded = s.mine && data.holder?.userId === user.userId && data.reason !== "RELEASED" && data.reason !== "MOVED";
+  if (data.reason === "MOVED" && s.mine) { s.mine = false; s.autosave.stop(); banner("You moved this lock to another tab.", "info"); }
+  if (mineEnded && data.reason !== "TAKEOVER") {
+    const why = { IDLE_TIMEOUT: "Your lock was released after a long time without activity.", EXPIRED: "Your lock expired.",
+      GRACE_PERIOD_EXPIRED: "Your lock was released while you were disconnected.",
+      ADMIN_RELEASE: `An administrator released your lock${data.byReason ? `: “${data.byReason}”` : ""}.` }[data.reason] || "Your lock ended.";
+    await onLost(s, why);
+  }
+  // Only the release of the holder we show clears the badge (a late echo must not hide the next holder).
+  if (!s.mine && data.holder && (!s.holder || s.holder.userId === data.holder.userId)) {
+    s.holder = null;
+    s.disconnectedUntil = null;
+    s.refresh();
+  }
+  if (!s.mine) await reloadRecord();
+});
+locks.on("lock:queued", (data) => { const s = byResource(data); if (s) { s.queued = data.position; s.refresh(); } });
+locks.on("queue:left", (data) => { const s = byResource(data); if (s) { s.queued = null; s.refresh(); } });
+locks.on("lock:turn_missed", (data) => { const s = byResource(data); if (s) { s.queued = null; s.refresh(); banner("Your turn passed to the next person in the queue.", "warn"); } });
+locks.on("lock:holder_disconnected", (data) => { const s = byResource(data); if (s) { s.disconnectedUntil = data.graceEndsAt; s.refresh(); } });
+locks.on("lock:holder_resumed", (data) => { const s = byResource(data); if (s) { s.disconnectedUntil = null; s.refresh(); } });
+locks.on("lock:your_turn", (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  const countdown = el("span", { class: "countdown" });
+  const tick = () => { countdown.textContent = `${Math.max(0, Math.round((new Date(data.claimBy) - Date.now()) / 1000))} s`; };
+  tick();
+  const timer = setInterval(tick, 1000);
+  modal({ title: `${s.label} is available`, id: "your-turn-modal", onClose: () => clearInterval(timer),
+    body: el("p", {}, "It is your turn to edit. Claim it within ", countdown, " or it passes to the next person."), actions: [
+      { id: "claim", label: "Start editing", primary: true, onClick: async (m) => {
+        m.close();
+        try { onAcquired(s, (await locks.claim(s.rid)).data); } catch (e) { handleRefusal(s, e); }
+      } },
+      { label: "Not now", onClick: async (m) => { m.close(); await leaveQueue(s); } }] });
+});
+locks.on("lock:expiring", (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  modal({ title: "Are you still editing?", id: "expiring-modal", body: el("p", {},
+    `Your lock on ${s.label} will be released at ${fmtTime(data.idleExpiresAt)} unless you keep editing.`), actions: [
+    { id: "keep-editing", label: "Keep editing", primary: true, onClick: async (m) => { m.close(); await locks.heartbeatNow(true); banner("You keep the lock.", "ok"); } },
+    { label: "Release now", onClick: (m) => { m.close(); releaseModal(s); } }] });
+});
+locks.on("lock:taken_by_admin", async (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  closeModal();
+  await onLost(s, `${data.by.name} took over ${s.label}${data.emergency ? " in an emergency" : ""}: “${data.reason}”.`);
+});
+locks.on("lock:takeover_requested", (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  modal({ title: `${data.from.name} asks to take over`, id: "takeover-request-modal", body: [el("p", {}, `Reason: “${data.reason}”.`),
+    el("p", {}, `It will be handed over at ${fmtTime(data.autoForceAt)} unless you keep it. Your unsaved changes are kept as a draft.`)],
+  actions: [
+    { id: "approve-takeover", label: "Hand over now", primary: true, onClick: async (m) => {
+      m.close();
+      if (s.changed()) await s.autosave.saveNow().catch(() => {});
+      await locks.answerTakeover(s.rid, true);
+    } },
+    { id: "deny-takeover", label: "Keep editing", onClick: async (m) => { m.close(); await locks.answerTakeover(s.rid, false); } }] });
+});
+locks.on("lock:request_received", (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  modal({ title: `${data.from.name} asks you to hand over`, id: "ask-received-modal", body: el("p", {}, `“${data.message}”`), actions: [
+    { id: "approve-ask", label: "Hand over", primary: true, onClick: async (m) => {
+      m.close();
+      if (s.changed()) await s.autosave.saveNow().catch(() => {});
+      s.mine = false;
+      s.autosave.stop();
+      await locks.answerRequest(s.rid, data.requestId, true);
+      s.refresh();
+    } },
+    { id: "deny-ask", label: "Not now", onClick: async (m) => { m.close(); await locks.answerRequest(s.rid, data.requestId, false); } }] });
+});
+locks.on("lock:request_answered", (data) => {
+  if (!data.approved) banner(data.timedOut ? "The editor did not answer in time." : "The editor is not ready to hand over yet.", "info");
+});
+locks.on("lease", ({ resourceId, lease, reason }) => {
+  const s = byResource({ resourceId });
+  if (s && !lease && reason === "SESSION_LOST" && s.mine) onLost(s, "The connection was lost for too long and your lock ended.");
+});
+setInterval(() => { for (const s of sections.values()) s.refresh(); }, 30000);
+
+// ---- start -------------------------------------------------------------------------------------------------
+
+await locks.connect();
+for (const section of sections.values()) {
+  await locks.join(section.rid, "viewer");
+  const [t, i, c] = section.rid.split(":");
+  const { body: check } = await api("GET", `/api/locks/check/${t}/${i}${c === "main" ? "" : `?child=${c}`}`);
+  if (check.holder) section.holder = check.holder;
+  if (check.queue?.position) section.queued = check.queue.position;
+  section.refresh();
+}
+document.body.dataset.ready = "true";
+for (const section of sections.values()) await restoreFlow(section);
