@@ -27,8 +27,9 @@ public final class BodyLimits implements RouteGroup {
             if (ctx.path().startsWith("/api/autosave/")) {
                 return;
             }
-            long declared = ctx.contentLength();
-            if (declared > maxBodyBytes || (declared < 0 && ctx.bodyAsBytes().length > maxBodyBytes)) {
+            // Read (bounded by Jetty's transport limit) before refusing: answering with the body unread can make Jetty
+            // drop the connection instead of sending the 413.
+            if (ctx.contentLength() != 0 && ctx.bodyAsBytes().length > maxBodyBytes) {
                 throw ApiException.of(413, "PAYLOAD_TOO_LARGE", "The request body is larger than " + maxBodyBytes + " bytes (BATON_MAX_BODY_BYTES).");
             }
         });

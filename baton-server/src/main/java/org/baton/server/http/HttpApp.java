@@ -28,6 +28,7 @@ public final class HttpApp {
             config.jsonMapper(new io.javalin.json.JavalinJackson(Json.mapper(), true));
             config.jetty.host = options.host();
             config.jetty.port = options.port();
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             config.router.ignoreTrailingSlashes = true;
             ProblemResponder.install(config.routes);
             for (RouteGroup group : groups) {

@@ -42,9 +42,12 @@ public final class Json {
         }
         try {
             return MAPPER.readTree(body);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw ApiException.badRequest("INVALID_JSON", "The request body is nested too deeply or too large to read.");
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("INVALID_JSON", "The request body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
+            var at = e.getLocation();
+            throw ApiException.badRequest("INVALID_JSON", "The request body is not valid JSON"
+                    + (at == null ? "." : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")."));
         }
     }
 
