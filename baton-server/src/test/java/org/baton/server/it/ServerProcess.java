@@ -1,0 +1,104 @@
+package org.baton.server.it;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server in its own JVM (the test's classpath), on a fixed port and data directory, so tests can
+ * {@code kill -9} it and start it again on the same data. Tokens are HS256 with a test secret (demo mode off).
+ */
+final class ServerProcess implements AutoCloseable {
+    static final String SECRET = "server-process-test-secret-32-bytes!!";
+    final int port;
+    final Path dataDir;
+    private final Map<String, String> extraEnv;
+    private Process process;
+    private int starts;
+
+    ServerProcess(Path dataDir, Map<String, String> extraEnv) throws IOException {
+        this.port = freePort();
+        this.dataDir = dataDir;
+        this.extraEnv = extraEnv;
+    }
+
+    /** Starts the server and waits (bounded) until {@code /health/ready} answers 200. */
+    ServerProcess start() throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "org.baton.server.Main").redirectErrorStream(true).redirectOutput(dataDir.resolve("server-" + (++starts) + ".log").toFile());
+        Map<String, String> env = new HashMap<>(Map.of("BATON_PORT", Integer.toString(port), "BATON_BIND", "127.0.0.1",
+                "BATON_DATA_DIR", dataDir.toString(), "BATON_JWT_SECRET", SECRET, "BATON_LOG_FORMAT", "text",
+                "BATON_RATE_LIMIT", "10000", "BATON_RATE_BURST", "10000"));
+        env.putAll(extraEnv);
+        builder.environment().putAll(env);
+        process = builder.start();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        Process started = process;
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            if (!started.isAlive()) {
+                throw new IllegalStateException("the server exited with " + started.exitValue() + "; see " + dataDir);
+            }
+            try {
+                return http.send(HttpRequest.newBuilder(base().resolve("/health/ready")).timeout(Duration.ofSeconds(1)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    /** {@code kill -9}: no shutdown hook, no flush; returns the exit code (137). */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        return process.exitValue();
+    }
+
+    URI base() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    static String token(String user, String role) {
+        try {
+            var claims = new JWTClaimsSet.Builder().subject(user).claim("name", user).claim("roles", List.of(role))
+                    .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1)))).build();
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+            jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+}
