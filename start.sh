@@ -15,4 +15,7 @@ if stale; then
   echo "baton: building (first run downloads dependencies from Maven Central; this takes a minute or two)..."
   mvn -B -q -DskipTests package
 fi
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"
+# Class-data sharing: the first run writes an archive of the loaded classes next to the jar (at exit); later runs
+# start about twice as fast from it (docs/benchmarks.md, start-up). A rebuilt jar gets a fresh archive.
+exec "$JAVA_HOME/bin/java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=baton-server/target/baton.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+  --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"

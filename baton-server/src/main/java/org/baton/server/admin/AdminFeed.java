@@ -23,7 +23,7 @@ public final class AdminFeed implements Consumer<List<LockEvent>> {
 
     @Override
     public void accept(List<LockEvent> events) {
-        List<ClientSession> admins = null;
+        List<ClientSession> admins = null; // looked up once per decision, and only when it has news for admins
         for (LockEvent event : events) {
             String change = switch (event) {
                 case LockEvent.Acquired e -> "acquired";
@@ -39,7 +39,7 @@ public final class AdminFeed implements Consumer<List<LockEvent>> {
                 continue;
             }
             if (admins == null) {
-                admins = sessions.all().stream().filter(s -> s.isConnected() && s.identity().roles().contains("admin")).toList();
+                admins = sessions.withRole("admin").stream().filter(ClientSession::isConnected).toList();
             }
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("resourceId", event.resourceId().toString());

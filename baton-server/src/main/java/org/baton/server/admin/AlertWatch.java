@@ -123,10 +123,8 @@ public final class AlertWatch implements Consumer<List<LockEvent>> {
             data.put("message", message);
             data.put("at", alert.since());
             Outbound push = Outbound.event("admin:alert", data);
-            for (ClientSession session : sessions.all()) {
-                if (session.identity().roles().contains("admin")) {
-                    session.deliver(push);
-                }
+            for (ClientSession session : sessions.withRole("admin")) {
+                session.deliver(push);
             }
         }
     }

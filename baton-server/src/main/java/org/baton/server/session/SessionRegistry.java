@@ -28,6 +28,8 @@ public final class SessionRegistry {
     private final InstantSource clock;
     private final Map<String, ClientSession> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientSession>> byResource = new ConcurrentHashMap<>();
+    private final Map<String, Set<ClientSession>> byRole = new ConcurrentHashMap<>();
+    private final Map<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
 
     public SessionRegistry(InstantSource clock) {
         this.clock = clock;
@@ -43,6 +45,10 @@ public final class SessionRegistry {
         ClientSession session = resolve(identity, requestedId);
         boolean resumed = session.id().equals(requestedId);
         session.attach(outlet, identity);
+        byRole.values().forEach(set -> set.remove(session));
+        for (String role : identity.roles()) {
+            byRole.computeIfAbsent(role, r -> ConcurrentHashMap.newKeySet()).add(session);
+        }
         return new Binding(session, resumed);
     }
 
@@ -55,14 +61,19 @@ public final class SessionRegistry {
 
     private ClientSession resolve(Identity identity, String requestedId) {
         if (requestedId != null && WELL_FORMED.matcher(requestedId).matches()) {
-            ClientSession session = byId.computeIfAbsent(requestedId, id -> new ClientSession(id, identity));
+            ClientSession session = byId.computeIfAbsent(requestedId, id -> indexed(new ClientSession(id, identity)));
             if (session.userId().equals(identity.userId())) {
                 return session;
             }
         }
-        ClientSession fresh = new ClientSession(newId(), identity);
+        ClientSession fresh = indexed(new ClientSession(newId(), identity));
         byId.put(fresh.id(), fresh);
         return fresh;
+    }
+
+    private ClientSession indexed(ClientSession session) {
+        byUser.computeIfAbsent(session.userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
+        return session;
     }
 
     /** Marks the session disconnected if {@code outlet} is still its connection; true when it was. */
@@ -93,7 +104,15 @@ public final class SessionRegistry {
     }
 
     public List<ClientSession> ofUser(String userId) {
-        return byId.values().stream().filter(s -> s.userId().equals(userId)).toList();
+        return List.copyOf(byUser.getOrDefault(userId, Set.of()));
+    }
+
+    /**
+     * Sessions that connected over a WebSocket with {@code role} (admins, for alerts and the dashboard feed): an index,
+     * so pushing to admins costs the number of admins, not the number of sessions.
+     */
+    public Set<ClientSession> withRole(String role) {
+        return byRole.getOrDefault(role, Set.of());
     }
 
     public List<ClientSession> all() {
@@ -105,6 +124,11 @@ public final class SessionRegistry {
         for (String resource : Set.copyOf(session.joinedResources())) {
             leave(session, resource);
         }
+        byRole.values().forEach(set -> set.remove(session));
+        byUser.computeIfPresent(session.userId(), (u, set) -> {
+            set.remove(session);
+            return set.isEmpty() ? null : set;
+        });
         byId.remove(session.id(), session);
     }
 

@@ -96,4 +96,58 @@ class DatabaseTest {
             return rs.getString(1);
         });
     }
+
+    @Test
+    void concurrentWriters_areGroupCommitted_eachWithItsOwnOutcome() throws Exception {
+        try (Database db = Database.open(dir)) {
+            db.inTransaction(c -> c.createStatement().executeUpdate("create table gc (k integer primary key, v text)"));
+            int writers = 64;
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            var results = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < writers; i++) {
+                int k = i;
+                results.add(pool.submit(() -> db.inTransaction(c -> {
+                    c.createStatement().executeUpdate("insert into gc values (" + k + ", 'v')");
+                    if (k % 8 == 0) {
+                        throw new IllegalStateException("work " + k + " fails after writing");
+                    }
+                    return k;
+                })));
+            }
+            int ok = 0;
+            int failed = 0;
+            for (var result : results) {
+                try {
+                    result.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    ok++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    org.assertj.core.api.Assertions.assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("fails after writing");
+                    failed++;
+                }
+            }
+            pool.shutdown();
+            org.assertj.core.api.Assertions.assertThat(ok).isEqualTo(56);
+            org.assertj.core.api.Assertions.assertThat(failed).isEqualTo(8);
+            int rows = db.read(c -> {
+                var rs = c.createStatement().executeQuery("select count(*) from gc where k % 8 = 0");
+                rs.next();
+                return rs.getInt(1);
+            });
+            org.assertj.core.api.Assertions.assertThat(rows).as("a failed work's writes are rolled back, the others' kept").isZero();
+            int all = db.read(c -> {
+                var rs = c.createStatement().executeQuery("select count(*) from gc");
+                rs.next();
+                return rs.getInt(1);
+            });
+            org.assertj.core.api.Assertions.assertThat(all).isEqualTo(56);
+        }
+    }
+
+    @Test
+    void aNestedTransaction_isRefused_notDeadlocked() {
+        try (Database db = Database.open(dir)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.inTransaction(c -> db.<Integer>inTransaction(c2 -> 1)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("nested");
+        }
+    }
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite and writes docs/benchmarks.md (+ charts in docs/benchmarks/).
+#   ./bench.sh            full run (about 5 minutes; 10,000 sessions)
+#   ./bench.sh --quick    short blocks, for a first look
+# It builds Baton if needed and installs redis-server/redis-tools (Debian) for the Redis floor and the Redisson peer.
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/java-env.sh
+baton_find_jdk
+baton_find_maven
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "baton-bench: installing redis-server and redis-tools with apt-get..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools >/dev/null
+  else
+    echo "baton-bench: redis-server/redis-benchmark are missing; the Redis floor and the Redisson peer will be skipped (install redis-server redis-tools)." >&2
+  fi
+fi
+echo "baton-bench: building..."
+mvn -B -q -DskipTests package -pl baton-server,baton-bench -am
+exec "$JAVA_HOME/bin/java" -Xmx3g -jar baton-bench/target/baton-bench.jar "$@"
