@@ -16,6 +16,8 @@ if stale; then
   mvn -B -q -DskipTests package
 fi
 # Class-data sharing: the first run writes an archive of the loaded classes next to the jar (at exit); later runs
-# start about twice as fast from it (docs/benchmarks.md, start-up). A rebuilt jar gets a fresh archive.
-exec "$JAVA_HOME/bin/java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=baton-server/target/baton.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+# start about twice as fast from it (docs/benchmarks.md, start-up). The archive is named after the jar's build time,
+# so a rebuilt jar gets a fresh one.
+archive="baton-server/target/baton-$(date -r "$jar" +%s).jsa"
+exec "$JAVA_HOME/bin/java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
   --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"

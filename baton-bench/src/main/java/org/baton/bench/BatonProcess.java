@@ -44,7 +44,7 @@ final class BatonProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         // the flags start.sh uses: a class-data-sharing archive written at the first clean exit, used afterwards
         List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + jar.resolveSibling("baton.jsa"), "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-XX:SharedArchiveFile=" + jar.resolveSibling("baton-" + Files.getLastModifiedTime(jar).toMillis() / 1000 + ".jsa"), "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                 "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
         String profile = System.getenv("BATON_BENCH_JFR"); // a directory: record a flight-recorder profile of each Baton process
         if (profile != null) {

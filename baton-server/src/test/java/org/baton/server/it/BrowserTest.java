@@ -42,12 +42,18 @@ class BrowserTest {
 
     static final String MAIN = "section[data-section='main']";
 
+    /** A window of {@code userId} on {@code path} that has pressed Edit and holds the main section's lock. */
+    Browser editing(String userId, String path) {
+        Browser b = browser(userId).open(path);
+        b.click(MAIN + " [data-action='edit']");
+        b.waitText(MAIN + " [data-role='badge']", "You are editing");
+        return b;
+    }
+
     @Test
     void aEdits_bSeesTheBadgeAndQueues_aSaves_bIsToldAndEdits() {
         start(Map.of());
-        Browser a = browser("sharma").open("/record?type=drug_regime&id=d-3001");
-        a.click(MAIN + " [data-action='edit']");
-        a.waitText(MAIN + " [data-role='badge']", "You are editing");
+        Browser a = editing("sharma", "/record?type=drug_regime&id=d-3001");
         a.type("#f-notes", "Reviewed on the ward round; continue.");
         a.screenshot("1-editor-editing");
 
@@ -76,9 +82,7 @@ class BrowserTest {
     @Test
     void emergencyOverride_showsTheBanner_andLaterTheMergeView() {
         start(Map.of());
-        Browser a = browser("chen").open("/record?type=drug_regime&id=d-3002");
-        a.click(MAIN + " [data-action='edit']");
-        a.waitText(MAIN + " [data-role='badge']", "You are editing");
+        Browser a = editing("chen", "/record?type=drug_regime&id=d-3002");
         a.type("#f-notes", "Block wearing off at 14:00; patient comfortable.");
 
         Browser b = browser("johnson").open("/record?type=drug_regime&id=d-3002");
@@ -118,9 +122,7 @@ class BrowserTest {
     @Test
     void autosave_andRecoveryAfterClosingTheWindow() {
         start(Map.of("AUTOSAVE_INTERVAL", "5"));
-        Browser a = browser("okafor").open("/record?type=catheter&id=c-2001");
-        a.click(MAIN + " [data-action='edit']");
-        a.waitText(MAIN + " [data-role='badge']", "You are editing");
+        Browser a = editing("okafor", "/record?type=catheter&id=c-2001");
         a.type("#f-notes", "Dressing changed, site clean and dry.");
         a.waitText(MAIN + " [data-role='autosave']", "Draft saved", Duration.ofSeconds(20));
         a.screenshot("7-autosaved");
@@ -145,9 +147,7 @@ class BrowserTest {
     @Test
     void adminForceReleasesFromTheDashboard_andTheHolderIsTold() {
         start(Map.of());
-        Browser a = browser("chen").open("/record?type=catheter&id=c-2002");
-        a.click(MAIN + " [data-action='edit']");
-        a.waitText(MAIN + " [data-role='badge']", "You are editing");
+        Browser a = editing("chen", "/record?type=catheter&id=c-2002");
 
         Browser admin = browser("rivera").open("/admin");
         admin.waitVisible("tr[data-resource='catheter:c-2002:main']");
@@ -167,9 +167,7 @@ class BrowserTest {
     @Test
     void idleWarning_keepEditing_holdsTheLock() {
         start(Map.of("BATON_LEASE_TTL", "3600"));
-        Browser a = browser("sharma").open("/record?type=patient&id=p-1001");
-        a.click(MAIN + " [data-action='edit']");
-        a.waitText(MAIN + " [data-role='badge']", "You are editing");
+        Browser a = editing("sharma", "/record?type=patient&id=p-1001");
         baton.advance(Duration.ofMinutes(25));
         a.waitVisible("#expiring-modal");
         a.screenshot("11-idle-warning");
