@@ -45,6 +45,7 @@ import org.baton.server.admin.AlertWatch;
 import org.baton.server.admin.Housekeeping;
 import org.baton.server.admin.LockMetrics;
 import org.baton.server.http.BodyLimits;
+import org.baton.server.http.ClientConfigRoutes;
 import org.baton.server.records.AutosaveRoutes;
 import org.baton.server.records.DemoRecords;
 import org.baton.server.records.DraftMessages;
@@ -111,7 +112,7 @@ public final class BatonServer implements AutoCloseable {
             fanOut.addListener(new Notifier(inbox, sessions, clock, config.locks().queueNotifications()));
             var alerts = new AlertWatch(sessions, clock, AlertWatch.Thresholds.defaults(), coordinator::active);
             fanOut.addListener(alerts);
-            Timers housekeepingTimers = lockTimers != null ? lockTimers : timers;
+            Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines and housekeeping; tests drive them by hand
             var restLimiter = RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst());
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var metrics = new LockMetrics(registry, clock, coordinator::active);
@@ -123,8 +124,8 @@ public final class BatonServer implements AutoCloseable {
             new Housekeeping(sessions, inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
                     .alsoEveryMinute(alerts::scan).alsoEveryMinute(restLimiter::evictIdle)
                     .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
-                    .start(housekeepingTimers);
-            var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(lockTimers != null ? lockTimers : timers));
+                    .start(deadlines);
+            var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(deadlines));
             fanOut.addListener(metrics);
             fanOut.addListener(new AdminFeed(sessions));
             new JvmMemoryMetrics().bindTo(registry);
@@ -147,19 +148,14 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new AutosaveRoutes(drafts));
             routes.add(new GuardRoutes(coordinator));
             routes.add(new AdminRoutes(alerts, metrics));
-            routes.add(r -> r.get("/api/client-config", ctx -> ctx.json(java.util.Map.of(
-                    "heartbeatSeconds", config.locks().heartbeatInterval().toSeconds(),
-                    "lockWarningSeconds", config.locks().idleWarning().toSeconds(),
-                    "autosaveEnabled", config.autosave().enabled(),
-                    "autosaveSeconds", config.autosave().interval().toSeconds(),
-                    "forceUnlockRoles", config.locks().forceUnlockRoles()))));
+            routes.add(new ClientConfigRoutes(config));
             var origins = new OriginPolicy.Deferred();
+            long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
             routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
-                    new WsGateway.Limits((int) BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes()), 1_000, Duration.ofSeconds(5),
-                            config.http().rateLimitPerSecond(), config.http().rateBurst()), clock, timers.scheduler()));
+                    new WsGateway.Limits((int) transportLimit, 1_000, Duration.ofSeconds(5), config.http().rateLimitPerSecond(),
+                            config.http().rateBurst()), clock, timers.scheduler()));
             routes.add(new StaticPages());
-            HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(),
-                    BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes())), routes);
+            HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), transportLimit), routes);
             http.start();
             origins.resolve(allowedOrigins(config, http.port()));
             gateway.resumeAll();
