@@ -62,10 +62,13 @@ public final class LockCoordinator {
             var context = new LockMachine.Context(clock.instant(), ids, atLimit);
             Transition transition = machine.apply(current.value(), command, context);
             if (transition.next().equals(current.value())) {
+                if (!transition.events().isEmpty()) {
+                    store.journal(transition.events());
+                }
                 return new Decision(transition.outcome(), transition.events(), current.value(), policy);
             }
             HolderGuard guard = guardFor(current.value(), transition.next(), policy, context);
-            switch (store.compareAndSet(id, current.version(), transition.next(), guard)) {
+            switch (store.compareAndSet(id, current.version(), transition.next(), guard, transition.events())) {
                 case WRITTEN -> {
                     return new Decision(transition.outcome(), transition.events(), transition.next(), policy);
                 }

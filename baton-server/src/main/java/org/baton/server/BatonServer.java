@@ -104,10 +104,10 @@ public final class BatonServer implements AutoCloseable {
             DemoSignIn demo = config.jwt().demoMode() ? new DemoSignIn(clock, config.jwt().audience(), config.jwt().issuer()) : null;
             TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
             var sessions = new SessionRegistry(clock);
-            var coordinator = new LockCoordinator(new JdbcLockStore(database), Policies.from(config), clock, LockCoordinator.randomIds());
-            var fanOut = new EventFanOut(sessions);
             var auditTrail = new JdbcAuditTrail(database);
-            fanOut.addListener(new AuditRecorder(auditTrail, clock));
+            var coordinator = new LockCoordinator(new JdbcLockStore(database, new AuditRecorder(auditTrail, clock)), Policies.from(config), clock,
+                    LockCoordinator.randomIds());
+            var fanOut = new EventFanOut(sessions);
             var inbox = new JdbcNotificationInbox(database);
             fanOut.addListener(new Notifier(inbox, sessions, clock, config.locks().queueNotifications()));
             var alerts = new AlertWatch(sessions, clock, AlertWatch.Thresholds.defaults(), coordinator::active);

@@ -31,6 +31,20 @@ public interface LockStore {
     /** Atomically stores {@code next} if the stored version is {@code expectedVersion} and {@code guard} holds. */
     CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard);
 
+    /**
+     * {@link #compareAndSet}, and when it writes, the decision's events are journaled (the audit trail) in the same
+     * atomic step: a decision and its audit entry are durable together or not at all, with one commit. Stores without
+     * a journal ignore the events.
+     */
+    default CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard,
+                                    List<org.baton.core.LockEvent> events) {
+        return compareAndSet(id, expectedVersion, next, guard);
+    }
+
+    /** Journals the events of a decision that changed no state (a refused attempt); by default nowhere. */
+    default void journal(List<org.baton.core.LockEvent> events) {
+    }
+
     /** Every non-idle state (for admin views and for rescheduling timers after a restart). */
     List<LockState> activeStates();
 

@@ -1,33 +1,40 @@
 package org.baton.server.audit;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.baton.core.Actor;
 import org.baton.core.Lease;
 import org.baton.core.LockEvent;
 import org.baton.core.audit.AuditRecord;
-import org.baton.core.audit.AuditTrail;
+import org.baton.store.jdbc.EventJournal;
+import org.baton.store.jdbc.audit.JdbcAuditTrail;
 
 /**
- * Writes every lock event worth keeping to the audit trail, one atomic append per decision: grants and releases
+ * Writes every lock event worth keeping to the audit trail, in the same transaction as the decision itself: grants and releases
  * (with cause and fence), queue moves, asks, takeovers and admin releases (with their reasons, severity HIGH) and
  * every refused attempt (WARNING). Presence changes are not audited: they are not decisions.
  */
-public final class AuditRecorder implements Consumer<List<LockEvent>> {
-    private final AuditTrail trail;
+public final class AuditRecorder implements EventJournal {
+    private final JdbcAuditTrail trail;
     private final InstantSource clock;
 
-    public AuditRecorder(AuditTrail trail, InstantSource clock) {
+    public AuditRecorder(JdbcAuditTrail trail, InstantSource clock) {
         this.trail = trail;
         this.clock = clock;
     }
 
+    /** Appends the decision's audit records on the lock store's transaction (see {@link EventJournal}). */
     @Override
-    public void accept(List<LockEvent> events) {
+    public void write(Connection connection, List<LockEvent> events) throws SQLException {
+        trail.appendIn(connection, toRecords(events));
+    }
+
+    List<AuditRecord> toRecords(List<LockEvent> events) {
         List<AuditRecord> records = new ArrayList<>();
         for (LockEvent event : events) {
             AuditRecord record = toRecord(event);
@@ -35,7 +42,7 @@ public final class AuditRecorder implements Consumer<List<LockEvent>> {
                 records.add(record);
             }
         }
-        trail.append(records);
+        return records;
     }
 
     AuditRecord toRecord(LockEvent event) {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.baton.core.Lease;
+import org.baton.core.LockEvent;
 import org.baton.core.LockState;
 import org.baton.core.ResourceId;
 import org.baton.core.store.HolderGuard;
@@ -24,9 +25,17 @@ import org.baton.core.store.Versioned;
  */
 public final class JdbcLockStore implements LockStore {
     private final Database database;
+    private final EventJournal journal;
 
-    public JdbcLockStore(Database database) {
+    /** A store whose decisions are journaled (audited) by {@code journal} in the transaction that writes them. */
+    public JdbcLockStore(Database database, EventJournal journal) {
         this.database = database;
+        this.journal = journal;
+    }
+
+    /** A store without a journal (tests of the store alone). */
+    public JdbcLockStore(Database database) {
+        this(database, EventJournal.NONE);
     }
 
     @Override
@@ -43,6 +52,11 @@ public final class JdbcLockStore implements LockStore {
 
     @Override
     public CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard) {
+        return compareAndSet(id, expectedVersion, next, guard, List.of());
+    }
+
+    @Override
+    public CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard, List<LockEvent> events) {
         String json = StateJson.write(next);
         return database.inTransaction(c -> {
             long storedVersion = 0;
@@ -66,8 +80,21 @@ public final class JdbcLockStore implements LockStore {
                 return CasResult.GUARD_REFUSED;
             }
             write(c, id, expectedVersion, next, json);
+            if (!events.isEmpty()) {
+                journal.write(c, events);
+            }
             return CasResult.WRITTEN;
         });
+    }
+
+    @Override
+    public void journal(List<LockEvent> events) {
+        if (journal != EventJournal.NONE && !events.isEmpty()) {
+            database.inTransaction(c -> {
+                journal.write(c, events);
+                return null;
+            });
+        }
     }
 
     private static long liveLeasesElsewhere(Connection c, ResourceId id, HolderGuard guard) throws SQLException {

@@ -36,7 +36,15 @@ public final class JdbcAuditTrail implements AuditTrail {
         if (records.isEmpty()) {
             return List.of();
         }
-        return database.inTransaction(c -> {
+        return database.inTransaction(c -> appendIn(c, records));
+    }
+
+    /** Appends on the caller's open transaction (the lock store's journal): committed with the caller's writes. */
+    public List<AuditEntry> appendIn(Connection c, List<AuditRecord> records) throws SQLException {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        {
             AuditChain.Head head = head(c);
             List<AuditEntry> appended = new ArrayList<>();
             try (PreparedStatement insert = c.prepareStatement("insert into audit_entries (" + COLUMNS + ", at_millis) values (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -67,7 +75,7 @@ public final class JdbcAuditTrail implements AuditTrail {
                 update.executeUpdate();
             }
             return appended;
-        });
+        }
     }
 
     @Override
