@@ -3,29 +3,12 @@ package org.baton.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Proactive alerts pushed to admins, live metrics, and the server's own housekeeping, driven by the manual clock. */
-class AdminWatchTest {
-    @TempDir
-    Path dir;
-    TestBaton baton;
-
-    @BeforeEach
-    void start() {
-        baton = new TestBaton(dir, Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        baton.close();
-    }
+class AdminWatchTest extends RunningBaton {
 
     @Test
     void burstOfOverrides_isPushedToConnectedAdmins() {

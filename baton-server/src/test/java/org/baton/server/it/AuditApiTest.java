@@ -3,36 +3,24 @@ package org.baton.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.Map;
 import org.baton.server.http.Json;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The audit trail through the real API: what gets recorded, who may read it, exports, and tampering detected. */
-class AuditApiTest {
-    @TempDir
-    Path dir;
-    TestBaton baton;
+class AuditApiTest extends RunningBaton {
     String admin;
 
     @BeforeEach
-    void start() {
-        baton = new TestBaton(dir, Map.of());
+    void setUp() {
         admin = baton.token("rivera");
         String okafor = baton.token("okafor");
         baton.call("POST", "/api/locks/acquire", okafor, Map.of("resourceId", "catheter:3"));
         baton.call("POST", "/api/locks/acquire", baton.token("chen"), Map.of("resourceId", "catheter:3"));
         baton.call("POST", "/api/locks/force-release", baton.token("johnson"),
                 Map.of("resourceId", "catheter:3", "emergency", true, "reason", "Epidural disconnected, re-siting now"));
-    }
-
-    @AfterEach
-    void stop() {
-        baton.close();
     }
 
     @Test

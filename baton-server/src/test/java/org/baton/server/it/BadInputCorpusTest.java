@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bad-input corpus (RELIABILITY.md): malformed and oversized JSON, wrong types, unicode edge cases, huge ids,
@@ -22,24 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
  * endpoint and WebSocket event. Each input must get a 4xx problem with a stable code and no internals, the server
  * must stay up, and nothing may change: locks, queues, records and drafts are compared before and after.
  */
-class BadInputCorpusTest {
-    @TempDir
-    Path dir;
-    TestBaton baton;
+class BadInputCorpusTest extends RunningBaton {
     String chenLease;
 
     @BeforeEach
-    void start() {
-        baton = new TestBaton(dir, Map.of());
+    void setUp() {
         var held = baton.call("POST", "/api/locks/acquire", baton.token("chen"), Map.of("resourceId", "catheter:c-2001"));
         chenLease = held.body().at("/lease/leaseId").asText();
         baton.call("POST", "/api/autosave/save", baton.token("chen"), Map.of("resourceId", "catheter:c-2001", "data", Map.of("fields",
                 Map.of("notes", "chen's draft"))));
-    }
-
-    @AfterEach
-    void stop() {
-        baton.close();
     }
 
     record Input(String method, String path, String body, String token, Map<String, String> headers) {

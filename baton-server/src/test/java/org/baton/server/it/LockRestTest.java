@@ -2,34 +2,22 @@ package org.baton.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** REST-only clients: contention, queue by polling check, hand-over, extend/release rules, refusals that change nothing. */
-class LockRestTest {
-    @TempDir
-    Path dir;
-    TestBaton baton;
+class LockRestTest extends RunningBaton {
     String sharma;
     String okafor;
     String johnson;
 
     @BeforeEach
-    void start() {
-        baton = new TestBaton(dir, Map.of());
+    void setUp() {
         sharma = baton.token("sharma");
         okafor = baton.token("okafor");
         johnson = baton.token("johnson");
-    }
-
-    @AfterEach
-    void stop() {
-        baton.close();
     }
 
     @Test

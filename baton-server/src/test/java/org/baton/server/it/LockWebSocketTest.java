@@ -12,28 +12,12 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The WebSocket protocol end to end: several users in real connections, time moved by the manual clock. */
-class LockWebSocketTest {
+class LockWebSocketTest extends RunningBaton {
     static final String RID = "patient:8f3c:medications";
 
-    @TempDir
-    Path dir;
-    TestBaton baton;
-
-    @BeforeEach
-    void start() {
-        baton = new TestBaton(dir, Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        baton.close();
-    }
 
     static Map<String, Object> rid() {
         return Map.of("resourceId", RID);

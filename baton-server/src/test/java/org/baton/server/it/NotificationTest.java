@@ -3,28 +3,11 @@ package org.baton.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Notifications are pushed live to connected users and kept in the inbox for offline ones, with read/unread. */
-class NotificationTest {
-    @TempDir
-    Path dir;
-    TestBaton baton;
-
-    @BeforeEach
-    void start() {
-        baton = new TestBaton(dir, Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        baton.close();
-    }
+class NotificationTest extends RunningBaton {
 
     @Test
     void overriddenUser_isNotifiedLive_andTheInboxKeepsIt_untilRead() {

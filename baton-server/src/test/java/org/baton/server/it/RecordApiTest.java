@@ -3,7 +3,6 @@ package org.baton.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,26 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Versioned records, guarded saves, drafts and merges over the real HTTP API (SPEC features 10-12, 24). */
-class RecordApiTest {
-    @TempDir
-    Path dir;
-    TestBaton baton;
-
-    @BeforeEach
-    void start() {
-        baton = new TestBaton(dir, Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        baton.close();
-    }
+class RecordApiTest extends RunningBaton {
 
     /** A REST editor: one session, the lease it holds. */
     final class Editor {
