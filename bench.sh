@@ -18,4 +18,4 @@ if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-benchmark >/d
 fi
 echo "baton-bench: building..."
 mvn -B -q -DskipTests package -pl baton-server,baton-bench -am
-exec "$JAVA_HOME/bin/java" -Xmx3g -jar baton-bench/target/baton-bench.jar "$@"
+exec "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED -jar baton-bench/target/baton-bench.jar "$@"

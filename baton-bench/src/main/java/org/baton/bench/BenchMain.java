@@ -148,7 +148,16 @@ public final class BenchMain {
         }
 
         quiet();
-        Workloads.Recovery recovery = attempt("recovery", () -> workloads.recovery(jar, work.resolve("w8"), quick ? 2_000 : 10_000));
+        StoreWorkloads stores = new StoreWorkloads();
+        StoreWorkloads.Ratio ratio = attempt("durable vs in-memory", () -> stores.durableVersusInMemory(work.resolve("w4"), 16, block));
+        r.put("w4", ratio);
+        if (ratio != null) {
+            say(String.format("store layer, 16 threads: in-memory %.0f ops/s, durable SQLite %.0f ops/s (%.1f%%)", ratio.inMemory(), ratio.durable(),
+                    100 * ratio.ratio()));
+        }
+
+        quiet();
+        Workloads.Recovery recovery = attempt("recovery", () -> recovery(stores, quick ? 10_000 : 100_000));
         r.put("w8", recovery);
         if (recovery != null) {
             say(String.format("crash recovery with %d held locks: ready in %d ms; %d of %d leases restored with their fences", recovery.locks(),
@@ -161,6 +170,22 @@ public final class BenchMain {
 
         Report.write(out, r, machine(), quick, notes);
         say("baton-bench: wrote " + out.resolve("benchmarks.md") + " and its charts in " + out.resolve("benchmarks"));
+    }
+
+    /** Workload 8: a data directory with {@code count} held locks, the server killed with -9, the time to ready again. */
+    private Workloads.Recovery recovery(StoreWorkloads stores, int count) throws Exception {
+        Path dir = work.resolve("w8");
+        long t0 = System.nanoTime();
+        Map<String, Long> fences = stores.populate(dir, count);
+        say(String.format("recovery: %d locks written in %.0f s", fences.size(), (System.nanoTime() - t0) / 1e9));
+        long ready;
+        try (BatonProcess server = new BatonProcess(jar, dir, Map.of("BATON_LEASE_TTL", "3600"))) {
+            server.start();
+            server.kill();
+            ready = server.start();
+        }
+        int matched = stores.matching(dir, fences);
+        return new Workloads.Recovery(fences.size(), ready, matched, fences.size() - matched);
     }
 
     @FunctionalInterface
