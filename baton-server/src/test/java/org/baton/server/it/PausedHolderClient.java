@@ -28,8 +28,14 @@ public final class PausedHolderClient {
                 "{\"resourceId\":\"catheter:p1\",\"baseVersion\":1,\"data\":{\"fields\":{\"notes\":\"typed before the pause\"}}}", null);
         System.out.println("DRAFT " + draft.statusCode());
         while (true) {
-            var beat = send(http, base, "POST", "/api/locks/extend", token, session,
-                    "{\"resourceId\":\"catheter:p1\",\"leaseId\":\"" + leaseId + "\",\"active\":true}", null);
+            HttpResponse<String> beat;
+            try {
+                beat = send(http, base, "POST", "/api/locks/extend", token, session,
+                        "{\"resourceId\":\"catheter:p1\",\"leaseId\":\"" + leaseId + "\",\"active\":true}", null);
+            } catch (java.io.IOException e) {
+                // a request in flight when the process was frozen times out: its outcome is unknown, so ask again
+                continue;
+            }
             if (beat.statusCode() != 200) {
                 System.out.println("LOST " + beat.statusCode() + " " + Json.mapper().readTree(beat.body()).path("code").asText());
                 break;
