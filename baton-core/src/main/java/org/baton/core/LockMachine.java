@@ -515,9 +515,12 @@ public final class LockMachine {
                 return new Outcome.Denied(RefusalCode.MAX_LOCKS_EXCEEDED, null);
             }
             if (state.offer() != null) {
+                // The waiter whose turn it was goes back to the front, ahead of everyone (so with the earliest join
+                // time), even if that makes the queue one longer than its maximum: nobody loses a turn to an emergency.
                 LockState.Offer offer = state.offer();
+                Instant front = state.queue().stream().map(LockState.Waiter::joinedAt).min(Instant::compareTo).orElse(now);
                 List<LockState.Waiter> queue = new ArrayList<>();
-                queue.add(new LockState.Waiter(offer.actor(), now, null));
+                queue.add(new LockState.Waiter(offer.actor(), front.isBefore(now) ? front.minusMillis(1) : now, null));
                 queue.addAll(state.queue());
                 state = state.withOffer(null).withQueue(queue);
             }

@@ -79,6 +79,28 @@ class LockScenarioTest {
     }
 
     @Test
+    void anEmergencyDuringAClaimWindow_putsTheOffereeBackAtTheFront_evenOfAFullQueue() {
+        Fixture manual = new Fixture(LockPolicy.defaults().withQueue(true, 2, false));
+        Lease sharma = manual.acquire(SHARMA);
+        manual.run(new Command.JoinQueue(OKAFOR));
+        manual.advance(Duration.ofSeconds(1));
+        manual.run(new Command.JoinQueue(CHEN));
+        manual.run(new Command.Release(SHARMA, sharma.leaseId(), null));
+        manual.advance(Duration.ofSeconds(1));
+        manual.run(new Command.JoinQueue(Fixture.RIVERA));
+        assertThat(manual.state().offer().actor()).isEqualTo(OKAFOR);
+
+        var emergency = manual.run(new Command.EmergencyTakeover(JOHNSON, "patient crashing"));
+        assertThat(emergency.outcome()).isInstanceOf(Outcome.Granted.class);
+        LockState after = manual.state();
+        assertThat(after.queue()).extracting(LockState.Waiter::actor).containsExactly(OKAFOR, CHEN, Fixture.RIVERA);
+        assertThat(after.queue().get(0).joinedAt()).as("first in line, by join time too").isBefore(after.queue().get(1).joinedAt());
+        assertThat(manual.run(new Command.JoinQueue(Fixture.otherTab(Fixture.RIVERA))).outcome())
+                .as("the queue is over its maximum only by the restored offeree; nobody else joins")
+                .isInstanceOfSatisfying(Outcome.Denied.class, d -> assertThat(d.code()).isEqualTo(RefusalCode.QUEUE_FULL));
+    }
+
+    @Test
     void seed000_scenario3_emergencyOverride_byAttending_withReason() {
         Lease okafor = f.acquire(OKAFOR);
         var override = f.run(new Command.EmergencyTakeover(JOHNSON, "Emergency surgery update"));
