@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * {@code ./bench.sh}: runs every workload against Baton's jar, interleaved with the floors (WebSocket echo, raw HTTP,
@@ -250,13 +249,5 @@ public final class BenchMain {
         }
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memGib + " GiB, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.version");
-    }
-
-    static <T> T orNull(Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -1,6 +1,5 @@
 package org.baton.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,11 +7,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,18 +38,14 @@ final class Workloads {
         for (int i = 0; i < connections; i++) {
             clients.add(WsClient.baton(http, baton.ws(), BatonProcess.token("ws" + i, "nurse"), m -> { }));
         }
+        Step acquireRelease = (c, i, n) -> {
+            String rid = "bench:c" + i + "-" + (n % 64);
+            return c.request("lock:request", Map.of("resourceId", rid)).thenCompose(a -> c.request("lock:release", Map.of("resourceId", rid)))
+                    .thenApply(r -> r.path("event").asText().equals("lock:released"));
+        };
         try {
-            run(clients, (c, i, n) -> {
-                String rid = "bench:c" + i + "-" + (n % 64);
-                return c.request("lock:request", Map.of("resourceId", rid)).thenCompose(a -> c.request("lock:release", Map.of("resourceId", rid)))
-                        .thenApply(r -> r.path("event").asText().equals("lock:released"));
-            }, Duration.ofSeconds(1), baton.pid());
-            return run(clients, (c, i, n) -> {
-                String rid = "bench:c" + i + "-" + (n % 64);
-                return c.request("lock:request", Map.of("resourceId", rid))
-                        .thenCompose(a -> c.request("lock:release", Map.of("resourceId", rid)))
-                        .thenApply(r -> r.path("event").asText().equals("lock:released"));
-            }, duration, baton.pid());
+            run(clients, acquireRelease, Duration.ofSeconds(1), baton.pid()); // warm-up
+            return run(clients, acquireRelease, duration, baton.pid());
         } finally {
             clients.forEach(WsClient::close);
         }
@@ -456,48 +449,6 @@ final class Workloads {
     // ---- 8. crash recovery ---------------------------------------------------------------------------------------
 
     record Recovery(int locks, long readyMillis, int matched, int missing) {
-    }
-
-    Recovery recovery(Path jar, Path dir, int locks) throws Exception {
-        Map<String, Long> fences = new ConcurrentHashMap<>();
-        try (BatonProcess baton = new BatonProcess(jar, dir, Map.of())) {
-            baton.start();
-            AtomicInteger next = new AtomicInteger();
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int w = 0; w < 32; w++) {
-                    pool.submit(() -> {
-                        int i;
-                        while ((i = next.getAndIncrement()) < locks) {
-                            String rid = "bench:crash-" + i;
-                            var reply = post(baton.uri("/api/locks/acquire"), BatonProcess.token("crash" + (i % 500), "nurse"), null,
-                                    "{\"resourceId\":\"" + rid + "\"}");
-                            if (reply.statusCode() == 200) {
-                                fences.put(rid + ":main", WsClient.JSON.readTree(reply.body()).at("/lease/fencingToken").asLong());
-                            }
-                        }
-                        return null;
-                    });
-                }
-            }
-            baton.kill();
-            long ready = baton.start();
-            var admin = http.send(HttpRequest.newBuilder(baton.uri("/api/admin/locks")).header("Authorization", "Bearer "
-                    + BatonProcess.token("bench-admin", "admin")).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode view = WsClient.JSON.readTree(admin.body()).path("locks");
-            Map<String, Long> after = new HashMap<>();
-            for (JsonNode lock : view) {
-                if (lock.has("fencingToken")) {
-                    after.put(lock.path("resourceId").asText(), lock.path("fencingToken").asLong());
-                }
-            }
-            int matched = 0;
-            for (var entry : fences.entrySet()) {
-                if (entry.getValue().equals(after.get(entry.getKey()))) {
-                    matched++;
-                }
-            }
-            return new Recovery(fences.size(), ready, matched, fences.size() - matched);
-        }
     }
 
     // ---- 9. start-up -----------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -120,9 +119,5 @@ final class WsClient implements WebSocket.Listener {
         } catch (Exception e) {
             socket.abort();
         }
-    }
-
-    static Duration seconds(double s) {
-        return Duration.ofMillis((long) (s * 1000));
     }
 }

@@ -1,6 +1,6 @@
 // The record editor of the APS demo: one card per section (child resource), each with its own lock badge,
 // presence, queue, takeover and autosave; guarded saves with a merge view when someone saved first.
-import { auth, api, el, fmtTime, duration, initials, canOverride, banner, modal, closeModal, connectLocks, shell } from "/app/ui.js";
+import { auth, api, el, fmtTime, duration, initials, banner, modal, closeModal, connectLocks, shell } from "/app/ui.js";
 import { AutosaveManager } from "/js/autosave-manager.js";
 
 const user = auth.require();

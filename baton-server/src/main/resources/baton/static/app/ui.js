@@ -101,10 +101,6 @@ export function initials(name = "?") {
   return name.replace(/^(Dr\.|Nurse)\s+/, "").split(/\s+/).map((p) => p[0]).slice(0, 2).join("").toUpperCase();
 }
 
-export function canOverride(user) {
-  return (user?.roles || [user?.role]).some((r) => r === "attending" || r === "admin");
-}
-
 /** The status banner under the header (role=status, announced politely). */
 export function banner(message, kind = "info", actions = []) {
   const host = document.getElementById("banner");

@@ -44,10 +44,11 @@ public final class EventFanOut {
                 continue;
             }
             String rid = event.resourceId().toString();
+            Outbound[] variants = new Outbound[2]; // the holder's and everyone else's form of a grant, each built once
             if (event.resourceWide()) {
                 for (ClientSession s : sessions.joinedTo(rid)) {
                     if (!isAnswered(event, s.id(), callerSessionId)) {
-                        s.deliver(forSession(event, message, s.id()));
+                        s.deliver(forSession(event, message, s.id(), variants));
                     }
                 }
             }
@@ -56,7 +57,7 @@ public final class EventFanOut {
                     continue;
                 }
                 if (!isAnswered(event, sessionId, callerSessionId)) {
-                    sessions.find(sessionId).ifPresent(s -> s.deliver(forSession(event, message, sessionId)));
+                    sessions.find(sessionId).ifPresent(s -> s.deliver(forSession(event, message, sessionId, variants)));
                 }
             }
         }
@@ -66,11 +67,19 @@ public final class EventFanOut {
      * A grant is news for everyone joined, but the lease id is the holder's secret: other sessions get the lease
      * without it, and {@code yours} tells each session whether the lease is its own.
      */
-    private static Outbound forSession(LockEvent event, Outbound message, String sessionId) {
+    private static Outbound forSession(LockEvent event, Outbound message, String sessionId, Outbound[] variants) {
         if (!(event instanceof LockEvent.Acquired acquired) || !(message.data() instanceof Map<?, ?> data)) {
             return message;
         }
         boolean yours = acquired.lease().holder().sessionId().equals(sessionId);
+        int slot = yours ? 0 : 1;
+        if (variants[slot] == null) {
+            variants[slot] = variant(acquired, message, data, yours);
+        }
+        return variants[slot];
+    }
+
+    private static Outbound variant(LockEvent.Acquired acquired, Outbound message, Map<?, ?> data, boolean yours) {
         Map<String, Object> copy = new LinkedHashMap<>();
         data.forEach((k, v) -> copy.put(String.valueOf(k), v));
         copy.put("yours", yours);
