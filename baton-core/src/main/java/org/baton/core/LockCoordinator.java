@@ -9,12 +9,15 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.baton.core.store.HolderGuard;
 import org.baton.core.store.LockStore;
+import org.baton.core.store.LockWrite;
 import org.baton.core.store.Versioned;
 
 /**
  * The one entry point adapters call: load the resource's state, apply a command with {@link LockMachine}, and store
- * the result with a compare-and-set, retrying when another writer came first. Events are returned, not published:
- * the server fans them out after the write is durable.
+ * the result with a compare-and-set, retrying when another writer came first. The store journals the decision's
+ * events and announces them on the event bus in the same atomic write, so they are delivered only once durable and
+ * in the order the state changed; they are also returned, for the side effects that happen once, on the deciding
+ * instance (notifications, metrics).
  *
  * <p>The per-user lock limit is enforced atomically: when a transition grants a lease to a user who did not hold
  * this resource, the write carries a {@link HolderGuard}; if the store refuses it, the command is applied again
@@ -22,8 +25,12 @@ import org.baton.core.store.Versioned;
  * hand-over becomes an offer to claim).
  */
 public final class LockCoordinator {
-    /** What a command did: the caller's outcome, the events to publish, and the state now stored. */
-    public record Decision(Outcome outcome, List<LockEvent> events, LockState state, LockPolicy policy) {
+    /**
+     * What a command did: the caller's outcome, the events it produced (already journaled and announced on the bus by
+     * the store), the state now stored and its version (every event about the resource carries it, so clients can
+     * drop older news).
+     */
+    public record Decision(Outcome outcome, List<LockEvent> events, LockState state, long version, boolean written, LockPolicy policy) {
     }
 
     private static final int MAX_ATTEMPTS = 200;
@@ -53,8 +60,17 @@ public final class LockCoordinator {
         return machine.policyFor(id);
     }
 
-    /** Applies {@code command} to {@code id}'s lock and stores the result. */
+    /** Applies {@code command} to {@code id}'s lock and stores the result (no session gets it as a direct answer). */
     public Decision apply(ResourceId id, Command command) {
+        return apply(id, command, null);
+    }
+
+    /**
+     * Applies {@code command} to {@code id}'s lock and stores the result, with its events, its next deadline and
+     * its announcement, in one atomic write; {@code callerSessionId} (or null) gets the outcome as its direct
+     * answer, so the bus copy is not sent to it twice.
+     */
+    public Decision apply(ResourceId id, Command command, String callerSessionId) {
         Set<String> atLimit = new HashSet<>();
         LockPolicy policy = machine.policyFor(id);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -65,12 +81,14 @@ public final class LockCoordinator {
                 if (!transition.events().isEmpty()) {
                     store.journal(transition.events());
                 }
-                return new Decision(transition.outcome(), transition.events(), current.value(), policy);
+                return new Decision(transition.outcome(), transition.events(), current.value(), current.version(), false, policy);
             }
             HolderGuard guard = guardFor(current.value(), transition.next(), policy, context);
-            switch (store.compareAndSet(id, current.version(), transition.next(), guard, transition.events())) {
+            LockWrite write = new LockWrite(transition.next(), guard, transition.events(),
+                    transition.next().nextDeadline(policy).orElse(null), callerSessionId);
+            switch (store.compareAndSet(id, current.version(), write)) {
                 case WRITTEN -> {
-                    return new Decision(transition.outcome(), transition.events(), transition.next(), policy);
+                    return new Decision(transition.outcome(), transition.events(), transition.next(), current.version() + 1, true, policy);
                 }
                 case GUARD_REFUSED -> atLimit.add(guard.userId());
                 case VERSION_CONFLICT -> Thread.onSpinWait();
@@ -98,6 +116,22 @@ public final class LockCoordinator {
     /** Every resource with a holder, a queue, viewers or pending requests. */
     public List<LockState> active() {
         return store.activeStates();
+    }
+
+    /** Resources with a deadline due by now (for the sweep that ticks them, whichever instance set them). */
+    public List<ResourceId> due(int limit) {
+        return store.due(clock.instant(), limit);
+    }
+
+    /**
+     * After a sweep's tick that changed nothing, stores the state's real next deadline, so a row whose stored
+     * deadline was stale (written before deadlines were stored, or by an instance whose clock ran ahead) stops being
+     * found due.
+     */
+    public void reschedule(Decision settled) {
+        if (!settled.written()) {
+            store.reschedule(settled.state().resourceId(), settled.version(), settled.state().nextDeadline(settled.policy()).orElse(null));
+        }
     }
 
     private static HolderGuard guardFor(LockState before, LockState after, LockPolicy policy, LockMachine.Context context) {

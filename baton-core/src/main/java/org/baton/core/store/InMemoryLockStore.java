@@ -1,55 +1,98 @@
 package org.baton.core.store;
 
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.baton.core.Lease;
+import org.baton.core.LockEvent;
 import org.baton.core.LockState;
 import org.baton.core.ResourceId;
+import org.baton.core.bus.BusMessage;
 
 /**
  * A {@link LockStore} in memory, for tests and for embedding Baton's core in another JVM service without
- * durability. Compare-and-set and the guard's count happen under one lock, so the per-user limit is atomic.
+ * durability. Every write (compare-and-set, guard count and announcement) happens under one lock, so the per-user
+ * limit is atomic and announcements leave in write order.
  */
 public final class InMemoryLockStore implements LockStore {
-    private final Map<ResourceId, Versioned<LockState>> states = new ConcurrentHashMap<>();
+    private record Row(Versioned<LockState> state, Instant nextDeadline) {
+    }
 
-    @Override
-    public Versioned<LockState> load(ResourceId id) {
-        return states.getOrDefault(id, new Versioned<>(0, LockState.initial(id)));
+    private final Map<ResourceId, Row> rows = new HashMap<>();
+    private final Consumer<BusMessage> announcer;
+
+    /** A store that announces its writes to {@code announcer} (e.g. an {@link org.baton.core.bus.InProcessEventBus}). */
+    public InMemoryLockStore(Consumer<BusMessage> announcer) {
+        this.announcer = announcer;
+    }
+
+    /** A store that announces nothing. */
+    public InMemoryLockStore() {
+        this(message -> { });
     }
 
     @Override
-    public synchronized CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard) {
+    public synchronized Versioned<LockState> load(ResourceId id) {
+        Row row = rows.get(id);
+        return row == null ? new Versioned<>(0, LockState.initial(id)) : row.state();
+    }
+
+    @Override
+    public synchronized CasResult compareAndSet(ResourceId id, long expectedVersion, LockWrite write) {
         Versioned<LockState> current = load(id);
         if (current.version() != expectedVersion) {
             return CasResult.VERSION_CONFLICT;
         }
-        if (next.lastFence() < current.value().lastFence()) {
+        if (write.next().lastFence() < current.value().lastFence()) {
             throw new IllegalStateException("fencing token would go back for " + id + ": a bug in the caller");
         }
+        HolderGuard guard = write.guard();
         if (!guard.isNone()) {
-            long held = states.entrySet().stream()
+            long held = rows.entrySet().stream()
                     .filter(e -> !e.getKey().equals(id))
-                    .map(e -> e.getValue().value().holder())
+                    .map(e -> e.getValue().state().value().holder())
                     .filter(l -> l != null && l.holder().userId().equals(guard.userId()) && l.expiresAt().isAfter(guard.now()))
                     .count();
             if (held >= guard.maxLocks()) {
                 return CasResult.GUARD_REFUSED;
             }
         }
-        states.put(id, new Versioned<>(expectedVersion + 1, next));
+        rows.put(id, new Row(new Versioned<>(expectedVersion + 1, write.next()), write.nextDeadline()));
+        announcer.accept(new BusMessage.ResourceChanged(id, expectedVersion + 1, write.events(), write.callerSessionId()));
         return CasResult.WRITTEN;
     }
 
     @Override
-    public List<LockState> activeStates() {
-        return states.values().stream().map(Versioned::value).filter(s -> !s.isIdle()).toList();
+    public void journal(List<LockEvent> events) {
     }
 
     @Override
-    public List<Lease> leasesHeldBy(String userId) {
-        return states.values().stream().map(v -> v.value().holder())
+    public synchronized List<LockState> activeStates() {
+        return rows.values().stream().map(r -> r.state().value()).filter(s -> !s.isIdle()).toList();
+    }
+
+    @Override
+    public synchronized List<Lease> leasesHeldBy(String userId) {
+        return rows.values().stream().map(r -> r.state().value().holder())
                 .filter(l -> l != null && l.holder().userId().equals(userId)).toList();
+    }
+
+    @Override
+    public synchronized void reschedule(ResourceId id, long version, Instant nextDeadline) {
+        Row row = rows.get(id);
+        if (row != null && row.state().version() == version) {
+            rows.put(id, new Row(row.state(), nextDeadline));
+        }
+    }
+
+    @Override
+    public synchronized List<ResourceId> due(Instant now, int limit) {
+        return rows.entrySet().stream()
+                .filter(e -> e.getValue().nextDeadline() != null && !e.getValue().nextDeadline().isAfter(now))
+                .sorted(Comparator.comparing(e -> e.getValue().nextDeadline()))
+                .limit(limit).map(Map.Entry::getKey).toList();
     }
 }

@@ -1,18 +1,23 @@
 package org.baton.core.store;
 
+import java.time.Instant;
 import java.util.List;
 import org.baton.core.Lease;
+import org.baton.core.LockEvent;
 import org.baton.core.LockState;
 import org.baton.core.ResourceId;
 
 /**
  * Where lock states live: a dumb, durable map from resource to {@link LockState} with compare-and-set. No lock rule
- * lives here; the store only compares versions and counts a user's live leases for the {@link HolderGuard}.
+ * lives here; the store compares versions, counts a user's live leases for the {@link HolderGuard}, and keeps each
+ * state's next deadline so that due resources can be found by any instance.
  *
- * <p>Every mutation is one atomic step (one conditional UPDATE in SQL, one Lua compare-and-set in Redis).
- * Implementations must keep each resource's {@code lastFence} forever (never reset it by deleting a row), so fencing
- * tokens never repeat, not even after a restart. They throw {@link StoreUnavailableException} when they cannot
- * read or durably write.
+ * <p>Every write is one atomic step (one transaction): the state, the audit journal of the decision's events, and
+ * its announcement on the event bus ({@link org.baton.core.bus.BusMessage.ResourceChanged}, delivered only once the
+ * write is durable, in commit order) are committed together or not at all. Implementations keep each resource's
+ * {@code lastFence} forever (a row may be compacted only if its fence is remembered elsewhere), so fencing tokens
+ * never repeat, not even after a restart. They throw {@link StoreUnavailableException} when they cannot read or
+ * durably write.
  */
 public interface LockStore {
     /** The outcome of a compare-and-set. */
@@ -28,26 +33,29 @@ public interface LockStore {
     /** The state of {@code id} and its version; version 0 and {@link LockState#initial} when never written. */
     Versioned<LockState> load(ResourceId id);
 
-    /** Atomically stores {@code next} if the stored version is {@code expectedVersion} and {@code guard} holds. */
-    CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard);
-
     /**
-     * {@link #compareAndSet}, and when it writes, the decision's events are journaled (the audit trail) in the same
-     * atomic step: a decision and its audit entry are durable together or not at all, with one commit. Stores without
-     * a journal ignore the events.
+     * Atomically stores {@code write.next()} if the stored version is {@code expectedVersion} and the guard holds;
+     * when it writes, the events are journaled and announced in the same step.
      */
-    default CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard,
-                                    List<org.baton.core.LockEvent> events) {
-        return compareAndSet(id, expectedVersion, next, guard);
+    CasResult compareAndSet(ResourceId id, long expectedVersion, LockWrite write);
+
+    /** {@link #compareAndSet(ResourceId, long, LockWrite)} with no events, no deadline and no caller. */
+    default CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard) {
+        return compareAndSet(id, expectedVersion, LockWrite.of(next, guard));
     }
 
-    /** Journals the events of a decision that changed no state (a refused attempt); by default nowhere. */
-    default void journal(List<org.baton.core.LockEvent> events) {
-    }
+    /** Journals the events of a decision that changed no state (a refused attempt); they are not announced. */
+    void journal(List<LockEvent> events);
 
-    /** Every non-idle state (for admin views and for rescheduling timers after a restart). */
+    /** Every non-idle state (for admin views and alerts). */
     List<LockState> activeStates();
 
     /** The leases {@code userId} holds, live or not yet settled. */
     List<Lease> leasesHeldBy(String userId);
+
+    /** Up to {@code limit} resources whose stored next deadline is at or before {@code now}, earliest first. */
+    List<ResourceId> due(Instant now, int limit);
+
+    /** Replaces the stored next deadline of {@code id} if its version is still {@code version} (no version change). */
+    void reschedule(ResourceId id, long version, Instant nextDeadline);
 }

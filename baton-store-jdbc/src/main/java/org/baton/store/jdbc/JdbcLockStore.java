@@ -4,38 +4,46 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.baton.core.Lease;
 import org.baton.core.LockEvent;
 import org.baton.core.LockState;
 import org.baton.core.ResourceId;
+import org.baton.core.bus.BusMessage;
 import org.baton.core.store.HolderGuard;
 import org.baton.core.store.LockStore;
+import org.baton.core.store.LockWrite;
 import org.baton.core.store.Versioned;
 
 /**
- * {@link LockStore} on the embedded database: one {@code lock_state} row per resource, written by compare-and-set in
- * one {@code IMMEDIATE} transaction (read version and the guard's count, then a conditional write).
+ * {@link LockStore} on either database: one {@code lock_state} row per resource, written by compare-and-set in one
+ * transaction — lock the row and compare its version, count the user's live leases for the guard (under the user's
+ * advisory lock on PostgreSQL, so two instances cannot both grant a user's last allowed lock), write, journal the
+ * decision's audit entries and announce it on the event bus, all committed together.
  *
  * <p>Besides the state JSON, each row carries derived columns: the holder's user, session, lease id and fence
- * ({@code current_fence}), so the per-user count needs no decoding and the record store can check a save's fence
- * inside its own transaction; and {@code max_fence}, which never decreases — rows are never deleted, so fencing
- * tokens continue after a restart.
+ * ({@code current_fence}), so the per-user count needs no decoding; {@code max_fence}, which never decreases — rows
+ * are never deleted, so fencing tokens continue after a restart; and {@code next_deadline}, the earliest instant a
+ * time-driven transition is due, which any instance's sweep finds with an index scan.
  */
 public final class JdbcLockStore implements LockStore {
     private final Database database;
     private final EventJournal journal;
+    private final Announcer announcer;
 
-    /** A store whose decisions are journaled (audited) by {@code journal} in the transaction that writes them. */
-    public JdbcLockStore(Database database, EventJournal journal) {
+    /** A store whose decisions are journaled (audited) by {@code journal} and announced by {@code announcer} in the transaction that writes them. */
+    public JdbcLockStore(Database database, EventJournal journal, Announcer announcer) {
         this.database = database;
         this.journal = journal;
+        this.announcer = announcer;
     }
 
-    /** A store without a journal (tests of the store alone). */
+    /** A store without a journal or announcements (tests of the store alone). */
     public JdbcLockStore(Database database) {
-        this(database, EventJournal.NONE);
+        this(database, EventJournal.NONE, Announcer.NONE);
     }
 
     @Override
@@ -50,18 +58,28 @@ public final class JdbcLockStore implements LockStore {
         });
     }
 
-    @Override
-    public CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard) {
-        return compareAndSet(id, expectedVersion, next, guard, List.of());
+    /**
+     * The lock state of {@code id} inside the caller's transaction, locked against change until it commits: what a
+     * guarded record save checks its lease against (a takeover cannot slip in between the check and the write).
+     */
+    public static LockState lockedForSave(Connection c, Dialect dialect, ResourceId id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("select state from lock_state where resource_id = ?" + dialect.forShare())) {
+            select.setString(1, id.toString());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? StateJson.read(rs.getString(1)) : LockState.initial(id);
+            }
+        }
     }
 
     @Override
-    public CasResult compareAndSet(ResourceId id, long expectedVersion, LockState next, HolderGuard guard, List<LockEvent> events) {
+    public CasResult compareAndSet(ResourceId id, long expectedVersion, LockWrite write) {
+        LockState next = write.next();
         String json = StateJson.write(next);
+        Dialect dialect = database.dialect();
         return database.inTransaction(c -> {
             long storedVersion = 0;
             long maxFence = 0;
-            try (PreparedStatement select = c.prepareStatement("select version, max_fence from lock_state where resource_id = ?")) {
+            try (PreparedStatement select = c.prepareStatement("select version, max_fence from lock_state where resource_id = ?" + dialect.forUpdate())) {
                 select.setString(1, id.toString());
                 try (ResultSet rs = select.executeQuery()) {
                     if (rs.next()) {
@@ -76,12 +94,19 @@ public final class JdbcLockStore implements LockStore {
             if (next.lastFence() < maxFence) {
                 throw new IllegalStateException("fencing token would go back for " + id + " (" + next.lastFence() + " < " + maxFence + "): a bug in the caller");
             }
-            if (!guard.isNone() && liveLeasesElsewhere(c, id, guard) >= guard.maxLocks()) {
-                return CasResult.GUARD_REFUSED;
+            HolderGuard guard = write.guard();
+            if (!guard.isNone()) {
+                dialect.lockUser(c, guard.userId());
+                if (liveLeasesElsewhere(c, id, guard) >= guard.maxLocks()) {
+                    return CasResult.GUARD_REFUSED;
+                }
             }
-            write(c, id, expectedVersion, next, json);
-            if (!events.isEmpty()) {
-                journal.write(c, events);
+            if (!write(c, id, expectedVersion, write, json)) {
+                return CasResult.VERSION_CONFLICT; // a first write raced another first write of the same resource
+            }
+            announcer.announce(c, new BusMessage.ResourceChanged(id, expectedVersion + 1, write.events(), write.callerSessionId()));
+            if (!write.events().isEmpty()) {
+                journal.write(c, write.events());
             }
             return CasResult.WRITTEN;
         });
@@ -110,33 +135,43 @@ public final class JdbcLockStore implements LockStore {
         }
     }
 
-    private static void write(Connection c, ResourceId id, long expectedVersion, LockState next, String json) throws SQLException {
+    /** Inserts (first write) or updates the row; false when a concurrent first write got there first. */
+    private static boolean write(Connection c, ResourceId id, long expectedVersion, LockWrite write, String json) throws SQLException {
+        LockState next = write.next();
         Lease lease = next.holder();
         String sql = expectedVersion == 0
                 ? "insert into lock_state (holder_user_id, holder_session_id, lease_id, current_fence, lease_expires_at, max_fence, idle,"
-                + " updated_at, state, version, resource_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " updated_at, state, next_deadline, version, resource_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict (resource_id) do nothing"
                 : "update lock_state set holder_user_id = ?, holder_session_id = ?, lease_id = ?, current_fence = ?, lease_expires_at = ?,"
-                + " max_fence = ?, idle = ?, updated_at = ?, state = ?, version = ? where resource_id = ? and version = " + expectedVersion;
-        try (PreparedStatement write = c.prepareStatement(sql)) {
-            write.setString(1, lease == null ? null : lease.holder().userId());
-            write.setString(2, lease == null ? null : lease.holder().sessionId());
-            write.setString(3, lease == null ? null : lease.leaseId());
+                + " max_fence = ?, idle = ?, updated_at = ?, state = ?, next_deadline = ?, version = ? where resource_id = ? and version = " + expectedVersion;
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            statement.setString(1, lease == null ? null : lease.holder().userId());
+            statement.setString(2, lease == null ? null : lease.holder().sessionId());
+            statement.setString(3, lease == null ? null : lease.leaseId());
             if (lease == null) {
-                write.setNull(4, java.sql.Types.BIGINT);
-                write.setNull(5, java.sql.Types.BIGINT);
+                statement.setNull(4, Types.BIGINT);
+                statement.setNull(5, Types.BIGINT);
             } else {
-                write.setLong(4, lease.fencingToken());
-                write.setLong(5, lease.expiresAt().toEpochMilli());
+                statement.setLong(4, lease.fencingToken());
+                statement.setLong(5, lease.expiresAt().toEpochMilli());
             }
-            write.setLong(6, next.lastFence());
-            write.setInt(7, next.isIdle() ? 1 : 0);
-            write.setLong(8, System.currentTimeMillis());
-            write.setString(9, json);
-            write.setLong(10, expectedVersion + 1);
-            write.setString(11, id.toString());
-            if (write.executeUpdate() != 1) {
-                throw new IllegalStateException("lock_state row for " + id + " changed inside an IMMEDIATE transaction");
+            statement.setLong(6, next.lastFence());
+            statement.setInt(7, next.isIdle() ? 1 : 0);
+            statement.setLong(8, System.currentTimeMillis());
+            statement.setString(9, json);
+            if (write.nextDeadline() == null) {
+                statement.setNull(10, Types.BIGINT);
+            } else {
+                statement.setLong(10, write.nextDeadline().toEpochMilli());
             }
+            statement.setLong(11, expectedVersion + 1);
+            statement.setString(12, id.toString());
+            int written = statement.executeUpdate();
+            if (written != 1 && expectedVersion != 0) {
+                throw new IllegalStateException("lock_state row for " + id + " changed while locked by its own transaction");
+            }
+            return written == 1;
         }
     }
 
@@ -167,6 +202,40 @@ public final class JdbcLockStore implements LockStore {
                 }
             }
             return leases;
+        });
+    }
+
+    @Override
+    public void reschedule(ResourceId id, long version, Instant nextDeadline) {
+        database.inTransaction(c -> {
+            try (PreparedStatement update = c.prepareStatement("update lock_state set next_deadline = ? where resource_id = ? and version = ?")) {
+                if (nextDeadline == null) {
+                    update.setNull(1, Types.BIGINT);
+                } else {
+                    update.setLong(1, nextDeadline.toEpochMilli());
+                }
+                update.setString(2, id.toString());
+                update.setLong(3, version);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<ResourceId> due(Instant now, int limit) {
+        return database.read(c -> {
+            List<ResourceId> due = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement(
+                    "select resource_id from lock_state where next_deadline <= ? order by next_deadline limit ?")) {
+                select.setLong(1, now.toEpochMilli());
+                select.setInt(2, limit);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(ResourceId.parse(rs.getString(1)));
+                    }
+                }
+            }
+            return due;
         });
     }
 }

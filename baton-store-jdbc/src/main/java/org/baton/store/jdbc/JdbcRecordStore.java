@@ -18,9 +18,11 @@ import org.baton.core.record.SaveResult;
 import org.baton.core.record.VersionedRecord;
 
 /**
- * {@link RecordStore} on the embedded database. A save is one IMMEDIATE transaction: it holds SQLite's write lock
- * from its first statement, so the lock state it reads for the guard cannot change before its own write commits —
- * a lease that is valid when checked is still the lease when the row is written.
+ * {@link RecordStore} on either database. A save is one transaction that locks the record's row, then reads the
+ * guarding resource's lock state through {@link JdbcLockStore#lockedForSave} (locked against change until commit:
+ * SQLite's single writer, PostgreSQL's {@code FOR SHARE}), so a lease that is valid when checked is still the
+ * lease when the row is written — a takeover racing the save either commits first (and the save sees the new
+ * fence) or waits for the save to commit.
  */
 public final class JdbcRecordStore implements RecordStore {
     private static final String COLUMNS = "type, id, version, fields, updated_at, updated_by, fencing_token, lock_resource";
@@ -92,19 +94,19 @@ public final class JdbcRecordStore implements RecordStore {
             if (current(c, first.type(), first.id()).isPresent()) {
                 return false;
             }
-            write(c, first, true);
-            return true;
+            return write(c, first, true);
         });
     }
 
     @Override
     public SaveResult save(SaveRequest request, LeaseGuard guard) {
+        Dialect dialect = database.dialect();
         return database.inTransaction(c -> {
-            Optional<VersionedRecord> current = current(c, request.type(), request.id());
+            Optional<VersionedRecord> current = current(c, request.type(), request.id(), dialect.forUpdate());
             if (current.isEmpty()) {
                 return new SaveResult.Missing();
             }
-            LeaseVerdict verdict = guard.check(lockState(c, request.lockResource()));
+            LeaseVerdict verdict = guard.check(JdbcLockStore.lockedForSave(c, dialect, request.lockResource()));
             if (!verdict.isValid()) {
                 return new SaveResult.LeaseRefused(verdict.refusal());
             }
@@ -123,20 +125,12 @@ public final class JdbcRecordStore implements RecordStore {
         });
     }
 
-    private static LockState lockState(Connection c, ResourceId resource) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("select state from lock_state where resource_id = ?")) {
-            select.setString(1, resource.toString());
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? StateJson.read(rs.getString(1)) : LockState.initial(resource);
-            }
-        }
-    }
-
-    private static void write(Connection c, VersionedRecord r, boolean insert) throws SQLException {
+    /** Writes the record's current row and its history row; false when a concurrent create of the same id won. */
+    private static boolean write(Connection c, VersionedRecord r, boolean insert) throws SQLException {
         String fields = FieldsJson.write(r.fields());
         String sql = insert
                 ? "insert into records (fields, updated_at, updated_by, fencing_token, lock_resource, updated_millis, version, type, id)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (type, id) do nothing"
                 : "update records set fields = ?, updated_at = ?, updated_by = ?, fencing_token = ?, lock_resource = ?, updated_millis = ?,"
                 + " version = ? where type = ? and id = ? and version = " + (r.version() - 1);
         try (PreparedStatement write = c.prepareStatement(sql)) {
@@ -154,6 +148,9 @@ public final class JdbcRecordStore implements RecordStore {
             write.setString(8, r.type());
             write.setString(9, r.id());
             if (write.executeUpdate() != 1) {
+                if (insert) {
+                    return false;
+                }
                 throw new SQLException("record " + r.type() + "/" + r.id() + " changed inside its own transaction");
             }
         }
@@ -173,10 +170,15 @@ public final class JdbcRecordStore implements RecordStore {
             history.setString(8, r.lockResource());
             history.executeUpdate();
         }
+        return true;
     }
 
     private static Optional<VersionedRecord> current(Connection c, String type, String id) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("select " + COLUMNS + " from records where type = ? and id = ?")) {
+        return current(c, type, id, "");
+    }
+
+    private static Optional<VersionedRecord> current(Connection c, String type, String id, String lockClause) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("select " + COLUMNS + " from records where type = ? and id = ?" + lockClause)) {
             select.setString(1, type);
             select.setString(2, id);
             return rows(select).stream().findFirst();

@@ -12,8 +12,8 @@ import org.baton.core.LockState;
  * The stored text form of a {@link LockState}: its records written as JSON by Jackson (instants as ISO-8601,
  * durations as ISO-8601 periods). The core stays free of serialization; the store owns its format.
  */
-final class StateJson {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+public final class StateJson {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
@@ -23,6 +23,11 @@ final class StateJson {
             .build();
 
     private StateJson() {
+    }
+
+    /** The store module's one Jackson configuration (ISO instants and durations, record components only). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
     }
 
     static String write(LockState state) {

@@ -26,7 +26,7 @@ class DatabaseTest {
     void open_twice_isIdempotent_andKeepsData() {
         try (Database db = Database.open(dir)) {
             db.inTransaction(c -> c.createStatement().executeUpdate(
-                    "insert into lock_state values ('t:1:main', 1, 'x', null, null, null, null, null, 7, 1, 0)"));
+                    "insert into lock_state (resource_id, version, state, max_fence, idle, updated_at) values ('t:1:main', 1, 'x', 7, 1, 0)"));
         }
         try (Database db = Database.open(dir)) {
             assertThat(appliedVersions(db)).doesNotHaveDuplicates();
@@ -52,7 +52,7 @@ class DatabaseTest {
     void failedTransaction_isRolledBack_andLeavesNoHalfWrite() {
         try (Database db = Database.open(dir)) {
             assertThatThrownBy(() -> db.inTransaction(c -> {
-                c.createStatement().executeUpdate("insert into lock_state values ('t:2:main', 1, 'x', null, null, null, null, null, 1, 1, 0)");
+                c.createStatement().executeUpdate("insert into lock_state (resource_id, version, state, max_fence, idle, updated_at) values ('t:2:main', 1, 'x', 1, 1, 0)");
                 throw new IllegalStateException("fails after the first write");
             })).isInstanceOf(IllegalStateException.class);
             int rows = db.read(c -> c.createStatement().executeQuery("select count(*) from lock_state").getInt(1));

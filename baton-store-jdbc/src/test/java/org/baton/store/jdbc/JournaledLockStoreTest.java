@@ -13,6 +13,7 @@ import org.baton.core.LockState;
 import org.baton.core.RefusalCode;
 import org.baton.core.store.HolderGuard;
 import org.baton.core.store.LockStore;
+import org.baton.core.store.LockWrite;
 import java.time.Instant;
 import org.baton.core.Actor;
 import org.baton.core.Command;
@@ -56,11 +57,11 @@ class JournaledLockStoreTest {
         try (Database db = Database.open(dir)) {
             db.inTransaction(c -> c.createStatement().executeUpdate("create table journal_probe (name text)"));
             List<String> written = new ArrayList<>();
-            JdbcLockStore store = new JdbcLockStore(db, recordingTo(written));
+            JdbcLockStore store = new JdbcLockStore(db, recordingTo(written), Announcer.NONE);
             LockState held = held();
             var refused = new LockEvent.Refused(A, SHARMA, "Acquire", RefusalCode.LOCK_HELD);
-            assertThat(store.compareAndSet(A, 0, held, HolderGuard.NONE, List.of(refused))).isEqualTo(LockStore.CasResult.WRITTEN);
-            assertThat(store.compareAndSet(A, 0, held, HolderGuard.NONE, List.of(refused))).as("a conflict journals nothing")
+            assertThat(store.compareAndSet(A, 0, new LockWrite(held, HolderGuard.NONE, List.of(refused), null, null))).isEqualTo(LockStore.CasResult.WRITTEN);
+            assertThat(store.compareAndSet(A, 0, new LockWrite(held, HolderGuard.NONE, List.of(refused), null, null))).as("a conflict journals nothing")
                     .isEqualTo(LockStore.CasResult.VERSION_CONFLICT);
             store.journal(List.of(refused));
             assertThat(rows(db)).isEqualTo(2);
@@ -72,9 +73,9 @@ class JournaledLockStoreTest {
         try (Database db = Database.open(dir)) {
             JdbcLockStore store = new JdbcLockStore(db, (c, events) -> {
                 throw new SQLException("the audit table is gone");
-            });
+            }, Announcer.NONE);
             var refused = new LockEvent.Refused(A, SHARMA, "Acquire", RefusalCode.LOCK_HELD);
-            assertThatThrownBy(() -> store.compareAndSet(A, 0, held(), HolderGuard.NONE, List.of(refused)))
+            assertThatThrownBy(() -> store.compareAndSet(A, 0, new LockWrite(held(), HolderGuard.NONE, List.of(refused), null, null)))
                     .hasMessageContaining("the audit table is gone");
             assertThat(store.load(A).version()).as("no decision without its audit entry").isZero();
         }

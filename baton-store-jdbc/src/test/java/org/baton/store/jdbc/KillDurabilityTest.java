@@ -64,7 +64,7 @@ class KillDurabilityTest {
                     long id = i;
                     db.inTransaction(c -> {
                         try (PreparedStatement insert = c.prepareStatement(
-                                "insert into lock_state values (?, 1, 'x', null, null, null, null, null, ?, 1, 0)")) {
+                                "insert into lock_state (resource_id, version, state, max_fence, idle, updated_at) values (?, 1, 'x', ?, 1, 0)")) {
                             insert.setString(1, "kill:" + id + ":main");
                             insert.setLong(2, id);
                             return insert.executeUpdate();

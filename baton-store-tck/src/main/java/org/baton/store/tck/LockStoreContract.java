@@ -26,14 +26,22 @@ import org.baton.core.store.HolderGuard;
 import org.baton.core.store.LockStore;
 import org.baton.core.store.Versioned;
 import org.baton.core.time.ManualClock;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.baton.core.bus.BusMessage;
+import org.baton.core.store.LockWrite;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract every {@link LockStore} passes: compare-and-set semantics, the per-user guard, durable fences, the
- * admin queries, and a bounded multi-thread lost-update test through the real {@link LockCoordinator}. A store's
- * test extends this class and supplies {@link #newStore()} (and {@link #reopen(LockStore)} when it is durable).
+ * admin queries, stored deadlines, announcements in write order, and bounded multi-thread tests through the real
+ * {@link LockCoordinator} — on one store object, and on two store objects over the same data (two instances of
+ * Baton on one database): never a double grant, and the per-user limit holds without write skew. A store's test
+ * extends this class and supplies {@link #newStore(Consumer)}, {@link #sameData(LockStore)} and, when it is
+ * durable, {@link #reopen(LockStore)}.
  */
 public abstract class LockStoreContract {
     protected static final Instant NOW = Instant.parse("2026-01-13T09:00:00Z");
@@ -41,18 +49,25 @@ public abstract class LockStoreContract {
     protected static final Actor SHARMA = new Actor("sharma", "Dr. Priya Sharma", List.of("attending"), "s1");
 
     protected LockStore store;
+    protected final List<BusMessage> announced = new CopyOnWriteArrayList<>();
 
-    /** A fresh, empty store. */
-    protected abstract LockStore newStore();
+    /** A fresh, empty store whose writes are announced (after commit, in commit order) to {@code announcements}. */
+    protected abstract LockStore newStore(Consumer<BusMessage> announcements);
 
     /** The same data through a new store instance (a restart); in-memory stores return {@code store} itself. */
     protected LockStore reopen(LockStore current) {
         return current;
     }
 
+    /**
+     * A second store object over the same data as {@code first}, as a second Baton instance would open it (its own
+     * connections where the store has them).
+     */
+    protected abstract LockStore sameData(LockStore first);
+
     @BeforeEach
     void createStore() {
-        store = newStore();
+        store = newStore(announced::add);
     }
 
     protected static LockState heldBy(ResourceId id, Actor actor, long fence, Instant expiresAt) {
@@ -176,5 +191,122 @@ public abstract class LockStoreContract {
         assertThat(counter[0]).isEqualTo(threads * rounds);
         assertThat(fences).doesNotHaveDuplicates().hasSize(threads * rounds);
         assertThat(store.load(A).value().lastFence()).isEqualTo(threads * rounds);
+    }
+
+    @Test
+    void due_findsStatesWhoseDeadlineHasPassed_earliestFirst_andRescheduleMovesThem() {
+        ResourceId b = ResourceId.parse("doc:2");
+        ResourceId c = ResourceId.parse("doc:3");
+        store.compareAndSet(A, 0, new LockWrite(heldBy(A, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), NOW.plusSeconds(20), null));
+        store.compareAndSet(b, 0, new LockWrite(heldBy(b, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), NOW.plusSeconds(10), null));
+        store.compareAndSet(c, 0, new LockWrite(heldBy(c, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), null, null));
+        assertThat(store.due(NOW.plusSeconds(5), 10)).isEmpty();
+        assertThat(store.due(NOW.plusSeconds(20), 10)).containsExactly(b, A);
+        assertThat(store.due(NOW.plusSeconds(20), 1)).containsExactly(b);
+        store.reschedule(b, 1, NOW.plusSeconds(60));
+        store.reschedule(A, 7, NOW.plusSeconds(60));
+        assertThat(store.due(NOW.plusSeconds(20), 10)).as("a stale version leaves the deadline alone").containsExactly(A);
+        assertThat(store.load(b).version()).as("rescheduling is not a new version").isEqualTo(1);
+    }
+
+    @Test
+    void everyWrite_isAnnouncedOnce_withItsVersionAndEvents_inWriteOrder() {
+        var event = new org.baton.core.LockEvent.PresenceChanged(A, List.of());
+        store.compareAndSet(A, 0, new LockWrite(heldBy(A, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(event), null, "s1"));
+        store.compareAndSet(A, 0, new LockWrite(heldBy(A, SHARMA, 2, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(event), null, "s1"));
+        store.compareAndSet(A, 1, new LockWrite(heldBy(A, SHARMA, 2, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), null, null));
+        assertThat(announced).as("the conflicting write announces nothing").containsExactly(
+                new BusMessage.ResourceChanged(A, 1, List.of(event), "s1"),
+                new BusMessage.ResourceChanged(A, 2, List.of(), null));
+    }
+
+    /** Two instances of Baton race for one resource through their own store objects: one holder at a time. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void twoStoresOnTheSameData_neverGrantTwice() throws Exception {
+        LockStore second = sameData(store);
+        var clock = new ManualClock(NOW);
+        PolicyBook policies = PolicyBook.of(LockPolicy.defaults().withLimits(100, 0));
+        List<LockCoordinator> instances = List.of(new LockCoordinator(store, policies, clock, LockCoordinator.randomIds()),
+                new LockCoordinator(second, policies, clock, LockCoordinator.randomIds()));
+        AtomicInteger holders = new AtomicInteger();
+        AtomicInteger maxHolders = new AtomicInteger();
+        List<Long> fences = Collections.synchronizedList(new ArrayList<>());
+        int threads = 4;
+        int rounds = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                LockCoordinator coordinator = instances.get(t % 2);
+                Actor actor = new Actor("user" + t, "User " + t, List.of("nurse"), "session" + t);
+                futures.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        Lease lease;
+                        while (true) {
+                            if (coordinator.apply(A, new Command.Acquire(actor, Command.IfHeld.DENY)).outcome() instanceof Outcome.Granted g) {
+                                lease = g.lease();
+                                break;
+                            }
+                            Thread.onSpinWait();
+                        }
+                        maxHolders.accumulateAndGet(holders.incrementAndGet(), Math::max);
+                        fences.add(lease.fencingToken());
+                        Thread.yield();
+                        holders.decrementAndGet();
+                        assertThat(coordinator.apply(A, new Command.Release(actor, lease.leaseId(), null)).outcome())
+                                .isInstanceOf(Outcome.Released.class);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(55, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(maxHolders.get()).as("holders at once").isEqualTo(1);
+        assertThat(fences).doesNotHaveDuplicates().hasSize(threads * rounds);
+        assertThat(second.load(A).value().lastFence()).isEqualTo(threads * rounds);
+    }
+
+    /**
+     * One user grabs many resources at once through two instances: the per-user limit is counted and written in
+     * one atomic step, so the two cannot both grant the last allowed lock (no write skew).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void twoStoresOnTheSameData_keepThePerUserLimit() throws Exception {
+        LockStore second = sameData(store);
+        var clock = new ManualClock(NOW);
+        int limit = 3;
+        PolicyBook policies = PolicyBook.of(LockPolicy.defaults().withLimits(limit, 0));
+        List<LockCoordinator> instances = List.of(new LockCoordinator(store, policies, clock, LockCoordinator.randomIds()),
+                new LockCoordinator(second, policies, clock, LockCoordinator.randomIds()));
+        int resources = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicInteger granted = new AtomicInteger();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < resources; i++) {
+                ResourceId id = ResourceId.parse("doc:" + i);
+                LockCoordinator coordinator = instances.get(i % 2);
+                Actor actor = new Actor("sharma", "Dr. Priya Sharma", List.of("attending"), "s" + i);
+                futures.add(pool.submit(() -> {
+                    if (coordinator.apply(id, new Command.Acquire(actor, Command.IfHeld.DENY)).outcome() instanceof Outcome.Granted) {
+                        granted.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(55, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(granted.get()).isEqualTo(limit);
+        assertThat(second.leasesHeldBy("sharma")).hasSize(limit);
     }
 }

@@ -19,8 +19,11 @@ import org.baton.core.audit.AuditTrail;
 import org.baton.store.jdbc.Database;
 
 /**
- * {@link AuditTrail} on the embedded database: entries and the chain head are written in one IMMEDIATE transaction
- * (so appends are serialised and all-or-nothing); hashes are computed in Java by {@link AuditChain}, never in SQL.
+ * {@link AuditTrail} on either database: entries and the chain head are written in one transaction that locks the
+ * head row (SQLite's single writer; {@code FOR UPDATE} on PostgreSQL, taken last in every transaction), so appends
+ * from every instance are serialised into one chain and all-or-nothing; hashes are computed in Java by
+ * {@link AuditChain}, never in SQL. {@link #verify} reads the entries and the head in one snapshot, so it never
+ * reports a chain "cut" by entries committed while it was reading.
  */
 public final class JdbcAuditTrail implements AuditTrail {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +48,7 @@ public final class JdbcAuditTrail implements AuditTrail {
             return List.of();
         }
         {
-            AuditChain.Head head = head(c);
+            AuditChain.Head head = head(c, database.dialect().forUpdate());
             List<AuditEntry> appended = new ArrayList<>();
             try (PreparedStatement insert = c.prepareStatement("insert into audit_entries (" + COLUMNS + ", at_millis) values (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 for (AuditRecord record : records) {
@@ -117,15 +120,16 @@ public final class JdbcAuditTrail implements AuditTrail {
 
     @Override
     public AuditChain.Report verify() {
-        return database.read(c -> {
+        return database.snapshot(c -> {
+            AuditChain.Head head = head(c, "");
             try (PreparedStatement select = c.prepareStatement("select " + COLUMNS + " from audit_entries order by seq")) {
-                return AuditChain.verify(entries(select), head(c));
+                return AuditChain.verify(entries(select), head);
             }
         });
     }
 
-    private static AuditChain.Head head(Connection c) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("select last_seq, last_hash from audit_head where id = 1");
+    private static AuditChain.Head head(Connection c, String lockClause) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("select last_seq, last_hash from audit_head where id = 1" + lockClause);
              ResultSet rs = select.executeQuery()) {
             return rs.next() ? new AuditChain.Head(rs.getLong(1), rs.getString(2)) : AuditChain.Head.EMPTY;
         }

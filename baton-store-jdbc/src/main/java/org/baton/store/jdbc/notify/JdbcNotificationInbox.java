@@ -2,7 +2,6 @@ package org.baton.store.jdbc.notify;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +25,7 @@ public final class JdbcNotificationInbox implements NotificationInbox {
         return database.inTransaction(c -> {
             List<Notification> stored = new ArrayList<>();
             try (PreparedStatement insert = c.prepareStatement(
-                    "insert into notifications (user_id, type, resource_id, message, at, at_millis) values (?, ?, ?, ?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
+                    "insert into notifications (user_id, type, resource_id, message, at, at_millis) values (?, ?, ?, ?, ?, ?) returning id")) {
                 for (Notification n : notifications) {
                     insert.setString(1, n.userId());
                     insert.setString(2, n.type());
@@ -35,8 +33,7 @@ public final class JdbcNotificationInbox implements NotificationInbox {
                     insert.setString(4, n.message());
                     insert.setString(5, n.at().toString());
                     insert.setLong(6, n.at().toEpochMilli());
-                    insert.executeUpdate();
-                    try (ResultSet keys = insert.getGeneratedKeys()) {
+                    try (ResultSet keys = insert.executeQuery()) {
                         keys.next();
                         stored.add(new Notification(keys.getLong(1), n.userId(), n.type(), n.resourceId(), n.message(), n.at(), null));
                     }
