@@ -1,19 +1,39 @@
 #!/usr/bin/env bash
-# Builds Baton if its sources changed since the last build, then starts it in embedded mode.
-# Port: BATON_PORT (default 8080). Data: BATON_DATA_DIR (default ./data). Everything else: README.md.
+# Builds Baton if its sources changed since the last build, then starts it.
+#   ./start.sh             one instance on the embedded database (SQLite in BATON_DATA_DIR, default ./data)
+#   ./start.sh --cluster   an embedded PostgreSQL, three instances and HAProxy in front, on http://localhost:8080
+# Port: BATON_PORT (default 8080). Everything else: README.md and docs/deploy.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/java-env.sh
 baton_find_jdk
+cluster=false
+if [ "${1:-}" = "--cluster" ]; then
+  cluster=true
+  shift
+fi
 jar=baton-server/target/baton.jar
-stale() {
-  [ ! -f "$jar" ] && return 0
-  [ -n "$(find . -path ./data -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]
+cluster_jar=baton-devcluster/target/baton-devcluster.jar
+stale() { # $1: a built jar
+  [ ! -f "$1" ] && return 0
+  [ -n "$(find . -path ./data -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$1" -print -quit)" ]
 }
-if stale; then
+if stale "$jar" || { $cluster && stale "$cluster_jar"; }; then
   baton_find_maven
   echo "baton: building (first run downloads dependencies from Maven Central; this takes a minute or two)..."
-  mvn -B -q -DskipTests package
+  mvn -B -q -DskipTests package -pl baton-server,baton-devcluster -am
+fi
+if $cluster; then
+  if ! command -v haproxy >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "baton: installing HAProxy (the cluster's load balancer) with apt-get..."
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+    else
+      echo "baton: the cluster needs HAProxy as its load balancer; install it (e.g. 'sudo apt-get install haproxy') and run again." >&2
+      exit 1
+    fi
+  fi
+  exec "$JAVA_HOME/bin/java" -jar "$cluster_jar" "$jar" "$JAVA_HOME/bin/java"
 fi
 # Class-data sharing: the first run writes an archive of the loaded classes next to the jar (at exit); later runs
 # start about twice as fast from it (docs/benchmarks.md, start-up). The archive is named after the jar's build time,

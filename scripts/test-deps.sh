@@ -2,7 +2,8 @@
 # Installs what the test suite needs beyond Java and Maven, only when it is missing:
 #  - Node.js (for the browser client's unit tests and the Socket.IO compatibility test),
 #  - the socket.io-client package from npm (pinned by package-lock.json),
-#  - Debian's chromium and chromium-driver for the browser tests (never a browser download from elsewhere).
+#  - Debian's chromium and chromium-driver for the browser tests (never a browser download from elsewhere),
+#  - Debian's haproxy (the load balancer of the cluster tests) and faketime (libfaketime: one instance's clock skewed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
+[ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || [ -e /usr/lib/faketime/libfaketime.so.1 ] || need_apt+=(faketime)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "baton: installing ${need_apt[*]} with apt-get..."

@@ -32,12 +32,8 @@ import org.baton.server.limits.RateLimiter;
 import org.baton.server.session.SessionRegistry;
 import org.baton.server.timers.ExecutorTimers;
 import org.baton.server.timers.Timers;
-import org.baton.store.jdbc.Database;
-import org.baton.store.jdbc.JdbcLockStore;
-import org.baton.store.jdbc.audit.JdbcAuditTrail;
 import org.baton.server.audit.AuditRecorder;
 import org.baton.server.audit.AuditRoutes;
-import org.baton.store.jdbc.notify.JdbcNotificationInbox;
 import org.baton.server.notify.Notifier;
 import org.baton.server.admin.AdminFeed;
 import org.baton.server.admin.AdminRoutes;
@@ -53,8 +49,6 @@ import org.baton.server.records.Drafts;
 import org.baton.server.records.GuardRoutes;
 import org.baton.server.records.RecordRoutes;
 import org.baton.server.records.RecordService;
-import org.baton.store.jdbc.JdbcDraftStore;
-import org.baton.store.jdbc.JdbcRecordStore;
 import org.baton.server.notify.NotificationRoutes;
 import org.baton.core.LockCoordinator;
 import org.baton.server.config.Policies;
@@ -66,6 +60,19 @@ import org.baton.server.locks.LockRoutes;
 import org.baton.server.ws.OriginPolicy;
 import org.baton.server.ws.WsGateway;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.baton.core.Command;
+import org.baton.core.ResourceId;
+import org.baton.core.bus.EventBus;
+import org.baton.server.cluster.DatabaseClock;
+import org.baton.server.cluster.InstanceLiveness;
+import org.baton.server.cluster.InstanceWatch;
+import org.baton.server.store.Stores;
+import org.baton.server.timers.MonotonicClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running Baton: the configuration turned into stores, the HTTP and WebSocket routes, and the timers, wired
@@ -73,18 +80,49 @@ import java.time.Duration;
  * data directory and talk to it over real connections.
  */
 public final class BatonServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatonServer.class);
     private final BatonConfig config;
-    private final Database database;
+    private final Stores stores;
     private final ExecutorTimers transportTimers;
     private final HttpApp http;
+    private final WsGateway websockets;
     private final DemoSignIn demoSignIn;
+    private final InstanceWatch watch;
+    private final AutoCloseable clock;
 
-    private BatonServer(BatonConfig config, Database database, ExecutorTimers transportTimers, HttpApp http, DemoSignIn demoSignIn) {
+    private BatonServer(BatonConfig config, Stores stores, ExecutorTimers transportTimers, HttpApp http, WsGateway websockets,
+                        DemoSignIn demoSignIn, InstanceWatch watch, AutoCloseable clock) {
         this.config = config;
-        this.database = database;
+        this.stores = stores;
         this.transportTimers = transportTimers;
         this.http = http;
+        this.websockets = websockets;
         this.demoSignIn = demoSignIn;
+        this.watch = watch;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts Baton as {@code Main} does: on the embedded database with this process's monotonic clock, or, scaled
+     * out, with the database server's clock, so every instance agrees on every expiry whatever its own clock says.
+     */
+    public static BatonServer start(BatonConfig config) {
+        Stores stores = Stores.open(config);
+        DatabaseClock databaseClock = null;
+        try {
+            InstantSource clock = MonotonicClock.startingNow();
+            if (stores.sharedClock().isPresent()) {
+                databaseClock = new DatabaseClock(stores.sharedClock().get(), System::nanoTime, Duration.ofSeconds(10));
+                clock = databaseClock;
+            }
+            return start(config, stores, clock, null, databaseClock);
+        } catch (RuntimeException e) {
+            if (databaseClock != null) {
+                databaseClock.close();
+            }
+            stores.close();
+            throw e;
+        }
     }
 
     /** Opens the stores and starts listening, with lock deadlines on real timers. */
@@ -93,48 +131,69 @@ public final class BatonServer implements AutoCloseable {
     }
 
     /**
-     * Opens the stores and starts listening; lock deadlines run on {@code lockTimers} (tests pass
-     * {@link org.baton.server.timers.ManualTimers}), or on real timers when null. On any failure, releases what it
-     * opened and rethrows.
+     * Opens the stores and starts listening; lock deadlines, sweeps and housekeeping run on {@code lockTimers} (tests
+     * pass {@link org.baton.server.timers.ManualTimers}), or on real timers when null. On any failure, releases what
+     * it opened and rethrows.
      */
     public static BatonServer start(BatonConfig config, InstantSource clock, Timers lockTimers) {
-        Database database = Database.open(config.dataDir());
+        Stores stores = Stores.open(config);
+        try {
+            return start(config, stores, clock, lockTimers, null);
+        } catch (RuntimeException e) {
+            stores.close();
+            throw e;
+        }
+    }
+
+    private static BatonServer start(BatonConfig config, Stores stores, InstantSource clock, Timers lockTimers, AutoCloseable ownClock) {
         ExecutorTimers timers = new ExecutorTimers(clock);
         try {
-            DemoSignIn demo = config.jwt().demoMode() ? new DemoSignIn(clock, config.jwt().audience(), config.jwt().issuer()) : null;
+            Duration instanceTimeout = config.store().instanceTimeout();
+            InstanceLiveness liveness = stores.scaledOut()
+                    ? InstanceLiveness.heartbeatBound(instanceTimeout.dividedBy(2), System::nanoTime) : InstanceLiveness.always();
+            var watch = new InstanceWatch(stores.instances, stores.sessions, clock, stores.instanceName(), instanceTimeout, liveness);
+            DemoSignIn demo = config.jwt().demoMode() ? new DemoSignIn(stores.secrets, clock, config.jwt().audience(), config.jwt().issuer()) : null;
             TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
-            var sessions = new SessionRegistry(clock);
-            var auditTrail = new JdbcAuditTrail(database);
-            var coordinator = new LockCoordinator(new JdbcLockStore(database, new AuditRecorder(auditTrail, clock)), Policies.from(config), clock,
+            EventBus bus = stores.bus();
+            var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId, bus);
+            var coordinator = new LockCoordinator(stores.lockStore(new AuditRecorder(stores.audit, clock)), Policies.from(config), clock,
                     LockCoordinator.randomIds());
-            var fanOut = new EventFanOut(sessions);
-            var inbox = new JdbcNotificationInbox(database);
-            fanOut.addListener(new Notifier(inbox, sessions, clock, config.locks().queueNotifications()));
+            Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines, sweeps and housekeeping; tests drive them by hand
+            var gateway = new LockGateway(coordinator, new DeadlineScheduler(deadlines), liveness);
+            var fanOut = new EventFanOut(sessions, gateway::tick);
+            bus.subscribe(fanOut);
+            gateway.addDecisionListener(new Notifier(stores.inbox, bus, clock, config.locks().queueNotifications()));
             var alerts = new AlertWatch(sessions, clock, AlertWatch.Thresholds.defaults(), coordinator::active);
             fanOut.addListener(alerts);
-            Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines and housekeeping; tests drive them by hand
+            fanOut.addListener(new AdminFeed(sessions));
             var restLimiter = RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst());
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var metrics = new LockMetrics(registry, clock, coordinator::active);
-            var records = new RecordService(config.recordTypes(), new JdbcRecordStore(database), coordinator, clock);
-            var drafts = new Drafts(new JdbcDraftStore(database), config.autosave(), records, clock, metrics::draftRecovered);
+            gateway.addDecisionListener(metrics);
+            var records = new RecordService(config.recordTypes(), stores.records, coordinator, clock);
+            var drafts = new Drafts(stores.drafts, config.autosave(), records, clock, metrics::draftRecovered);
             if (demo != null) {
                 DemoRecords.seedIfEmpty(records.store(), clock);
             }
-            new Housekeeping(sessions, inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
+            new Housekeeping(sessions, stores.inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
                     .alsoEveryMinute(alerts::scan).alsoEveryMinute(restLimiter::evictIdle)
                     .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
+                    .alsoEveryHour(() -> stores.sessions.forgetDisconnectedBefore(clock.instant().minus(SESSION_MEMORY)))
+                    .alsoEveryHour(() -> stores.instances.forgetDeadBefore(clock.instant().minus(SESSION_MEMORY)))
+                    .alsoEveryHour(() -> stores.pruneBus(Duration.ofHours(1)))
                     .start(deadlines);
-            var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(deadlines));
-            fanOut.addListener(metrics);
-            fanOut.addListener(new AdminFeed(sessions));
+            deadlines.poll(SWEEP_PERIOD, gateway::sweepDue);
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
 
             List<RouteGroup> routes = new ArrayList<>();
             routes.add(new BodyLimits(config.http().maxBodyBytes()));
-            routes.add(new HealthRoutes(database::isReachable));
+            Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+            checks.put("database", stores.database()::isReachable);
+            checks.put("bus", bus::isConnected);
+            checks.put("instance", liveness::isAlive);
+            routes.add(new HealthRoutes(checks, Map.of("store", stores.scaledOut() ? "postgres" : "sqlite", "instance", watch.name())));
             routes.add(new MetricsRoutes(registry));
             routes.add(new RequestAuth(verifier, sessions, restLimiter,
                     demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of()));
@@ -142,8 +201,8 @@ public final class BatonServer implements AutoCloseable {
                 routes.add(new DevSignInRoutes(demo));
             }
             routes.add(new LockRoutes(gateway));
-            routes.add(new AuditRoutes(auditTrail));
-            routes.add(new NotificationRoutes(inbox, clock));
+            routes.add(new AuditRoutes(stores.audit));
+            routes.add(new NotificationRoutes(stores.inbox, clock));
             routes.add(new RecordRoutes(records));
             routes.add(new AutosaveRoutes(drafts));
             routes.add(new GuardRoutes(coordinator));
@@ -151,21 +210,29 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new ClientConfigRoutes(config));
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
-            routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
+            var websockets = new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
                     new WsGateway.Limits((int) transportLimit, 1_000, Duration.ofSeconds(5), config.http().rateLimitPerSecond(),
-                            config.http().rateBurst()), clock, timers.scheduler()));
+                            config.http().rateBurst()), clock, timers.scheduler());
+            routes.add(websockets);
             routes.add(new StaticPages());
+            // Join the deployment before serving: sessions attach to a registered instance, and what a predecessor of
+            // the same name left behind enters its grace now.
+            watch.start(timers, sessions, orphan -> orphan.resources().forEach(resource ->
+                    gateway.run(ResourceId.parse(resource), new Command.Disconnect(orphan.sessionId()), null)));
             HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), transportLimit), routes);
             http.start();
             origins.resolve(allowedOrigins(config, http.port()));
-            gateway.resumeAll();
-            return new BatonServer(config, database, timers, http, demo);
+            return new BatonServer(config, stores, timers, http, websockets, demo, watch, ownClock);
         } catch (RuntimeException e) {
             timers.close();
-            database.close();
             throw e;
         }
     }
+
+    /** How long the store remembers a disconnected session (to resume its joined resources) and a dead instance. */
+    private static final Duration SESSION_MEMORY = Duration.ofDays(1);
+    /** How often each instance looks for due deadlines; the lateness bound of a deadline whose instance died. */
+    private static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
 
     static TokenVerifier verifierFor(BatonConfig.Jwt jwt, InstantSource clock) {
         if (jwt.secret() != null) {
@@ -207,10 +274,39 @@ public final class BatonServer implements AutoCloseable {
         return Optional.ofNullable(demoSignIn);
     }
 
+    /** True when every readiness check passes (the same as {@code /health/ready}). */
+    public boolean isReady() {
+        return stores.database().isReachable() && stores.bus().isConnected() && watch.liveness().isAlive();
+    }
+
+    /** This instance's current incarnation id in the instance registry. */
+    public String instanceId() {
+        return watch.instanceId();
+    }
+
+    /**
+     * Stops serving: connections close (their sessions enter the disconnect grace, to be resumed on another instance
+     * or after a restart), this instance leaves the registry, then the bus and the database close.
+     */
     @Override
     public void close() {
         http.stop();
+        if (!websockets.awaitClosed(Duration.ofSeconds(5))) {
+            LOG.warn("some websocket connections were still closing at shutdown");
+        }
+        try {
+            watch.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("could not leave the instance registry cleanly: {}", e.getMessage());
+        }
         transportTimers.close();
-        database.close();
+        stores.close();
+        if (clock != null) {
+            try {
+                clock.close();
+            } catch (Exception e) {
+                LOG.warn("could not stop the database clock: {}", e.getMessage());
+            }
+        }
     }
 }

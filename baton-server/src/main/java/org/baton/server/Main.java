@@ -3,7 +3,6 @@ package org.baton.server;
 import org.baton.core.store.StoreUnavailableException;
 import org.baton.server.config.BatonConfig;
 import org.baton.server.config.ConfigException;
-import org.baton.server.timers.MonotonicClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ public final class Main {
         }
         BatonServer server;
         try {
-            server = BatonServer.start(config, MonotonicClock.startingNow());
+            server = BatonServer.start(config);
         } catch (ConfigException e) {
             System.err.println("baton: configuration error: " + e.getMessage());
             System.exit(2);
@@ -44,9 +43,10 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "baton-shutdown"));
         String base = "http://localhost:" + server.port();
-        LOG.info("baton ready url={} dataDir={} demoMode={}", base, config.dataDir().toAbsolutePath(), config.jwt().demoMode());
+        String where = config.store().postgres() ? "PostgreSQL " + config.store().url() : config.dataDir().toAbsolutePath().toString();
+        LOG.info("baton ready url={} store={} instance={} demoMode={}", base, where, server.instanceId(), config.jwt().demoMode());
         System.out.println();
-        System.out.println("  Baton is running at " + base + "   (data in " + config.dataDir().toAbsolutePath() + ")");
+        System.out.println("  Baton is running at " + base + "   (data in " + where + "; instance " + server.instanceId() + ")");
         if (config.jwt().demoMode()) {
             System.out.println("  Demo:                " + base + "/");
             System.out.println("  Development sign-in: " + base + "/signin   (demo mode: tokens for the demo users)");

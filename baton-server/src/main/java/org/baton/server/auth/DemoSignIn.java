@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The development sign-in of demo mode: a secret generated at start (never written anywhere) and a handful of demo
- * users with the seed's roles, for whom it signs HS256 tokens.
+ * The development sign-in of demo mode: a generated secret and a handful of demo users with the seed's roles, for
+ * whom it signs HS256 tokens.
  *
- * <p>It exists only in demo mode: its only constructor generates its own secret, so it can never sign tokens that a
- * configured secret or key would accept. {@code Main} creates it only when no secret or key is configured.
+ * <p>It exists only in demo mode: its secret is always generated, never configured, so it can never sign tokens
+ * that a configured secret or key would accept; {@code BatonServer} creates it only when no secret or key is
+ * configured. The generated secret is kept in the store's shared secrets, so every instance of a scaled-out demo
+ * (and a restarted one) accepts the same demo tokens.
  */
 public final class DemoSignIn {
     /** A demo user: id, display name, role. */
@@ -34,13 +36,18 @@ public final class DemoSignIn {
             new DemoUser("lindqvist", "Nurse Erik Lindqvist", "nurse"),
             new DemoUser("rivera", "Sam Rivera (IT)", "admin"));
 
-    private final byte[] secret = new byte[32];
+    private final byte[] secret;
     private final InstantSource clock;
     private final String audience;
     private final String issuer;
 
-    public DemoSignIn(InstantSource clock, String audience, String issuer) {
-        new SecureRandom().nextBytes(secret);
+    /** A sign-in with the deployment's generated demo secret (created by the first instance that asks). */
+    public DemoSignIn(org.baton.core.cluster.SharedSecrets secrets, InstantSource clock, String audience, String issuer) {
+        this.secret = java.util.HexFormat.of().parseHex(secrets.getOrCreate("demo-token-secret", () -> {
+            byte[] fresh = new byte[32];
+            new SecureRandom().nextBytes(fresh);
+            return java.util.HexFormat.of().formatHex(fresh);
+        }));
         this.clock = clock;
         this.audience = audience;
         this.issuer = issuer;

@@ -14,11 +14,28 @@ import java.util.Set;
  * @param locks the default lock policy of every resource type
  * @param autosave draft settings
  * @param dataDir the embedded database's directory
+ * @param store which database holds the state (embedded SQLite or a shared PostgreSQL) and this instance's place among others
  * @param resourceTypes per-type overrides of the default policy, from {@code BATON_CONFIG}
  * @param recordTypes the record types and their fields, from {@code BATON_RECORD_TYPES} or the built-in demo types
  */
-public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Path dataDir,
+public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Path dataDir, Store store,
                           Map<String, ResourceTypePolicy> resourceTypes, org.baton.server.records.RecordTypes recordTypes) {
+
+    /**
+     * The durable store and this instance's identity among others: the embedded SQLite file (one instance) or a
+     * shared PostgreSQL (any number of instances).
+     *
+     * @param instanceName the operator's name for this instance, or null to generate one
+     * @param instanceTimeout heartbeat age after which an instance counts as dead
+     */
+    public record Store(boolean postgres, String url, String user, String password, int poolSize, Duration timeout,
+                        String instanceName, Duration instanceTimeout) {
+        @Override
+        public String toString() {
+            return "Store[postgres=" + postgres + ", url=" + url + ", user=" + user + ", password=" + (password == null ? "unset" : "<hidden>")
+                    + ", poolSize=" + poolSize + ", timeout=" + timeout + ", instanceName=" + instanceName + ", instanceTimeout=" + instanceTimeout + "]";
+        }
+    }
 
     /** HTTP listener and input limits. */
     public record Http(String bind, int port, Set<String> extraAllowedOrigins, int maxBodyBytes, int rateLimitPerSecond, int rateBurst) {
@@ -101,7 +118,42 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
         Path policyFile = Settings.BATON_CONFIG.read(env);
         Map<String, ResourceTypePolicy> types = policyFile == null ? Map.of() : PolicyFile.read(policyFile);
         var recordTypes = org.baton.server.records.RecordTypes.load(Settings.BATON_RECORD_TYPES.read(env));
-        return new BatonConfig(http, jwt, locks, autosave, Settings.BATON_DATA_DIR.read(env), types, recordTypes);
+        return new BatonConfig(http, jwt, locks, autosave, Settings.BATON_DATA_DIR.read(env), readStore(env), types, recordTypes);
+    }
+
+    private static Store readStore(Map<String, String> env) {
+        boolean postgres = Settings.BATON_STORE.read(env).equals("postgres");
+        String url = Settings.BATON_DB_URL.read(env);
+        String password = Settings.BATON_DB_PASSWORD.read(env);
+        Path passwordFile = Settings.BATON_DB_PASSWORD_FILE.read(env);
+        String user = Settings.BATON_DB_USER.read(env);
+        int poolSize = Settings.BATON_DB_POOL_SIZE.read(env);
+        Duration timeout = seconds(Settings.BATON_DB_TIMEOUT.read(env));
+        String instance = Settings.BATON_INSTANCE_ID.read(env);
+        Duration instanceTimeout = seconds(Settings.BATON_INSTANCE_TIMEOUT.read(env));
+        if (!postgres) {
+            for (Setting<?> onlyScaledOut : java.util.List.of(Settings.BATON_DB_URL, Settings.BATON_DB_USER, Settings.BATON_DB_PASSWORD,
+                    Settings.BATON_DB_PASSWORD_FILE, Settings.BATON_DB_POOL_SIZE, Settings.BATON_DB_TIMEOUT)) {
+                if (onlyScaledOut.isSet(env)) {
+                    throw new ConfigException(onlyScaledOut.key() + "='" + (onlyScaledOut.sensitive() ? "<hidden>" : env.get(onlyScaledOut.key()))
+                            + "': expected it unset while BATON_STORE=sqlite (it applies to BATON_STORE=postgres only)");
+                }
+            }
+        }
+        if (password != null && passwordFile != null) {
+            throw new ConfigException("BATON_DB_PASSWORD/BATON_DB_PASSWORD_FILE: expected at most one of them to be set");
+        }
+        if (passwordFile != null) {
+            try {
+                password = java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("");
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new ConfigException("BATON_DB_PASSWORD_FILE='" + passwordFile + "': expected a readable file whose first line is the password");
+            }
+        }
+        if (postgres && url == null) {
+            throw new ConfigException("BATON_DB_URL='': expected jdbc:postgresql://host:port/database (BATON_STORE=postgres needs it)");
+        }
+        return new Store(postgres, url, user, password, poolSize, timeout, instance, instanceTimeout);
     }
 
     private static Jwt readJwt(Map<String, String> env) {

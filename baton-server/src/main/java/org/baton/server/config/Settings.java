@@ -98,6 +98,24 @@ public final class Settings {
             "Sustained requests per second per user (REST) and per connection (WebSocket).");
     public static final Setting<Integer> BATON_RATE_BURST = integer("BATON_RATE_BURST", 60, 1, 1_000_000, "requests",
             "Burst allowed above the sustained rate.");
+    public static final Setting<String> BATON_STORE = choice("BATON_STORE", "sqlite", List.of("sqlite", "postgres"),
+            "Where lock state and data live: sqlite = the embedded file in BATON_DATA_DIR (one instance); postgres = a shared PostgreSQL (any number of instances, see docs/deploy.md).");
+    public static final Setting<String> BATON_DB_URL = pattern("BATON_DB_URL", "jdbc:postgresql://host:port/database",
+            "jdbc:postgresql://[^\\s]{1,500}", "With BATON_STORE=postgres: the JDBC URL of the shared PostgreSQL.");
+    public static final Setting<String> BATON_DB_USER = optionalText("BATON_DB_USER",
+            "With BATON_STORE=postgres: the database user.");
+    public static final Setting<String> BATON_DB_PASSWORD = new Setting<>("BATON_DB_PASSWORD", null, "—", "any text", 
+            "With BATON_STORE=postgres: the database password (or use BATON_DB_PASSWORD_FILE).", true, raw -> raw);
+    public static final Setting<Path> BATON_DB_PASSWORD_FILE = optionalPath("BATON_DB_PASSWORD_FILE",
+            "A file whose first line is the database password (for secrets mounted as files); not together with BATON_DB_PASSWORD.");
+    public static final Setting<Integer> BATON_DB_POOL_SIZE = integer("BATON_DB_POOL_SIZE", 10, 2, 200, "connections",
+            "With BATON_STORE=postgres: database connections per instance.");
+    public static final Setting<Integer> BATON_DB_TIMEOUT = seconds("BATON_DB_TIMEOUT", 5, 1, 60,
+            "With BATON_STORE=postgres: how long a database call may take before Baton gives up and answers 503 STORE_UNAVAILABLE (fail closed, never a guess).");
+    public static final Setting<String> BATON_INSTANCE_ID = pattern("BATON_INSTANCE_ID", "letters, digits, '.', '_' or '-' (1 to 64)",
+            "[A-Za-z0-9._-]{1,64}", "This instance's name in logs, health and the admin view (default: generated; scaled out, give each instance its own, stable name: a restarted instance then releases its predecessor's sessions into their grace at once).");
+    public static final Setting<Integer> BATON_INSTANCE_TIMEOUT = seconds("BATON_INSTANCE_TIMEOUT", 10, 3, 300,
+            "Scaled out: an instance whose heartbeat is older than this is dead; its clients' locks enter the disconnect grace and they reconnect elsewhere.");
     public static final Setting<String> BATON_LOG_FORMAT = choice("BATON_LOG_FORMAT", "json", List.of("json", "text"),
             "Log lines on stdout: JSON objects or plain text (read by logback.xml).");
 
@@ -109,7 +127,8 @@ public final class Settings {
             BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY, BATON_JWT_JWKS, BATON_JWT_AUDIENCE, BATON_JWT_ISSUER, BATON_JWT_CLOCK_SKEW,
             BATON_DEMO, BATON_LEASE_TTL, BATON_CLAIM_WINDOW, BATON_MAX_LOCKS_PER_USER, BATON_TAKEOVER_REQUEST_TIMEOUT,
             BATON_ASK_HOLDER_TIMEOUT, BATON_ALLOWED_ORIGINS, BATON_MAX_BODY_BYTES, BATON_MAX_DRAFT_BYTES, BATON_RATE_LIMIT,
-            BATON_RATE_BURST, BATON_LOG_FORMAT);
+            BATON_RATE_BURST, BATON_STORE, BATON_DB_URL, BATON_DB_USER, BATON_DB_PASSWORD, BATON_DB_PASSWORD_FILE, BATON_DB_POOL_SIZE,
+            BATON_DB_TIMEOUT, BATON_INSTANCE_ID, BATON_INSTANCE_TIMEOUT, BATON_LOG_FORMAT);
 
     /** The README's configuration table. */
     public static String markdownTable() {
@@ -162,6 +181,16 @@ public final class Settings {
     private static Setting<String> optionalText(String key, String description) {
         return new Setting<>(key, null, "—", "any text up to 255 characters", description, raw -> {
             if (raw != null && raw.length() > 255) {
+                throw new IllegalArgumentException();
+            }
+            return raw;
+        });
+    }
+
+    private static Setting<String> pattern(String key, String allowed, String regex, String description) {
+        java.util.regex.Pattern compiled = java.util.regex.Pattern.compile(regex);
+        return new Setting<>(key, null, "—", allowed, description, raw -> {
+            if (raw != null && !compiled.matcher(raw).matches()) {
                 throw new IllegalArgumentException();
             }
             return raw;

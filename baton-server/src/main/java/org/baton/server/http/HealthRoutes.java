@@ -1,30 +1,48 @@
 package org.baton.server.http;
 
 import io.javalin.config.RoutesConfig;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code /health/live} (the process answers) and {@code /health/ready} (the durable store answers too), for load
- * balancers and for the start script's "ready" line. Neither needs a token.
+ * {@code /health/live} (the process answers) and {@code /health/ready} (every check passes: the durable store
+ * answers, the event bus is connected, and this instance may act), for load balancers and for the start script's
+ * "ready" line. Neither needs a token. Ready names each check, so an operator sees which one failed.
  */
 public final class HealthRoutes implements RouteGroup {
-    private final BooleanSupplier storeReachable;
+    private final Map<String, BooleanSupplier> checks;
+    private final Map<String, Object> about;
 
-    public HealthRoutes(BooleanSupplier storeReachable) {
-        this.storeReachable = storeReachable;
+    /**
+     * @param checks named readiness checks, in display order
+     * @param about facts shown with every answer (the instance, the store)
+     */
+    public HealthRoutes(Map<String, BooleanSupplier> checks, Map<String, Object> about) {
+        this.checks = checks;
+        this.about = about;
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
         routes.get("/health/ready", ctx -> {
-            if (storeReachable.getAsBoolean()) {
-                ctx.json(Map.of("status", "UP", "database", "UP"));
-            } else {
-                ctx.header("Retry-After", "5");
-                ctx.status(503).json(Map.of("status", "DOWN", "database", "DOWN"));
+            Map<String, Object> body = new LinkedHashMap<>();
+            boolean ready = true;
+            Map<String, Object> results = new LinkedHashMap<>();
+            for (Map.Entry<String, BooleanSupplier> check : checks.entrySet()) {
+                boolean up = check.getValue().getAsBoolean();
+                results.put(check.getKey(), up ? "UP" : "DOWN");
+                ready &= up;
             }
+            body.put("status", ready ? "UP" : "DOWN");
+            body.putAll(results);
+            body.putAll(about);
+            if (!ready) {
+                ctx.header("Retry-After", "5");
+                ctx.status(503);
+            }
+            ctx.json(body);
         });
     }
 }

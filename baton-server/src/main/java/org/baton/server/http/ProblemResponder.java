@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.UUID;
+import org.baton.core.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,10 @@ public final class ProblemResponder {
     public static void install(RoutesConfig routes) {
         routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.problem(), e.retryAfterSeconds()));
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromHttpStatus(e.getStatus()), 0));
+        routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+            LOG.warn("store unavailable method={} path={}: {}", ctx.method(), ctx.path(), e.getMessage());
+            respond(ctx, storeUnavailable(), STORE_RETRY_AFTER_SECONDS);
+        });
         routes.exception(Exception.class, (e, ctx) -> {
             String incident = UUID.randomUUID().toString();
             LOG.error("unexpected failure incident={} method={} path={}", incident, ctx.method(), ctx.path(), e);
@@ -45,6 +50,17 @@ public final class ProblemResponder {
                 respond(ctx, fromHttpStatus(413), 0);
             }
         });
+    }
+
+    /** Seconds a client is asked to wait before retrying after a store outage. */
+    public static final int STORE_RETRY_AFTER_SECONDS = 2;
+
+    /**
+     * The answer when the durable store cannot be reached (or this instance cannot vouch for its view of it): fail
+     * closed, nothing was decided or extended (RELIABILITY promise 7).
+     */
+    public static Problem storeUnavailable() {
+        return Problem.of(503, "STORE_UNAVAILABLE", "Baton cannot reach its database right now; nothing was changed. Try again in a moment.");
     }
 
     public static void respond(Context ctx, Problem problem, long retryAfterSeconds) {

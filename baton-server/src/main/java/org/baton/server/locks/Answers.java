@@ -17,9 +17,10 @@ final class Answers {
     record Rest(int status, Map<String, Object> body) {
     }
 
-    static Rest rest(ResourceId id, Outcome outcome) {
+    static Rest rest(ResourceId id, Outcome outcome, long version) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("resourceId", id.toString());
+        body.put("version", version);
         return switch (outcome) {
             case Outcome.Granted g -> {
                 body.put("status", "acquired");
@@ -62,9 +63,10 @@ final class Answers {
         };
     }
 
-    static Outbound ws(ResourceId id, Outcome outcome, String ref) {
+    static Outbound ws(ResourceId id, Outcome outcome, long version, String ref) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("resourceId", id.toString());
+        data.put("version", version);
         String event = switch (outcome) {
             case Outcome.Granted g -> {
                 data.put("lease", Wire.lease(g.lease()));

@@ -1,45 +1,118 @@
 package org.baton.server.locks;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.baton.core.Actor;
+import java.util.function.Function;
+import org.baton.core.LockCoordinator;
 import org.baton.core.LockEvent;
 import org.baton.core.ResourceId;
+import org.baton.core.bus.BusListener;
+import org.baton.core.bus.BusMessage;
 import org.baton.server.session.ClientSession;
 import org.baton.server.session.Outbound;
 import org.baton.server.session.SessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns core {@link LockEvent}s into the server → client events of PROTOCOL.md and delivers them: resource-wide
- * events to every session joined to the resource, personal ones to the session they concern. Every event also goes
- * to the listeners (audit trail, notifications, metrics), in order.
+ * Delivers what the event bus brings to the sessions connected to this instance. Every instance receives every
+ * committed lock decision ({@link BusMessage.ResourceChanged}), in commit order, and turns its events into the
+ * server → client events of PROTOCOL.md: resource-wide events to every local session joined to the resource,
+ * personal ones to the local session they concern. Each carries the resource's {@code version}, so a client can
+ * drop older news. {@link BusMessage.Push}es go to the local sessions of their user, role or session id.
  *
- * <p>The caller of a command already gets a direct answer carrying its {@code ref}; the copy of the same news meant
+ * <p>The caller of a command already got a direct answer carrying its {@code ref}; the copy of the same news meant
  * for the caller's own session ({@code lock:acquired} of its own lease, {@code lock:queued} of its own place) is not
- * sent twice.
+ * sent twice. When versions jump (a message was missed) or the bus reconnects, the resource's state is re-read and
+ * pushed as a fresh snapshot. Listeners (the admin feed, alerts) see every decision's events on every instance.
  */
-public final class EventFanOut {
+public final class EventFanOut implements BusListener {
+    private static final Logger LOG = LoggerFactory.getLogger(EventFanOut.class);
     private final SessionRegistry sessions;
-    private final java.util.List<Consumer<java.util.List<LockEvent>>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Function<ResourceId, LockCoordinator.Decision> snapshots;
+    private final List<Consumer<List<LockEvent>>> listeners = new CopyOnWriteArrayList<>();
+    /** The last version delivered per resource that local sessions watch, to notice a missed message. */
+    private final Map<String, Long> delivered = new ConcurrentHashMap<>();
 
-    public EventFanOut(SessionRegistry sessions) {
+    /** @param snapshots reads (and settles) a resource's current state, for resyncs */
+    public EventFanOut(SessionRegistry sessions, Function<ResourceId, LockCoordinator.Decision> snapshots) {
         this.sessions = sessions;
+        this.snapshots = snapshots;
     }
 
-    /** Receives every decision's events, in order, before they are pushed to clients. */
-    public void addListener(Consumer<java.util.List<LockEvent>> listener) {
+    /** Receives every decision's events, on every instance, in commit order, before they are pushed to clients. */
+    public void addListener(Consumer<List<LockEvent>> listener) {
         listeners.add(listener);
     }
 
-    /** Delivers {@code events}; {@code callerSessionId} (may be null) already has the direct answer. */
-    public void publish(java.util.List<LockEvent> events, String callerSessionId) {
+    @Override
+    public void onMessage(BusMessage message) {
+        switch (message) {
+            case BusMessage.ResourceChanged changed -> resourceChanged(changed);
+            case BusMessage.Push push -> push(push);
+            case BusMessage.SessionAttached attached -> sessions.movedAway(attached.sessionId(), attached.instanceId());
+        }
+    }
+
+    @Override
+    public void onResync() {
+        for (String resource : sessions.joinedResources()) {
+            try {
+                resync(ResourceId.parse(resource));
+            } catch (RuntimeException e) {
+                LOG.warn("could not resync {} after a bus reconnect", resource, e);
+            }
+        }
+    }
+
+    private void resourceChanged(BusMessage.ResourceChanged changed) {
+        List<LockEvent> events = changed.events();
         if (!events.isEmpty()) {
             listeners.forEach(l -> l.accept(events));
         }
+        String rid = changed.resourceId().toString();
+        if (sessions.joinedTo(rid).isEmpty() && events.stream().allMatch(LockEvent::resourceWide)) {
+            delivered.remove(rid);
+            return;
+        }
+        Long last = delivered.get(rid);
+        if (last != null && changed.version() <= last) {
+            return; // already delivered (a snapshot overtook it)
+        }
+        delivered.put(rid, changed.version());
+        publish(events, changed.version(), changed.callerSessionId());
+        if (last != null && changed.version() > last + 1) {
+            LOG.info("missed news of {} (version {} after {}); pushing a fresh snapshot", rid, changed.version(), last);
+            resync(changed.resourceId());
+        }
+    }
+
+    /** Re-reads {@code id} and pushes its presence, with its version, to every local session joined to it. */
+    private void resync(ResourceId id) {
+        LockCoordinator.Decision now = snapshots.apply(id);
+        delivered.merge(id.toString(), now.version(), Math::max);
+        Outbound presence = LockMessages.presence(now.state(), now.version(), null);
+        sessions.joinedTo(id.toString()).forEach(s -> s.deliver(presence));
+    }
+
+    private void push(BusMessage.Push push) {
+        Outbound message = Outbound.preEncoded(push.event(), push.dataJson());
+        switch (push.audience()) {
+            case USER -> sessions.ofUser(push.to()).forEach(s -> s.deliver(message));
+            case ROLE -> sessions.withRole(push.to()).forEach(s -> s.deliver(message));
+            case SESSION -> sessions.find(push.to()).ifPresent(s -> s.deliver(message));
+        }
+    }
+
+    /** Delivers {@code events} of {@code version} to local sessions; {@code callerSessionId} (may be null) already has the direct answer. */
+    private void publish(List<LockEvent> events, long version, String callerSessionId) {
         for (LockEvent event : events) {
-            Outbound message = toWire(event);
+            Outbound message = toWire(event, version);
             if (message == null) {
                 continue;
             }
@@ -120,11 +193,12 @@ public final class EventFanOut {
         };
     }
 
-    /** The PROTOCOL.md message for an event, or null for events that are not pushed (audit-only). */
-    static Outbound toWire(LockEvent event) {
+    /** The PROTOCOL.md message for an event at {@code version}, or null for events that are not pushed (audit-only). */
+    static Outbound toWire(LockEvent event, long version) {
         String rid = event.resourceId().toString();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("resourceId", rid);
+        data.put("version", version);
         String name = switch (event) {
             case LockEvent.Acquired e -> {
                 data.put("lease", Wire.lease(e.lease()));

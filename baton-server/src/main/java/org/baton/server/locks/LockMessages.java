@@ -38,8 +38,8 @@ public final class LockMessages implements MessageHandler {
             ClientSession session = binding.session();
             Actor actor = Requests.actor(session.identity(), session);
             for (String resource : Set.copyOf(session.joinedResources())) {
-                gateway.run(ResourceId.parse(resource), new Command.Resume(actor), session.id());
-                session.deliver(presence(gateway.tick(ResourceId.parse(resource)).state(), null));
+                LockCoordinator.Decision resumed = gateway.run(ResourceId.parse(resource), new Command.Resume(actor), session.id());
+                session.deliver(presence(resumed.state(), resumed.version(), null));
             }
         }
     }
@@ -69,7 +69,7 @@ public final class LockMessages implements MessageHandler {
             case "resource:leave" -> {
                 LockCoordinator.Decision left = gateway.run(id, new Command.Leave(actor), session.id());
                 sessions.leave(session, id.toString());
-                session.deliver(Answers.ws(id, left.outcome(), ref));
+                session.deliver(Answers.ws(id, left.outcome(), left.version(), ref));
                 yield null;
             }
             case "lock:request" -> new Command.Acquire(actor, Command.IfHeld.POLICY);
@@ -87,7 +87,8 @@ public final class LockMessages implements MessageHandler {
                     : new Command.RequestTakeover(actor, Requests.text(data, "reason"));
             case "lock:takeover_answer" -> new Command.AnswerTakeover(actor, Requests.flag(data, "approve", false), Requests.text(data, "note"));
             case "presence:get" -> {
-                session.deliver(presence(gateway.tick(id).state(), ref));
+                LockCoordinator.Decision now = gateway.tick(id);
+                session.deliver(presence(now.state(), now.version(), ref));
                 yield null;
             }
             default -> throw ApiException.badRequest("UNKNOWN_EVENT", "Unknown event '" + message.event() + "'.");
@@ -96,9 +97,9 @@ public final class LockMessages implements MessageHandler {
             return;
         }
         LockCoordinator.Decision decision = gateway.run(id, command, session.id());
-        session.deliver(Answers.ws(id, decision.outcome(), ref));
+        session.deliver(Answers.ws(id, decision.outcome(), decision.version(), ref));
         if (message.event().equals("resource:join")) {
-            session.deliver(presence(decision.state(), null));
+            session.deliver(presence(decision.state(), decision.version(), null));
         }
     }
 
@@ -112,9 +113,11 @@ public final class LockMessages implements MessageHandler {
         return state.holder() != null && state.holder().holder().sameSession(actor) ? state.holder().leaseId() : "";
     }
 
-    private static Outbound presence(LockState state, String ref) {
+    /** {@code presence:update} of {@code state} at {@code version}: who is on the resource now. */
+    static Outbound presence(LockState state, long version, String ref) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("resourceId", state.resourceId().toString());
+        data.put("version", version);
         data.put("users", Wire.presence(state.presence()));
         return new Outbound("presence:update", data, ref);
     }

@@ -81,16 +81,18 @@ public final class LockRoutes implements RouteGroup {
         ResourceId id = Requests.resourceId(body);
         Actor actor = Requests.actor(ctx);
         LockCoordinator.Decision decision = gateway.run(id, builder.build(actor, body), actor.sessionId());
-        Answers.Rest answer = Answers.rest(id, decision.outcome());
+        Answers.Rest answer = Answers.rest(id, decision.outcome(), decision.version());
         ctx.status(answer.status()).json(answer.body());
     }
 
     private void check(Context ctx) {
         ResourceId id = Requests.resourceId(ctx);
         Actor actor = Requests.actor(ctx);
-        LockState state = gateway.tick(id).state();
+        LockCoordinator.Decision now = gateway.tick(id);
+        LockState state = now.state();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("resourceId", id.toString());
+        body.put("version", now.version());
         body.put("locked", state.holder() != null);
         if (state.holder() != null) {
             body.put("holder", Wire.holder(state.holder()));

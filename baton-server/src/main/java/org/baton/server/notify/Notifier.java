@@ -11,13 +11,14 @@ import org.baton.core.LockEvent;
 import org.baton.core.ReleaseCause;
 import org.baton.core.notify.Notification;
 import org.baton.core.notify.NotificationInbox;
-import org.baton.server.session.ClientSession;
-import org.baton.server.session.Outbound;
-import org.baton.server.session.SessionRegistry;
+import org.baton.core.bus.BusMessage;
+import org.baton.core.bus.EventBus;
+import org.baton.server.http.Json;
 
 /**
- * Derives seed 000's notifications from lock events, keeps them in the user's inbox, and pushes them live
- * ({@code notification} event) to every connected session of that user:
+ * Derives seed 000's notifications from the events of decisions made on this instance, keeps them in the user's
+ * inbox (once), and pushes them live ({@code notification} event) to every connected session of that user, on
+ * whichever instance it is connected:
  * <ul>
  *   <li>{@code lock_acquired}: you got the lock without asking right then (queue hand-over, approved request);</li>
  *   <li>{@code lock_released}: your lock ended without you (expired, idle, disconnected, admin release);</li>
@@ -29,13 +30,14 @@ import org.baton.server.session.SessionRegistry;
  */
 public final class Notifier implements Consumer<List<LockEvent>> {
     private final NotificationInbox inbox;
-    private final SessionRegistry sessions;
+    private final EventBus bus;
     private final InstantSource clock;
     private final boolean queueNotifications;
 
-    public Notifier(NotificationInbox inbox, SessionRegistry sessions, InstantSource clock, boolean queueNotifications) {
+    /** Keeps notifications in {@code inbox} (once, on the deciding instance) and pushes them over {@code bus} to wherever their user is connected. */
+    public Notifier(NotificationInbox inbox, EventBus bus, InstantSource clock, boolean queueNotifications) {
         this.inbox = inbox;
-        this.sessions = sessions;
+        this.bus = bus;
         this.clock = clock;
         this.queueNotifications = queueNotifications;
     }
@@ -66,10 +68,7 @@ public final class Notifier implements Consumer<List<LockEvent>> {
             }
         }
         for (Notification stored : inbox.add(pending)) {
-            Outbound message = Outbound.event("notification", wire(stored));
-            for (ClientSession session : sessions.ofUser(stored.userId())) {
-                session.deliver(message);
-            }
+            bus.publish(new BusMessage.Push(BusMessage.Audience.USER, stored.userId(), "notification", Json.write(wire(stored))));
         }
     }
 

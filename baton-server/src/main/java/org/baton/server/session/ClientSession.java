@@ -72,6 +72,25 @@ public final class ClientSession {
         }
     }
 
+    /** The client reconnected to another instance: close this connection without it counting as a disconnect. */
+    void movedAway() {
+        Outlet previous = this.outlet;
+        this.outlet = null;
+        this.disconnectedAt = null;
+        if (previous != null && previous.isOpen()) {
+            previous.close(4000, "session resumed on another connection");
+        }
+    }
+
+    /** This instance stops serving the session (it was declared dead): close the connection so the client reconnects. */
+    void dropConnection(int code, String reason) {
+        Outlet previous = this.outlet;
+        this.outlet = null;
+        if (previous != null && previous.isOpen()) {
+            previous.close(code, reason);
+        }
+    }
+
     boolean detach(Outlet closing, Instant now) {
         if (outlet != closing) {
             return false;

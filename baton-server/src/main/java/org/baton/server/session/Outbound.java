@@ -22,6 +22,13 @@ public final class Outbound {
         return new Outbound(event, data, null);
     }
 
+    /** A message whose payload arrived already written as JSON (a push from another instance). */
+    public static Outbound preEncoded(String event, String dataJson) {
+        Outbound message = new Outbound(event, null, null);
+        message.dataJson = dataJson;
+        return message;
+    }
+
     public String event() {
         return event;
     }

@@ -9,14 +9,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.baton.core.bus.BusMessage;
+import org.baton.core.bus.EventBus;
+import org.baton.core.session.SessionStore;
+import org.baton.core.session.StoredSession;
 import org.baton.server.auth.Identity;
 
 /**
- * Every client session of this instance, by id, by user and by joined resource.
+ * The client sessions connected to this instance, by id, by user, by role and by joined resource, backed by the
+ * {@link SessionStore} so that a session outlives this instance: its owner, its instance and its joined resources
+ * are durable, and a client that reconnects — after a restart, or to another instance behind the load balancer —
+ * resumes the same session, with its leases and the resources it had joined.
  *
  * <p>Session ids are unguessable (128 random bits). A client resumes a session only by presenting its id while
- * authenticated as the same user; a session id of another user is treated as unknown, so ids cannot be used to
- * hijack leases.
+ * authenticated as the same user; an id that belongs to another user is treated as unknown, so ids cannot be used
+ * to hijack leases.
  */
 public final class SessionRegistry {
     /** The session a connection was bound to, and whether it continued an existing one. */
@@ -26,44 +34,69 @@ public final class SessionRegistry {
     private static final java.util.regex.Pattern WELL_FORMED = java.util.regex.Pattern.compile("s_[A-Za-z0-9_-]{22}");
     private final SecureRandom random = new SecureRandom();
     private final InstantSource clock;
+    private final SessionStore store;
+    private final Supplier<String> instanceId;
+    private final EventBus bus;
     private final Map<String, ClientSession> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientSession>> byResource = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientSession>> byRole = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
 
-    public SessionRegistry(InstantSource clock) {
+    /**
+     * @param instanceId this instance's current incarnation (it changes if the instance is declared dead and comes back)
+     */
+    public SessionRegistry(InstantSource clock, SessionStore store, Supplier<String> instanceId, EventBus bus) {
         this.clock = clock;
+        this.store = store;
+        this.instanceId = instanceId;
+        this.bus = bus;
     }
 
     /**
-     * Binds a new connection: resumes {@code requestedId} when it is this user's, else opens a new session. An
-     * unknown but well-formed id is adopted for this user: after a restart (or on another instance) a client keeps
-     * the session its leases belong to. Ids are unguessable and a lease also needs the user's token, so adopting
-     * an id grants nothing a stranger could use; an id known here for another user is never reused.
+     * Binds a new connection: resumes {@code requestedId} when it is this user's (known here or in the store, with the
+     * resources it had joined), else opens a new session. An unknown but well-formed id is adopted for this user, so
+     * a client keeps the session its leases belong to even if its record was already forgotten; ids are unguessable
+     * and a lease also needs the user's token, so adopting an id grants nothing a stranger could use. Every other
+     * instance is told, so one still holding an old connection of the session closes it.
      */
     public Binding connect(Identity identity, String requestedId, Outlet outlet) {
-        ClientSession session = resolve(identity, requestedId);
+        ClientSession session = resolve(identity, requestedId, true);
         boolean resumed = session.id().equals(requestedId);
         session.attach(outlet, identity);
         byRole.values().forEach(set -> set.remove(session));
         for (String role : identity.roles()) {
             byRole.computeIfAbsent(role, r -> ConcurrentHashMap.newKeySet()).add(session);
         }
+        store.attach(session.id(), identity.userId(), instanceId.get(), clock.instant());
+        bus.publish(new BusMessage.SessionAttached(session.id(), instanceId.get()));
         return new Binding(session, resumed);
     }
 
     /** The session a REST request acts as: the one named by {@code X-Session-Id} (see {@link #connect}), else a new one. */
     public ClientSession forRequest(Identity identity, String requestedId) {
-        ClientSession session = resolve(identity, requestedId);
+        ClientSession session = resolve(identity, requestedId, false);
         session.seenWithoutConnection(clock.instant());
         return session;
     }
 
-    private ClientSession resolve(Identity identity, String requestedId) {
+    private ClientSession resolve(Identity identity, String requestedId, boolean forConnection) {
         if (requestedId != null && WELL_FORMED.matcher(requestedId).matches()) {
-            ClientSession session = byId.computeIfAbsent(requestedId, id -> indexed(new ClientSession(id, identity)));
-            if (session.userId().equals(identity.userId())) {
-                return session;
+            ClientSession known = byId.get(requestedId);
+            if (known != null) {
+                if (known.userId().equals(identity.userId())) {
+                    return known;
+                }
+            } else {
+                Optional<StoredSession> stored = store.find(requestedId);
+                if (stored.isEmpty() || stored.get().userId().equals(identity.userId())) {
+                    ClientSession revived = byId.computeIfAbsent(requestedId, id -> indexed(new ClientSession(id, identity)));
+                    if (revived.userId().equals(identity.userId())) {
+                        if (forConnection) {
+                            stored.ifPresent(s -> s.resources().forEach(resource -> index(revived, resource)));
+                        }
+                        return revived;
+                    }
+                }
             }
         }
         ClientSession fresh = indexed(new ClientSession(newId(), identity));
@@ -76,9 +109,34 @@ public final class SessionRegistry {
         return session;
     }
 
-    /** Marks the session disconnected if {@code outlet} is still its connection; true when it was. */
+    /**
+     * The connection {@code outlet} of {@code session} closed. True when that was the session's connection and it was
+     * still attached to this instance: its leases then enter their disconnect grace. False when the client had already
+     * moved to another connection or instance.
+     */
     public boolean disconnect(ClientSession session, Outlet outlet) {
-        return session.detach(outlet, clock.instant());
+        Instant now = clock.instant();
+        return session.detach(outlet, now) && store.detach(session.id(), instanceId.get(), now);
+    }
+
+    /** Another instance now holds {@code sessionId}'s connection: close ours, forget it here, and do not disconnect it. */
+    public void movedAway(String sessionId, String toInstance) {
+        if (toInstance.equals(instanceId.get())) {
+            return;
+        }
+        ClientSession session = byId.get(sessionId);
+        if (session != null) {
+            session.movedAway();
+            forget(session);
+        }
+    }
+
+    /** This instance was declared dead: drop every connection (clients reconnect and resume) and forget every session. */
+    public void dropAll(int code, String reason) {
+        for (ClientSession session : List.copyOf(byId.values())) {
+            session.dropConnection(code, reason);
+            forget(session);
+        }
     }
 
     public Optional<ClientSession> find(String sessionId) {
@@ -86,11 +144,21 @@ public final class SessionRegistry {
     }
 
     public void join(ClientSession session, String resourceId) {
+        index(session, resourceId);
+        store.join(session.id(), resourceId);
+    }
+
+    private void index(ClientSession session, String resourceId) {
         session.joinedResources().add(resourceId);
         byResource.computeIfAbsent(resourceId, k -> ConcurrentHashMap.newKeySet()).add(session);
     }
 
     public void leave(ClientSession session, String resourceId) {
+        unindex(session, resourceId);
+        store.leave(session.id(), resourceId);
+    }
+
+    private void unindex(ClientSession session, String resourceId) {
         session.joinedResources().remove(resourceId);
         byResource.computeIfPresent(resourceId, (k, set) -> {
             set.remove(session);
@@ -101,6 +169,11 @@ public final class SessionRegistry {
     /** Sessions joined to a resource, connected or within their grace. */
     public Set<ClientSession> joinedTo(String resourceId) {
         return byResource.getOrDefault(resourceId, Set.of());
+    }
+
+    /** Resources at least one session of this instance has joined. */
+    public Set<String> joinedResources() {
+        return Set.copyOf(byResource.keySet());
     }
 
     public List<ClientSession> ofUser(String userId) {
@@ -119,10 +192,10 @@ public final class SessionRegistry {
         return List.copyOf(byId.values());
     }
 
-    /** Forgets a session whose grace is over (its leases were already released by the core). */
+    /** Forgets a session here (its durable record stays until housekeeping ends it, so it can still be resumed elsewhere). */
     public void forget(ClientSession session) {
         for (String resource : Set.copyOf(session.joinedResources())) {
-            leave(session, resource);
+            unindex(session, resource);
         }
         byRole.values().forEach(set -> set.remove(session));
         byUser.computeIfPresent(session.userId(), (u, set) -> {
@@ -137,6 +210,11 @@ public final class SessionRegistry {
         return byId.values().stream()
                 .filter(s -> s.disconnectedAt() != null && s.disconnectedAt().isBefore(cutoff))
                 .toList();
+    }
+
+    /** The durable session records. */
+    public SessionStore store() {
+        return store;
     }
 
     private String newId() {

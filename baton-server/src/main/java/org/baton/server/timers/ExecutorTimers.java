@@ -3,7 +3,6 @@ package org.baton.server.timers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,9 @@ public final class ExecutorTimers implements Timers, AutoCloseable {
 
     public ExecutorTimers(InstantSource clock) {
         this.clock = clock;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("baton-timers").daemon().factory());
+        var executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("baton-timers").daemon().factory());
+        executor.setRemoveOnCancelPolicy(true); // a cancelled lock deadline leaves the queue at once, not when it would have fired
+        this.scheduler = executor;
     }
 
     public ScheduledExecutorService scheduler() {
@@ -39,6 +40,23 @@ public final class ExecutorTimers implements Timers, AutoCloseable {
     @Override
     public Scheduled every(Duration period, Runnable task) {
         ScheduledFuture<?> future = scheduler.scheduleAtFixedRate(() -> runSafely(task), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return new FutureScheduled(future, clock.instant().plus(period));
+    }
+
+    @Override
+    public Scheduled poll(Duration period, Runnable task) {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> future = scheduler.scheduleWithFixedDelay(() -> {
+            if (running.compareAndSet(false, true)) { // a poll still running (a slow database) is not started twice
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        runSafely(task);
+                    } finally {
+                        running.set(false);
+                    }
+                });
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return new FutureScheduled(future, clock.instant().plus(period));
     }
 

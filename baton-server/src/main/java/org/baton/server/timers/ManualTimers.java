@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link Timers} driven by hand: tests move a manual clock and call {@link #runDue(Instant)}, which runs every task
- * due by then, in order of their instants, including tasks that the tasks themselves schedule in that span.
+ * due by then, in order of their instants, including tasks that the tasks themselves schedule in that span. A poll
+ * that fell behind runs once per call, as it would on a real scheduler with a fixed delay.
  */
 public final class ManualTimers implements Timers {
     private final PriorityQueue<Entry> queue = new PriorityQueue<>(Comparator.comparing(Entry::at).thenComparingLong(Entry::order));
@@ -21,13 +22,15 @@ public final class ManualTimers implements Timers {
         final long order;
         final Runnable task;
         final Duration period;
+        final boolean coalesce;
         volatile boolean cancelled;
 
-        Entry(Instant at, long order, Runnable task, Duration period) {
+        Entry(Instant at, long order, Runnable task, Duration period, boolean coalesce) {
             this.at = at;
             this.order = order;
             this.task = task;
             this.period = period;
+            this.coalesce = coalesce;
         }
 
         @Override
@@ -59,14 +62,21 @@ public final class ManualTimers implements Timers {
 
     @Override
     public synchronized Scheduled schedule(Instant at, Runnable task) {
-        Entry entry = new Entry(at, order.incrementAndGet(), task, null);
+        Entry entry = new Entry(at, order.incrementAndGet(), task, null, false);
         queue.add(entry);
         return entry;
     }
 
     @Override
     public synchronized Scheduled every(Duration period, Runnable task) {
-        Entry entry = new Entry(lastRun.plus(period), order.incrementAndGet(), task, period);
+        Entry entry = new Entry(lastRun.plus(period), order.incrementAndGet(), task, period, false);
+        queue.add(entry);
+        return entry;
+    }
+
+    @Override
+    public synchronized Scheduled poll(Duration period, Runnable task) {
+        Entry entry = new Entry(lastRun.plus(period), order.incrementAndGet(), task, period, true);
         queue.add(entry);
         return entry;
     }
@@ -84,7 +94,13 @@ public final class ManualTimers implements Timers {
                 }
                 queue.poll();
                 if (next.period != null && !next.cancelled) {
-                    queue.add(new Entry(next.at.plus(next.period), order.incrementAndGet(), next.task, next.period));
+                    Instant again = next.at.plus(next.period);
+                    if (next.coalesce) {
+                        while (!again.isAfter(now)) {
+                            again = again.plus(next.period);
+                        }
+                    }
+                    queue.add(new Entry(again, order.incrementAndGet(), next.task, next.period, next.coalesce));
                 }
             }
             if (!next.cancelled) {

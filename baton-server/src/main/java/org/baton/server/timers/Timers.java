@@ -19,6 +19,13 @@ public interface Timers {
 
     Scheduled schedule(Instant at, Runnable task);
 
-    /** Runs {@code task} every {@code period}, first after one period. */
+    /** Runs {@code task} every {@code period}, first after one period; runs that fell behind are caught up. */
     Scheduled every(java.time.Duration period, Runnable task);
+
+    /**
+     * Runs an idempotent poll (a sweep, a heartbeat) about every {@code period}, first after one period. Unlike
+     * {@link #every}, a poll that fell behind runs once, not once per missed period: one sweep after a long pause
+     * sees everything a hundred would.
+     */
+    Scheduled poll(java.time.Duration period, Runnable task);
 }

@@ -146,6 +146,10 @@ final class Connection {
             outlet.send(error(e.refusal().problem(), e.ref()));
         } catch (ApiException e) {
             outlet.send(error(e.problem(), ref[0]));
+        } catch (org.baton.core.store.StoreUnavailableException e) {
+            LOG.warn("store unavailable for a websocket message: {}", e.getMessage());
+            outlet.send(error(org.baton.server.http.ProblemResponder.storeUnavailable()
+                    .with("retryAfterSeconds", org.baton.server.http.ProblemResponder.STORE_RETRY_AFTER_SECONDS), ref[0]));
         } catch (RuntimeException e) {
             String incident = UUID.randomUUID().toString();
             LOG.error("unexpected failure handling a websocket message incident={}", incident, e);

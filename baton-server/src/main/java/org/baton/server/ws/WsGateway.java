@@ -68,6 +68,26 @@ public final class WsGateway implements RouteGroup {
         return connections.size();
     }
 
+    /**
+     * Waits (at most {@code limit}) until every connection's close has been handled (its session put into its
+     * disconnect grace), so that shutdown closes the database only after the last of those writes.
+     */
+    public boolean awaitClosed(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!connections.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void checkUpgrade(Context ctx) {
         if (!origins.allows(ctx.header("Origin"))) {
             throw ApiException.of(403, "ORIGIN_REFUSED", "This origin may not open a WebSocket to Baton.");
@@ -88,10 +108,14 @@ public final class WsGateway implements RouteGroup {
             }
         });
         ws.onClose(ctx -> {
-            Connection connection = connections.remove(ctx.sessionId());
+            Connection connection = connections.get(ctx.sessionId());
             if (connection != null) {
-                framing.closed(connection);
-                connection.closed();
+                try {
+                    framing.closed(connection);
+                    connection.closed();
+                } finally {
+                    connections.remove(ctx.sessionId());
+                }
             }
         });
     }

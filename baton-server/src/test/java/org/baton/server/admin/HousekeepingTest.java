@@ -28,7 +28,7 @@ class HousekeepingTest {
     Path dir;
     final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T08:00:00Z"));
     final ManualTimers timers = new ManualTimers(clock.instant());
-    final SessionRegistry sessions = new SessionRegistry(clock);
+    SessionRegistry sessions;
     final Identity sharma = new Identity("sharma", "Dr. Sharma", List.of("attending"), clock.instant().plus(Duration.ofHours(8)));
     Database database;
     JdbcNotificationInbox inbox;
@@ -38,6 +38,8 @@ class HousekeepingTest {
     void start() {
         database = Database.open(dir);
         inbox = new JdbcNotificationInbox(database);
+        sessions = new SessionRegistry(clock, new org.baton.store.jdbc.cluster.JdbcSessionStore(database), () -> "test#1",
+                new org.baton.core.bus.InProcessEventBus());
         new Housekeeping(sessions, inbox, clock, GRACE, Duration.ofDays(30)).alsoEveryMinute(minuteJobs::incrementAndGet).start(timers);
     }
 

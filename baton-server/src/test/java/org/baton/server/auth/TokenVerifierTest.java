@@ -187,10 +187,10 @@ class TokenVerifierTest {
 
     @Test
     void demoSignIn_tokensVerify_onlyWithItsOwnVerifier() {
-        var demo = new DemoSignIn(CLOCK, null, null);
+        var demo = new DemoSignIn((name, generate) -> generate.get(), CLOCK, null, null);
         String token = demo.issue(demo.user("rivera").orElseThrow(), Duration.ofHours(1));
         assertThat(demo.verifier(SKEW).verify(token).roles()).containsExactly("admin");
         refused(hs(null, null), token, Reason.BAD_SIGNATURE);
-        refused(new DemoSignIn(CLOCK, null, null).verifier(SKEW), token, Reason.BAD_SIGNATURE);
+        refused(new DemoSignIn((name, generate) -> generate.get(), CLOCK, null, null).verifier(SKEW), token, Reason.BAD_SIGNATURE);
     }
 }

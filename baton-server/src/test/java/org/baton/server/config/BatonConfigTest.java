@@ -59,6 +59,11 @@ class BatonConfigTest {
                 Arguments.of("BATON_MAX_BODY_BYTES", "10"), Arguments.of("BATON_MAX_DRAFT_BYTES", "x"),
                 Arguments.of("BATON_RATE_LIMIT", "0"), Arguments.of("BATON_RATE_BURST", "0"), Arguments.of("BATON_LOG_FORMAT", "xml"),
                 Arguments.of("BATON_CONFIG", "/no/such/policies.yaml"),
+                Arguments.of("BATON_STORE", "mysql"), Arguments.of("BATON_DB_URL", "jdbc:mysql://db/baton"),
+                Arguments.of("BATON_DB_USER", "baton"), Arguments.of("BATON_DB_PASSWORD", "secret"),
+                Arguments.of("BATON_DB_PASSWORD_FILE", "/no/such/password"), Arguments.of("BATON_DB_POOL_SIZE", "1"),
+                Arguments.of("BATON_DB_TIMEOUT", "0"), Arguments.of("BATON_INSTANCE_ID", "two words"),
+                Arguments.of("BATON_INSTANCE_TIMEOUT", "1"),
                 Arguments.of("BATON_RECORD_TYPES", "/no/such/record-types.yaml"));
     }
 
@@ -89,6 +94,23 @@ class BatonConfigTest {
                 .hasMessageNotContaining("tooShortButSecret").hasMessageContaining("<hidden>");
         BatonConfig config = BatonConfig.fromEnvironment(Map.of("BATON_JWT_SECRET", "x".repeat(40)));
         assertThat(config.toString()).doesNotContain("x".repeat(40));
+    }
+
+    @Test
+    void postgresStore_needsItsUrl_readsAPasswordFile_andKeepsThePasswordHidden(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertThatThrownBy(() -> BatonConfig.fromEnvironment(Map.of("BATON_STORE", "postgres"))).hasMessageStartingWith("BATON_DB_URL");
+        java.nio.file.Path file = dir.resolve("password");
+        java.nio.file.Files.writeString(file, "s3cret-from-file\n");
+        BatonConfig config = BatonConfig.fromEnvironment(Map.of("BATON_STORE", "postgres", "BATON_DB_URL", "jdbc:postgresql://db:5432/baton",
+                "BATON_DB_USER", "baton", "BATON_DB_PASSWORD_FILE", file.toString(), "BATON_INSTANCE_ID", "baton-a"));
+        assertThat(config.store().postgres()).isTrue();
+        assertThat(config.store().password()).isEqualTo("s3cret-from-file");
+        assertThat(config.store().instanceName()).isEqualTo("baton-a");
+        assertThat(config.toString()).doesNotContain("s3cret-from-file");
+        assertThatThrownBy(() -> BatonConfig.fromEnvironment(Map.of("BATON_STORE", "postgres", "BATON_DB_URL", "jdbc:postgresql://db/baton",
+                "BATON_DB_PASSWORD", "a", "BATON_DB_PASSWORD_FILE", file.toString()))).hasMessageStartingWith("BATON_DB_PASSWORD");
+        assertThatThrownBy(() -> BatonConfig.fromEnvironment(Map.of("BATON_DB_PASSWORD", "s3cret"))).hasMessageNotContaining("s3cret");
     }
 
     @Test

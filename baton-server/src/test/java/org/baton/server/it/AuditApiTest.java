@@ -3,7 +3,6 @@ package org.baton.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.DriverManager;
 import java.util.Map;
 import org.baton.server.http.Json;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +70,7 @@ class AuditApiTest extends RunningBaton {
     @Test
     void tamperedRow_isDetectedByTheVerifyEndpoint() throws Exception {
         assertThat(baton.call("GET", "/api/admin/audit/verify", admin, null).body().path("intact").asBoolean()).isTrue();
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("baton.db"))) {
+        try (var c = baton.rawDatabase()) {
             c.createStatement().executeUpdate("update audit_entries set reason = 'routine check' where action = 'EMERGENCY_TAKEOVER'");
         }
         var verify = baton.call("GET", "/api/admin/audit/verify", admin, null);

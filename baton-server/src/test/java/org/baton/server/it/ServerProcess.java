@@ -34,9 +34,22 @@ final class ServerProcess implements AutoCloseable {
     private int starts;
 
     ServerProcess(Path dataDir, Map<String, String> extraEnv) throws IOException {
-        this.port = freePort();
+        this(dataDir, extraEnv, freePort());
+    }
+
+    ServerProcess(Path dataDir, Map<String, String> extraEnv, int port) {
+        this.port = port;
         this.dataDir = dataDir;
-        this.extraEnv = extraEnv;
+        this.extraEnv = new HashMap<>(extraEnv);
+    }
+
+    /** Changes the environment of the next {@link #start()} (e.g. a faked clock). */
+    void environment(String key, String value) {
+        if (value == null) {
+            extraEnv.remove(key);
+        } else {
+            extraEnv.put(key, value);
+        }
     }
 
     /** Starts the server and waits (bounded) until {@code /health/ready} answers 200. */
@@ -47,6 +60,7 @@ final class ServerProcess implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of("BATON_PORT", Integer.toString(port), "BATON_BIND", "127.0.0.1",
                 "BATON_DATA_DIR", dataDir.toString(), "BATON_JWT_SECRET", SECRET, "BATON_LOG_FORMAT", "text",
                 "BATON_RATE_LIMIT", "10000", "BATON_RATE_BURST", "10000"));
+        env.putAll(TestBaton.storeEnvironment(dataDir));
         env.putAll(extraEnv);
         builder.environment().putAll(env);
         process = builder.start();
@@ -64,6 +78,27 @@ final class ServerProcess implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /** {@code kill -STOP}: the process freezes (as in a long GC pause or a frozen VM); its sockets stay open. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP", process.pid());
+    }
+
+    /** {@code kill -CONT}: the frozen process runs on, remembering everything it knew before. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT", process.pid());
+    }
+
+    static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     /** {@code kill -9}: no shutdown hook, no flush; returns the exit code (137). */

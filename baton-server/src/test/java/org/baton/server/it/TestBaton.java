@@ -27,8 +27,16 @@ import org.baton.server.timers.ManualTimers;
 /**
  * A real Baton on a free port with its own data directory, a manual clock and manual lock timers, plus JDK HTTP
  * and WebSocket clients signed in as the demo users. Tests move time with {@link #advance(Duration)}.
+ *
+ * <p>The store is SQLite unless the system property {@code baton.test.store} is {@code postgres} (the build runs the
+ * integration tests once on each): then Baton runs scaled-out style on a fresh database of a real PostgreSQL, one
+ * per data directory, so a restart on the same directory finds the same data.
  */
 final class TestBaton implements AutoCloseable {
+    /** The store the integration tests run against in this JVM. */
+    static final boolean POSTGRES = "postgres".equals(System.getProperty("baton.test.store"));
+    private static final Map<Path, String> DATABASES = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Path dataDir;
     final ManualClock clock;
     final ManualTimers timers;
     final HttpClient http = HttpClient.newHttpClient();
@@ -41,12 +49,31 @@ final class TestBaton implements AutoCloseable {
 
     /** Starts with the manual clock at {@code start} (browser tests start at the real time, so pages show sensible times). */
     TestBaton(Path dataDir, Map<String, String> extraEnv, Instant start) {
+        this.dataDir = dataDir;
         clock = new ManualClock(start);
         timers = new ManualTimers(start);
         var env = new HashMap<>(Map.of("BATON_PORT", "0", "BATON_BIND", "127.0.0.1", "BATON_DATA_DIR", dataDir.toString(),
                 "BATON_RATE_LIMIT", "1000", "BATON_RATE_BURST", "1000"));
+        env.putAll(storeEnvironment(dataDir));
         env.putAll(extraEnv);
         server = BatonServer.start(BatonConfig.fromEnvironment(env), clock, timers);
+        org.awaitility.Awaitility.await("Baton ready (store and bus)").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(server::isReady);
+    }
+
+    /** The environment that points a Baton at this JVM's test store for {@code dataDir} (empty for SQLite). */
+    static Map<String, String> storeEnvironment(Path dataDir) {
+        if (!POSTGRES) {
+            return Map.of();
+        }
+        String url = DATABASES.computeIfAbsent(dataDir.toAbsolutePath(), d -> org.baton.store.tck.TestPostgres.newDatabase());
+        return Map.of("BATON_STORE", "postgres", "BATON_DB_URL", url, "BATON_DB_USER", org.baton.store.tck.TestPostgres.USER);
+    }
+
+    /** A raw connection to this Baton's database, as an intruder with access to it would have. */
+    java.sql.Connection rawDatabase() throws java.sql.SQLException {
+        return POSTGRES ? java.sql.DriverManager.getConnection(storeEnvironment(dataDir).get("BATON_DB_URL"), org.baton.store.tck.TestPostgres.USER, null)
+                : java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("baton.db"));
     }
 
     String base() {
@@ -192,6 +219,21 @@ final class TestBaton implements AutoCloseable {
 
         JsonNode await(String event) {
             return await(event, d -> true);
+        }
+
+        /** Waits (at most {@code limit}) for the first message of {@code event} matching {@code test}. */
+        JsonNode await(String event, Duration limit, Predicate<JsonNode> test) {
+            JsonNode[] found = new JsonNode[1];
+            org.awaitility.Awaitility.await().atMost(limit).pollInterval(Duration.ofMillis(10)).until(() -> {
+                for (JsonNode m : received) {
+                    if (m.path("event").asText().equals(event) && test.test(m.path("data"))) {
+                        found[0] = m;
+                        return true;
+                    }
+                }
+                return false;
+            });
+            return found[0];
         }
 
         /** The answer to the request with {@code ref}. */

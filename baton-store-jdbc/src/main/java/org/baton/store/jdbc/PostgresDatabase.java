@@ -172,6 +172,18 @@ public final class PostgresDatabase extends Database {
         }
     }
 
+    /** The database server's clock, read now (the one clock every instance agrees on). */
+    public java.time.Instant serverTime() {
+        return read(c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select (extract(epoch from clock_timestamp()) * 1000000)::bigint")) {
+                rs.next();
+                long micros = rs.getLong(1);
+                return java.time.Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000);
+            }
+        });
+    }
+
     @Override
     public boolean isReachable() {
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {

