@@ -31,7 +31,7 @@ class FaultHistoryTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void killDashNineDuringRandomHistories_breaksNoPromise() throws Exception {
-        History history = new History(List.of("catheter:h1", "catheter:h2", "catheter:h3"));
+        History history = new History(List.of("catheter:h1", "catheter:h2", "catheter:h3"), java.time.Duration.ofSeconds(300));
         try (ServerProcess server = new ServerProcess(dataDir, Map.of())) {
             server.start();
             History.Target target = server::base;

@@ -33,11 +33,14 @@ final class History {
     }
 
     final List<String> resources;
+    final Duration leaseTtl;
     final List<String> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    History(List<String> resources) {
+    /** @param leaseTtl the servers' lease TTL: a lease not renewed for this long may legitimately pass to the next editor */
+    History(List<String> resources, Duration leaseTtl) {
         this.resources = resources;
+        this.leaseTtl = leaseTtl;
     }
 
     /** Creates the records the history edits. */
@@ -236,7 +239,11 @@ final class History {
                 }
                 boolean releaseAsked = ops.stream().anyMatch(op -> op.kind().equals("release") && before.leaseId().equals(op.leaseId())
                         && op.invokedNanos() < after.completedNanos());
-                if (!releaseAsked) {
+                long lastRenewal = ops.stream().filter(op -> before.leaseId().equals(op.leaseId()) && !op.unknown()
+                                && (op.kind().equals("extend") || op == before) && (op.ok() || op == before))
+                        .mapToLong(Op::invokedNanos).max().orElse(before.invokedNanos());
+                boolean expired = after.completedNanos() >= lastRenewal + leaseTtl.toNanos();
+                if (!releaseAsked && !expired) {
                     report.violations.add(resource + ": " + after.client() + " was granted fence " + after.fence() + " while " + before.client()
                             + " held fence " + before.fence() + " and had not released it (two editors at once)");
                 }

@@ -32,7 +32,7 @@ class HistoryClusterTest {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void killingInstancesDuringRandomHistories_breaksNoPromise() throws Exception {
-        History history = new History(IntStream.rangeClosed(1, 50).mapToObj(i -> "catheter:k" + i).toList());
+        History history = new History(IntStream.rangeClosed(1, 50).mapToObj(i -> "catheter:k" + i).toList(), Cluster.LEASE_TTL);
         try (Cluster cluster = new Cluster(dir, 3)) {
             History.Target balancer = cluster.balancer::base;
             history.createRecords(balancer);
