@@ -28,7 +28,8 @@ import org.baton.server.http.MetricsRoutes;
 import org.baton.server.http.RequestAuth;
 import org.baton.server.http.RouteGroup;
 import org.baton.server.http.StaticPages;
-import org.baton.server.limits.RateLimiter;
+import org.baton.server.limits.ConnectionQuota;
+import org.baton.server.limits.RequestBudget;
 import org.baton.server.session.SessionRegistry;
 import org.baton.server.timers.ExecutorTimers;
 import org.baton.server.timers.Timers;
@@ -113,7 +114,7 @@ public final class BatonServer implements AutoCloseable {
             var alerts = new AlertWatch(sessions, clock, AlertWatch.Thresholds.defaults(), coordinator::active);
             fanOut.addListener(alerts);
             Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines and housekeeping; tests drive them by hand
-            var restLimiter = RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst());
+            var budget = RequestBudget.on(clock, config.http().rateLimitPerSecond(), config.http().rateBurst());
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var metrics = new LockMetrics(registry, clock, coordinator::active);
             var records = new RecordService(config.recordTypes(), new JdbcRecordStore(database), coordinator, clock);
@@ -122,7 +123,7 @@ public final class BatonServer implements AutoCloseable {
                 DemoRecords.seedIfEmpty(records.store(), clock);
             }
             new Housekeeping(sessions, inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
-                    .alsoEveryMinute(alerts::scan).alsoEveryMinute(restLimiter::evictIdle)
+                    .alsoEveryMinute(alerts::scan).alsoEveryMinute(budget::evictIdle)
                     .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
                     .start(deadlines);
             var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(deadlines));
@@ -136,7 +137,7 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new BodyLimits(config.http().maxBodyBytes()));
             routes.add(new HealthRoutes(database::isReachable));
             routes.add(new MetricsRoutes(registry));
-            routes.add(new RequestAuth(verifier, sessions, restLimiter,
+            routes.add(new RequestAuth(verifier, sessions, budget,
                     demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of()));
             if (demo != null) {
                 routes.add(new DevSignInRoutes(demo));
@@ -152,8 +153,8 @@ public final class BatonServer implements AutoCloseable {
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
             routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
-                    new WsGateway.Limits((int) transportLimit, 1_000, Duration.ofSeconds(5), config.http().rateLimitPerSecond(),
-                            config.http().rateBurst()), clock, timers.scheduler()));
+                    new WsGateway.Limits(config.http().maxBodyBytes(), (int) transportLimit, 1_000, Duration.ofSeconds(5)), budget,
+                    new ConnectionQuota(config.http().maxConnectionsPerUser()), clock, timers.scheduler()));
             routes.add(new StaticPages());
             HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), transportLimit), routes);
             http.start();

@@ -21,7 +21,8 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
                           Map<String, ResourceTypePolicy> resourceTypes, org.baton.server.records.RecordTypes recordTypes) {
 
     /** HTTP listener and input limits. */
-    public record Http(String bind, int port, Set<String> extraAllowedOrigins, int maxBodyBytes, int rateLimitPerSecond, int rateBurst) {
+    public record Http(String bind, int port, Set<String> extraAllowedOrigins, int maxBodyBytes, int rateLimitPerSecond, int rateBurst,
+                       int maxConnectionsPerUser) {
     }
 
     /** Token verification: exactly one of secret, public key, JWKS — or none, which means demo mode. */
@@ -90,7 +91,8 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
                 Settings.BATON_ALLOWED_ORIGINS.read(env),
                 Settings.BATON_MAX_BODY_BYTES.read(env),
                 Settings.BATON_RATE_LIMIT.read(env),
-                Settings.BATON_RATE_BURST.read(env));
+                Settings.BATON_RATE_BURST.read(env),
+                Settings.BATON_MAX_CONNECTIONS_PER_USER.read(env));
         for (String origin : http.extraAllowedOrigins()) {
             if (!origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
                 throw new ConfigException("BATON_ALLOWED_ORIGINS='" + origin + "': expected origins like https://ehr.example.org[:port], comma-separated");

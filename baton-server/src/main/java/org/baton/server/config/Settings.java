@@ -95,9 +95,11 @@ public final class Settings {
     public static final Setting<Integer> BATON_MAX_DRAFT_BYTES = integer("BATON_MAX_DRAFT_BYTES", 262_144, 1_024, 16_777_216, "bytes",
             "Largest autosaved draft.");
     public static final Setting<Integer> BATON_RATE_LIMIT = integer("BATON_RATE_LIMIT", 20, 1, 100_000, "requests/s",
-            "Sustained requests per second per user (REST) and per connection (WebSocket).");
+            "Sustained requests per second per user, across all of the user's REST calls and WebSocket messages; letting go (release, leaving a queue or resource, answering) has its own budget twice as large and is never refused by this one.");
     public static final Setting<Integer> BATON_RATE_BURST = integer("BATON_RATE_BURST", 60, 1, 1_000_000, "requests",
             "Burst allowed above the sustained rate.");
+    public static final Setting<Integer> BATON_MAX_CONNECTIONS_PER_USER = integer("BATON_MAX_CONNECTIONS_PER_USER", 20, 1, 10_000,
+            "connections", "WebSocket connections one user may have open at once; one more gets TOO_MANY_CONNECTIONS.");
     public static final Setting<String> BATON_LOG_FORMAT = choice("BATON_LOG_FORMAT", "json", List.of("json", "text"),
             "Log lines on stdout: JSON objects or plain text (read by logback.xml).");
 
@@ -109,7 +111,7 @@ public final class Settings {
             BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY, BATON_JWT_JWKS, BATON_JWT_AUDIENCE, BATON_JWT_ISSUER, BATON_JWT_CLOCK_SKEW,
             BATON_DEMO, BATON_LEASE_TTL, BATON_CLAIM_WINDOW, BATON_MAX_LOCKS_PER_USER, BATON_TAKEOVER_REQUEST_TIMEOUT,
             BATON_ASK_HOLDER_TIMEOUT, BATON_ALLOWED_ORIGINS, BATON_MAX_BODY_BYTES, BATON_MAX_DRAFT_BYTES, BATON_RATE_LIMIT,
-            BATON_RATE_BURST, BATON_LOG_FORMAT);
+            BATON_RATE_BURST, BATON_MAX_CONNECTIONS_PER_USER, BATON_LOG_FORMAT);
 
     /** The README's configuration table. */
     public static String markdownTable() {

@@ -7,13 +7,15 @@ import org.baton.server.auth.AuthenticationException;
 import org.baton.server.auth.Identity;
 import org.baton.server.auth.TokenVerifier;
 import org.baton.server.limits.RateLimiter;
+import org.baton.server.limits.RequestBudget;
 import org.baton.server.session.ClientSession;
 import org.baton.server.session.SessionRegistry;
 
 /**
  * Authenticates every {@code /api/*} request before its handler runs: a valid bearer token (or, for the
- * page-unload release beacon, which cannot set headers, a {@code token} member of its body), a per-user rate limit
- * (429 with {@code Retry-After}), and the session the request acts as ({@code X-Session-Id}, echoed back).
+ * page-unload release beacon, which cannot set headers, a {@code token} member of its body), the user's request budget
+ * (429 with {@code Retry-After}; shared with the user's WebSocket messages, and never spent by letting go, see
+ * {@link RequestBudget}), and the session the request acts as ({@code X-Session-Id}, echoed back).
  *
  * <p>Handlers read the result with {@link #identity(Context)} and {@link #session(Context)}; they never see an
  * unauthenticated request.
@@ -26,13 +28,13 @@ public final class RequestAuth implements RouteGroup {
 
     private final TokenVerifier verifier;
     private final SessionRegistry sessions;
-    private final RateLimiter perUser;
+    private final RequestBudget budget;
     private final Set<String> openPrefixes;
 
-    public RequestAuth(TokenVerifier verifier, SessionRegistry sessions, RateLimiter perUser, Set<String> openPrefixes) {
+    public RequestAuth(TokenVerifier verifier, SessionRegistry sessions, RequestBudget budget, Set<String> openPrefixes) {
         this.verifier = verifier;
         this.sessions = sessions;
-        this.perUser = perUser;
+        this.budget = budget;
         this.openPrefixes = openPrefixes;
     }
 
@@ -46,7 +48,7 @@ public final class RequestAuth implements RouteGroup {
             return;
         }
         Identity identity = verify(bearer(ctx));
-        RateLimiter.Verdict verdict = perUser.tryAcquire(identity.userId());
+        RateLimiter.Verdict verdict = budget.charge(identity.userId(), RequestBudget.ofRequest(ctx.method().name(), ctx.path()));
         if (!verdict.allowed()) {
             long seconds = Math.max(1, (verdict.retryAfter().toMillis() + 999) / 1000);
             throw new ApiException(Problem.of(429, "RATE_LIMITED", "Too many requests; retry in " + seconds + " s."), seconds);

@@ -44,7 +44,7 @@ final class TestBaton implements AutoCloseable {
         clock = new ManualClock(start);
         timers = new ManualTimers(start);
         var env = new HashMap<>(Map.of("BATON_PORT", "0", "BATON_BIND", "127.0.0.1", "BATON_DATA_DIR", dataDir.toString(),
-                "BATON_RATE_LIMIT", "1000", "BATON_RATE_BURST", "1000"));
+                "BATON_RATE_LIMIT", "100000", "BATON_RATE_BURST", "1000000"));
         env.putAll(extraEnv);
         server = BatonServer.start(BatonConfig.fromEnvironment(env), clock, timers);
     }
