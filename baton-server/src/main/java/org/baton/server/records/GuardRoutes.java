@@ -33,13 +33,9 @@ public final class GuardRoutes implements RouteGroup {
             JsonNode body = Json.readTree(ctx.body());
             ResourceId resource = Requests.resourceId(body);
             String leaseId = Requests.requiredText(body, "leaseId");
-            JsonNode fence = body.get("fencingToken");
-            if (fence != null && !fence.isNull() && !fence.isIntegralNumber()) {
-                throw ApiException.badRequest("INVALID_FIELD", "'fencingToken' must be a whole number.");
-            }
+            Long fence = Requests.wholeNumber(body, "fencingToken", 0);
             String userId = body.hasNonNull("userId") ? Requests.requiredText(body, "userId") : RequestAuth.identity(ctx).userId();
-            LeaseVerdict verdict = locks.verifyLease(locks.read(resource), leaseId, userId,
-                    fence == null || fence.isNull() ? null : fence.asLong());
+            LeaseVerdict verdict = locks.verifyLease(locks.read(resource), leaseId, userId, fence);
             if (!verdict.isValid()) {
                 throw new ApiException(Problem.of(423, verdict.refusal().name(), "This lease may not write " + resource + " now: "
                         + verdict.refusal().message()).with("resourceId", resource.toString()));

@@ -14,6 +14,7 @@ import org.baton.server.http.ApiException;
 import org.baton.server.http.Json;
 import org.baton.server.http.RequestAuth;
 import org.baton.server.http.RouteGroup;
+import org.baton.server.locks.Requests;
 
 /**
  * The record API of PROTOCOL.md: types, list, create, read (with {@code ETag}), guarded save ({@code If-Match} and
@@ -69,11 +70,11 @@ public final class RecordRoutes implements RouteGroup {
         });
         routes.post("/api/records/{type}/{id}/merge", ctx -> {
             JsonNode body = Json.readTree(ctx.body());
-            JsonNode base = body.get("baseVersion");
-            if (base == null || !base.isIntegralNumber() || base.asLong() < 1) {
+            Long base = Requests.wholeNumber(body, "baseVersion", 1);
+            if (base == null) {
                 throw ApiException.badRequest("INVALID_FIELD", "'baseVersion' must be the record version the edit started from.");
             }
-            ctx.json(records.propose(ctx.pathParam("type"), ctx.pathParam("id"), base.asLong(), body.get("fields")));
+            ctx.json(records.propose(ctx.pathParam("type"), ctx.pathParam("id"), base, body.get("fields")));
         });
     }
 

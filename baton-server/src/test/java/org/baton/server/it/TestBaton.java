@@ -133,6 +133,7 @@ final class TestBaton implements AutoCloseable {
         private final StringBuilder partial = new StringBuilder();
         volatile WebSocket socket;
         volatile int closeCode = -1;
+        volatile String closeReason;
         private int refs;
 
         Client(String userId) {
@@ -156,6 +157,7 @@ final class TestBaton implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closeCode = statusCode;
             return null;
         }
