@@ -38,6 +38,10 @@ import org.baton.store.jdbc.JdbcLockStore;
 import org.baton.store.jdbc.audit.JdbcAuditTrail;
 import org.baton.server.audit.AuditRecorder;
 import org.baton.server.audit.AuditRoutes;
+import org.baton.server.audit.RequestAudit;
+import org.baton.server.admin.AdminAccess;
+import org.baton.server.session.ClientOrigin;
+import org.baton.server.session.ClientSession;
 import org.baton.store.jdbc.notify.JdbcNotificationInbox;
 import org.baton.server.notify.Notifier;
 import org.baton.server.admin.AdminFeed;
@@ -79,8 +83,11 @@ public final class BatonServer implements AutoCloseable {
     private final ExecutorTimers transportTimers;
     private final HttpApp http;
     private final DemoSignIn demoSignIn;
+    private final RequestAudit requestAudit;
 
-    private BatonServer(BatonConfig config, Database database, ExecutorTimers transportTimers, HttpApp http, DemoSignIn demoSignIn) {
+    private BatonServer(BatonConfig config, Database database, ExecutorTimers transportTimers, HttpApp http, DemoSignIn demoSignIn,
+                        RequestAudit requestAudit) {
+        this.requestAudit = requestAudit;
         this.config = config;
         this.database = database;
         this.transportTimers = transportTimers;
@@ -106,8 +113,10 @@ public final class BatonServer implements AutoCloseable {
             TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
             var sessions = new SessionRegistry(clock);
             var auditTrail = new JdbcAuditTrail(database);
-            var coordinator = new LockCoordinator(new JdbcLockStore(database, new AuditRecorder(auditTrail, clock)), Policies.from(config), clock,
+            var coordinator = new LockCoordinator(new JdbcLockStore(database, new AuditRecorder(auditTrail, clock,
+                    sessionId -> sessions.find(sessionId).map(ClientSession::origin).orElse(ClientOrigin.UNKNOWN))), Policies.from(config), clock,
                     LockCoordinator.randomIds());
+            var requestAudit = new RequestAudit(auditTrail, clock);
             var fanOut = new EventFanOut(sessions);
             var inbox = new JdbcNotificationInbox(database);
             fanOut.addListener(new Notifier(inbox, sessions, clock, config.locks().queueNotifications()));
@@ -123,7 +132,7 @@ public final class BatonServer implements AutoCloseable {
                 DemoRecords.seedIfEmpty(records.store(), clock);
             }
             new Housekeeping(sessions, inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
-                    .alsoEveryMinute(alerts::scan).alsoEveryMinute(budget::evictIdle)
+                    .alsoEveryMinute(alerts::scan).alsoEveryMinute(budget::evictIdle).alsoEveryMinute(requestAudit::flush)
                     .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
                     .start(deadlines);
             var gateway = new LockGateway(coordinator, fanOut, new DeadlineScheduler(deadlines));
@@ -138,29 +147,30 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new HealthRoutes(database::isReachable));
             routes.add(new MetricsRoutes(registry));
             routes.add(new RequestAuth(verifier, sessions, budget,
-                    demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of()));
+                    demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of(), requestAudit));
+            routes.add(new AdminAccess(requestAudit));
             if (demo != null) {
                 routes.add(new DevSignInRoutes(demo));
             }
             routes.add(new LockRoutes(gateway));
             routes.add(new AuditRoutes(auditTrail));
             routes.add(new NotificationRoutes(inbox, clock));
-            routes.add(new RecordRoutes(records));
+            routes.add(new RecordRoutes(records, requestAudit));
             routes.add(new AutosaveRoutes(drafts));
-            routes.add(new GuardRoutes(coordinator));
+            routes.add(new GuardRoutes(coordinator, requestAudit));
             routes.add(new AdminRoutes(alerts, metrics));
             routes.add(new ClientConfigRoutes(config));
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
             routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
                     new WsGateway.Limits(config.http().maxBodyBytes(), (int) transportLimit, 1_000, Duration.ofSeconds(5)), budget,
-                    new ConnectionQuota(config.http().maxConnectionsPerUser()), clock, timers.scheduler()));
+                    new ConnectionQuota(config.http().maxConnectionsPerUser()), requestAudit, clock, timers.scheduler()));
             routes.add(new StaticPages());
             HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), transportLimit), routes);
             http.start();
             origins.resolve(allowedOrigins(config, http.port()));
             gateway.resumeAll();
-            return new BatonServer(config, database, timers, http, demo);
+            return new BatonServer(config, database, timers, http, demo, requestAudit);
         } catch (RuntimeException e) {
             timers.close();
             database.close();
@@ -211,6 +221,11 @@ public final class BatonServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        try {
+            requestAudit.flush();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(BatonServer.class).error("could not write the last aggregated audit entries", e);
+        }
         transportTimers.close();
         database.close();
     }

@@ -12,6 +12,8 @@ import org.baton.server.http.Problem;
 import org.baton.server.limits.ConnectionQuota;
 import org.baton.server.limits.RateLimiter;
 import org.baton.server.limits.RequestBudget;
+import org.baton.server.audit.RequestAudit;
+import org.baton.server.session.ClientOrigin;
 import org.baton.server.session.ClientSession;
 import org.baton.server.session.Outbound;
 import org.baton.server.session.Outlet;
@@ -32,7 +34,7 @@ final class Connection {
 
     /** What every connection of one gateway shares. */
     record Context(TokenVerifier verifier, SessionRegistry sessions, MessageHandler handler, RequestBudget budget, ConnectionQuota quota,
-                   InstantSource clock, int maxBodyBytes) {
+                   InstantSource clock, int maxBodyBytes, RequestAudit audit) {
     }
 
     /** The one event whose frames may exceed {@code BATON_MAX_BODY_BYTES}: a draft has its own limit. */
@@ -43,6 +45,7 @@ final class Connection {
     private final Outlet outlet;
     private final Identity upgradeIdentity;
     private final String requestedSessionId;
+    private final ClientOrigin origin;
     private volatile ClientSession session;
     private volatile Identity identity;
     private volatile java.util.concurrent.Future<?> authDeadline;
@@ -53,8 +56,10 @@ final class Connection {
     /**
      * @param upgradeIdentity the identity proven by an {@code access_token} on the upgrade request, or null
      * @param requestedSessionId the {@code sessionId} query parameter of the upgrade request, or null
+     * @param origin the peer's address and user agent, from the upgrade request
      */
-    Connection(Context context, String connectionId, Outlet outlet, Identity upgradeIdentity, String requestedSessionId) {
+    Connection(Context context, String connectionId, Outlet outlet, Identity upgradeIdentity, String requestedSessionId, ClientOrigin origin) {
+        this.origin = origin;
         this.context = context;
         this.connectionId = connectionId;
         this.outlet = outlet;
@@ -105,6 +110,7 @@ final class Connection {
             }
         }
         SessionRegistry.Binding binding = context.sessions().connect(verified, sessionIdToResume, outlet);
+        binding.session().seenFrom(origin);
         identity = verified;
         session = binding.session();
         outlet.send(Outbound.event("session:ready", ready(binding.session(), verified)));
@@ -245,11 +251,13 @@ final class Connection {
 
     Identity verify(String token) {
         if (token == null || token.isBlank()) {
+            context.audit().authenticationFailed(origin, "MISSING", "WebSocket");
             throw ApiException.of(401, "UNAUTHENTICATED", "A token is required.");
         }
         try {
             return context.verifier().verify(token);
         } catch (AuthenticationException e) {
+            context.audit().authenticationFailed(origin, e.reason().name(), "WebSocket");
             throw ApiException.of(401, "UNAUTHENTICATED", e.getMessage());
         }
     }

@@ -15,7 +15,9 @@ import org.baton.server.auth.Identity;
 import org.baton.server.auth.TokenVerifier;
 import org.baton.server.http.ApiException;
 import org.baton.server.http.RouteGroup;
+import org.baton.server.audit.RequestAudit;
 import org.baton.server.limits.ConnectionQuota;
+import org.baton.server.session.ClientOrigin;
 import org.baton.server.limits.RequestBudget;
 import org.baton.server.session.SessionRegistry;
 
@@ -62,11 +64,12 @@ public final class WsGateway implements RouteGroup {
      * @param quota the per-user connection cap
      */
     public WsGateway(TokenVerifier verifier, OriginPolicy origins, SessionRegistry sessions, MessageHandler handler,
-                     Limits limits, RequestBudget budget, ConnectionQuota quota, InstantSource clock, ScheduledExecutorService scheduler) {
+                     Limits limits, RequestBudget budget, ConnectionQuota quota, RequestAudit audit, InstantSource clock,
+                     ScheduledExecutorService scheduler) {
         this.origins = origins;
         this.limits = limits;
         this.scheduler = scheduler;
-        this.context = new Connection.Context(verifier, sessions, handler, budget, quota, clock, limits.maxBodyBytes());
+        this.context = new Connection.Context(verifier, sessions, handler, budget, quota, clock, limits.maxBodyBytes(), audit);
     }
 
     @Override
@@ -87,7 +90,7 @@ public final class WsGateway implements RouteGroup {
         }
         String token = ctx.queryParam("access_token");
         if (token != null) {
-            Connection probe = new Connection(context, "upgrade", null, null, null);
+            Connection probe = new Connection(context, "upgrade", null, null, null, ClientOrigin.of(ctx.ip(), ctx.header("User-Agent")));
             Identity identity = probe.verify(token);
             if (context.quota().isFull(identity.userId())) {
                 throw new ApiException(Connection.tooManyConnections(context.quota().maxPerUser()));
@@ -113,12 +116,17 @@ public final class WsGateway implements RouteGroup {
         });
     }
 
+    private static String peerAddress(WsContext ctx) {
+        return ctx.session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress peer && peer.getAddress() != null
+                ? peer.getAddress().getHostAddress() : null;
+    }
+
     private void onConnect(WsContext ctx, Framing framing) {
         ctx.session.setMaxTextMessageSize(limits.maxMessageBytes());
         ctx.session.setIdleTimeout(Duration.ofMinutes(10));
         Identity identity = ctx.attribute(IDENTITY_ATTRIBUTE);
         Connection connection = new Connection(context, ctx.sessionId(), framing.outlet(ctx.session, limits.maxQueuedOutbound()),
-                identity, ctx.queryParam("sessionId"));
+                identity, ctx.queryParam("sessionId"), ClientOrigin.of(peerAddress(ctx), ctx.header("User-Agent")));
         connections.put(ctx.sessionId(), connection);
         ScheduledFuture<?> deadline = scheduler.schedule(() -> {
             if (!connection.isAuthenticated()) {
