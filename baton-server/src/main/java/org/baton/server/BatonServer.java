@@ -179,8 +179,19 @@ public final class BatonServer implements AutoCloseable {
     }
 
     static TokenVerifier verifierFor(BatonConfig.Jwt jwt, InstantSource clock) {
+        return keyedVerifier(jwt, clock).rolesFrom(jwt.rolesClaim());
+    }
+
+    private static TokenVerifier keyedVerifier(BatonConfig.Jwt jwt, InstantSource clock) {
         if (jwt.secret() != null) {
             return TokenVerifier.hs256(jwt.secret().getBytes(StandardCharsets.UTF_8), jwt.audience(), jwt.issuer(), jwt.clockSkew(), clock);
+        }
+        if (jwt.jwksUrl() != null) {
+            try {
+                return TokenVerifier.rs256(TokenVerifier.jwksFrom(jwt.jwksUrl().toURL()), jwt.audience(), jwt.issuer(), jwt.clockSkew(), clock);
+            } catch (java.net.MalformedURLException e) {
+                throw new ConfigException("BATON_JWT_JWKS_URL='" + jwt.jwksUrl() + "': expected an https URL");
+            }
         }
         Path file = jwt.publicKeyFile() != null ? jwt.publicKeyFile() : jwt.jwksFile();
         String key = jwt.publicKeyFile() != null ? "BATON_JWT_PUBLIC_KEY" : "BATON_JWT_JWKS";

@@ -120,6 +120,9 @@ public final class RequestAuth implements RouteGroup {
         try {
             return verifier.verify(token);
         } catch (AuthenticationException e) {
+            if (e.reason() == AuthenticationException.Reason.KEYS_UNAVAILABLE) {
+                throw new ApiException(Problem.of(503, "KEYS_UNAVAILABLE", e.getMessage()), 5);
+            }
             throw new RefusedToken(e.reason().name(), ApiException.of(401, "UNAUTHENTICATED", e.getMessage()));
         }
     }

@@ -257,6 +257,9 @@ final class Connection {
         try {
             return context.verifier().verify(token);
         } catch (AuthenticationException e) {
+            if (e.reason() == AuthenticationException.Reason.KEYS_UNAVAILABLE) {
+                throw ApiException.of(503, "KEYS_UNAVAILABLE", e.getMessage());
+            }
             context.audit().authenticationFailed(origin, e.reason().name(), "WebSocket");
             throw ApiException.of(401, "UNAUTHENTICATED", e.getMessage());
         }
