@@ -49,7 +49,7 @@ public final class Settings {
     public static final Setting<Boolean> FORCE_UNLOCK_AUDIT_LOG = bool("FORCE_UNLOCK_AUDIT_LOG", "true",
             "Whether takeovers are written to the audit trail (they always are when true; false is refused: audit is not optional in Baton).");
     public static final Setting<Boolean> LOCK_TRACK_VIEWERS = bool("LOCK_TRACK_VIEWERS", "true",
-            "Whether viewers appear in presence (the seed defaulted to false; SPEC's presence needs them, so true).");
+            "Whether viewers appear in presence (the seed defaulted to false; Baton's live presence needs them, so true).");
     public static final Setting<Integer> LOCK_VIEWER_TIMEOUT = seconds("LOCK_VIEWER_TIMEOUT", 600, 30, 86_400,
             "A REST-only viewer that has not polled for this long leaves presence.");
 
