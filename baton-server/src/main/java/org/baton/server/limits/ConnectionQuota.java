@@ -46,8 +46,4 @@ public final class ConnectionQuota {
     public boolean isFull(String userId) {
         return open.getOrDefault(userId, 0) >= maxPerUser;
     }
-
-    public int openFor(String userId) {
-        return open.getOrDefault(userId, 0);
-    }
 }
