@@ -88,6 +88,15 @@ class JwksUrlTest {
         System.out.printf("JWKS URL: %d fetches for 10 verified requests across one key rotation%n", fetches.get());
     }
 
+    @Test
+    void issue12_anUnreachableKeyServer_isBatonsTrouble_503_notTheUsers_401() throws Exception {
+        provider.stop(0);
+        TestBaton.Reply reply = baton.call("GET", "/api/locks/check/catheter/1", token(first, "okafor", List.of("nurse")), null);
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.code()).isEqualTo("KEYS_UNAVAILABLE");
+        assertThat(reply.raw().headers().firstValue("Retry-After")).isPresent();
+    }
+
     private String token(RSAKey key, String userId, Object roles) throws Exception {
         var claims = new JWTClaimsSet.Builder().subject(userId).claim("name", userId)
                 .claim("realm_access", Map.of("roles", roles))
