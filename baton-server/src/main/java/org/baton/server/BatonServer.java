@@ -28,12 +28,17 @@ import org.baton.server.http.MetricsRoutes;
 import org.baton.server.http.RequestAuth;
 import org.baton.server.http.RouteGroup;
 import org.baton.server.http.StaticPages;
-import org.baton.server.limits.RateLimiter;
 import org.baton.server.session.SessionRegistry;
 import org.baton.server.timers.ExecutorTimers;
 import org.baton.server.timers.Timers;
+import org.baton.server.limits.RequestBudget;
+import org.baton.server.limits.ConnectionQuota;
 import org.baton.server.audit.AuditRecorder;
 import org.baton.server.audit.AuditRoutes;
+import org.baton.server.audit.RequestAudit;
+import org.baton.server.admin.AdminAccess;
+import org.baton.server.session.ClientOrigin;
+import org.baton.server.session.ClientSession;
 import org.baton.server.notify.Notifier;
 import org.baton.server.admin.AdminFeed;
 import org.baton.server.admin.AdminRoutes;
@@ -89,9 +94,11 @@ public final class BatonServer implements AutoCloseable {
     private final DemoSignIn demoSignIn;
     private final InstanceWatch watch;
     private final AutoCloseable clock;
+    private final RequestAudit requestAudit;
 
     private BatonServer(BatonConfig config, Stores stores, ExecutorTimers transportTimers, HttpApp http, WsGateway websockets,
-                        DemoSignIn demoSignIn, InstanceWatch watch, AutoCloseable clock) {
+                        DemoSignIn demoSignIn, InstanceWatch watch, AutoCloseable clock, RequestAudit requestAudit) {
+        this.requestAudit = requestAudit;
         this.config = config;
         this.stores = stores;
         this.transportTimers = transportTimers;
@@ -156,8 +163,10 @@ public final class BatonServer implements AutoCloseable {
             TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
             EventBus bus = stores.bus();
             var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId, bus);
-            var coordinator = new LockCoordinator(stores.lockStore(new AuditRecorder(stores.audit, clock)), Policies.from(config), clock,
+            var coordinator = new LockCoordinator(stores.lockStore(new AuditRecorder(stores.audit, clock,
+                    sessionId -> sessions.find(sessionId).map(ClientSession::origin).orElse(ClientOrigin.UNKNOWN))), Policies.from(config), clock,
                     LockCoordinator.randomIds());
+            var requestAudit = new RequestAudit(stores.audit, clock);
             Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines, sweeps and housekeeping; tests drive them by hand
             var gateway = new LockGateway(coordinator, new DeadlineScheduler(deadlines), liveness);
             var fanOut = new EventFanOut(sessions, gateway::tick);
@@ -166,7 +175,7 @@ public final class BatonServer implements AutoCloseable {
             var alerts = new AlertWatch(sessions, clock, AlertWatch.Thresholds.defaults(), coordinator::active);
             fanOut.addListener(alerts);
             fanOut.addListener(new AdminFeed(sessions));
-            var restLimiter = RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst());
+            var budget = RequestBudget.on(clock, config.http().rateLimitPerSecond(), config.http().rateBurst());
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var metrics = new LockMetrics(registry, clock, coordinator::active);
             gateway.addDecisionListener(metrics);
@@ -176,7 +185,7 @@ public final class BatonServer implements AutoCloseable {
                 DemoRecords.seedIfEmpty(records.store(), clock);
             }
             new Housekeeping(sessions, stores.inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
-                    .alsoEveryMinute(alerts::scan).alsoEveryMinute(restLimiter::evictIdle)
+                    .alsoEveryMinute(alerts::scan).alsoEveryMinute(budget::evictIdle).alsoEveryMinute(requestAudit::flush)
                     .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
                     .alsoEveryHour(() -> stores.sessions.forgetDisconnectedBefore(clock.instant().minus(SESSION_MEMORY)))
                     .alsoEveryHour(() -> stores.instances.forgetDeadBefore(clock.instant().minus(SESSION_MEMORY)))
@@ -195,24 +204,25 @@ public final class BatonServer implements AutoCloseable {
             checks.put("instance", liveness::isAlive);
             routes.add(new HealthRoutes(checks, Map.of("store", stores.scaledOut() ? "postgres" : "sqlite", "instance", watch.name())));
             routes.add(new MetricsRoutes(registry));
-            routes.add(new RequestAuth(verifier, sessions, restLimiter,
-                    demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of()));
+            routes.add(new RequestAuth(verifier, sessions, budget,
+                    demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of(), requestAudit));
+            routes.add(new AdminAccess(requestAudit));
             if (demo != null) {
                 routes.add(new DevSignInRoutes(demo));
             }
             routes.add(new LockRoutes(gateway));
             routes.add(new AuditRoutes(stores.audit));
             routes.add(new NotificationRoutes(stores.inbox, clock));
-            routes.add(new RecordRoutes(records));
+            routes.add(new RecordRoutes(records, requestAudit));
             routes.add(new AutosaveRoutes(drafts));
-            routes.add(new GuardRoutes(coordinator));
+            routes.add(new GuardRoutes(coordinator, requestAudit));
             routes.add(new AdminRoutes(alerts, metrics));
             routes.add(new ClientConfigRoutes(config));
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
             var websockets = new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
-                    new WsGateway.Limits((int) transportLimit, 1_000, Duration.ofSeconds(5), config.http().rateLimitPerSecond(),
-                            config.http().rateBurst()), clock, timers.scheduler());
+                    new WsGateway.Limits(config.http().maxBodyBytes(), (int) transportLimit, 1_000, Duration.ofSeconds(5)), budget,
+                    new ConnectionQuota(config.http().maxConnectionsPerUser()), requestAudit, clock, timers.scheduler());
             routes.add(websockets);
             routes.add(new StaticPages());
             // Join the deployment before serving: sessions attach to a registered instance, and what a predecessor of
@@ -222,7 +232,7 @@ public final class BatonServer implements AutoCloseable {
             HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), transportLimit), routes);
             http.start();
             origins.resolve(allowedOrigins(config, http.port()));
-            return new BatonServer(config, stores, timers, http, websockets, demo, watch, ownClock);
+            return new BatonServer(config, stores, timers, http, websockets, demo, watch, ownClock, requestAudit);
         } catch (RuntimeException e) {
             timers.close();
             throw e;
@@ -235,8 +245,19 @@ public final class BatonServer implements AutoCloseable {
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
 
     static TokenVerifier verifierFor(BatonConfig.Jwt jwt, InstantSource clock) {
+        return keyedVerifier(jwt, clock).rolesFrom(jwt.rolesClaim());
+    }
+
+    private static TokenVerifier keyedVerifier(BatonConfig.Jwt jwt, InstantSource clock) {
         if (jwt.secret() != null) {
             return TokenVerifier.hs256(jwt.secret().getBytes(StandardCharsets.UTF_8), jwt.audience(), jwt.issuer(), jwt.clockSkew(), clock);
+        }
+        if (jwt.jwksUrl() != null) {
+            try {
+                return TokenVerifier.rs256(TokenVerifier.jwksFrom(jwt.jwksUrl().toURL()), jwt.audience(), jwt.issuer(), jwt.clockSkew(), clock);
+            } catch (java.net.MalformedURLException e) {
+                throw new ConfigException("BATON_JWT_JWKS_URL='" + jwt.jwksUrl() + "': expected an https URL");
+            }
         }
         Path file = jwt.publicKeyFile() != null ? jwt.publicKeyFile() : jwt.jwksFile();
         String key = jwt.publicKeyFile() != null ? "BATON_JWT_PUBLIC_KEY" : "BATON_JWT_JWKS";
@@ -293,6 +314,11 @@ public final class BatonServer implements AutoCloseable {
         http.stop();
         if (!websockets.awaitClosed(Duration.ofSeconds(5))) {
             LOG.warn("some websocket connections were still closing at shutdown");
+        }
+        try {
+            requestAudit.flush();
+        } catch (RuntimeException e) {
+            LOG.error("could not write the last aggregated audit entries", e);
         }
         try {
             watch.stop();

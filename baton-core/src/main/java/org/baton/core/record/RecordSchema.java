@@ -70,12 +70,13 @@ public record RecordSchema(String type, String label, Map<String, FieldSpec> fie
         return new Validated(clean, errors);
     }
 
-    /** Required fields that are missing or null in a whole record. */
+    /** Required fields that are missing, null or blank text (empty or only white space) in a whole record. */
     public List<FieldError> missingRequired(Map<String, ?> record) {
         List<FieldError> errors = new ArrayList<>();
         for (FieldSpec spec : fields.values()) {
-            if (spec.required() && record.get(spec.name()) == null) {
-                errors.add(new FieldError(spec.name(), "is required"));
+            Object value = record.get(spec.name());
+            if (spec.required() && (value == null || value instanceof String text && text.isBlank())) {
+                errors.add(new FieldError(spec.name(), value == null ? "is required" : "is required and may not be blank"));
             }
         }
         return errors;

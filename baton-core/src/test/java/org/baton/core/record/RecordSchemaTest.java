@@ -51,6 +51,13 @@ class RecordSchemaTest {
         assertThat(REGIME.clinicalFields()).containsExactly("drug", "dose_mg", "route");
     }
 
+    /** Issue 12.8: a required text field accepted "" and blanks. */
+    @Test
+    void issue12_blankText_doesNotFillARequiredField() {
+        assertThat(REGIME.missingRequired(Map.of("drug", " \t", "dose_mg", 5.0))).extracting(FieldError::field).containsExactly("drug");
+        assertThat(REGIME.missingRequired(Map.of("drug", "", "dose_mg", 5.0))).extracting(FieldError::field).containsExactly("drug");
+    }
+
     static Map<String, FieldSpec> fields(FieldSpec... specs) {
         Map<String, FieldSpec> map = new LinkedHashMap<>();
         for (FieldSpec spec : specs) {

@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.baton.core.Actor;
 import org.baton.core.Lease;
 import org.baton.core.LockEvent;
 import org.baton.core.audit.AuditRecord;
+import org.baton.server.session.ClientOrigin;
 import org.baton.store.jdbc.EventJournal;
 import org.baton.store.jdbc.audit.JdbcAuditTrail;
 
@@ -18,14 +20,21 @@ import org.baton.store.jdbc.audit.JdbcAuditTrail;
  * Writes every lock event worth keeping to the audit trail, in the same transaction as the decision itself: grants and releases
  * (with cause and fence), queue moves, asks, takeovers and admin releases (with their reasons, severity HIGH) and
  * every refused attempt (WARNING). Presence changes are not audited: they are not decisions.
+ *
+ * <p>Each entry carries the network address and user agent of the acting user's session ({@code clientAddress},
+ * {@code userAgent} in its details), looked up by the actor's session id. They are kept with the session, not in the
+ * lock state, so no address is ever stored beside a lease; an entry about a session this instance does not know has none.
  */
 public final class AuditRecorder implements EventJournal {
     private final JdbcAuditTrail trail;
     private final InstantSource clock;
+    private final Function<String, ClientOrigin> originOfSession;
 
-    public AuditRecorder(JdbcAuditTrail trail, InstantSource clock) {
+    /** @param originOfSession where a session's latest request came from, by session id ({@link ClientOrigin#UNKNOWN} when unknown) */
+    public AuditRecorder(JdbcAuditTrail trail, InstantSource clock, Function<String, ClientOrigin> originOfSession) {
         this.trail = trail;
         this.clock = clock;
+        this.originOfSession = originOfSession;
     }
 
     /** Appends the decision's audit records on the lock store's transaction (see {@link EventJournal}). */
@@ -115,6 +124,9 @@ public final class AuditRecorder implements EventJournal {
     }
 
     private AuditRecord record(Actor actor, String action, String resourceId, String severity, String reason, Map<String, String> details) {
+        if (actor.sessionId() != null) {
+            originOfSession.apply(actor.sessionId()).addTo(details);
+        }
         return new AuditRecord(clock.instant(), actor.userId(), actor.name(), actor.role(), action, resourceId, severity, reason, details);
     }
 

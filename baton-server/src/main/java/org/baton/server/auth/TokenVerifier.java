@@ -1,17 +1,22 @@
 package org.baton.server.auth;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.URL;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,14 +37,43 @@ import java.util.Set;
  * RS256 is configured (the "algorithm confusion" attack that signs with the public key as an HMAC secret) are all
  * refused. Nimbus accepts a token without {@code exp} unless told otherwise, so the claims verifier is set up
  * explicitly (STACK.md).
+ *
+ * <p>Roles come from the claim named by {@link #rolesFrom} ({@code roles} unless configured): an identity provider
+ * may nest them ({@code realm_access.roles} in Keycloak) and may send one role as a plain string. RS256 keys may come
+ * from a JWKS URL ({@link #jwksFrom(URL)}), cached and re-fetched when a token names a key id not yet seen, so the
+ * provider can rotate its keys without a restart.
  */
 public final class TokenVerifier {
+    /** The default claim that lists a user's roles. */
+    public static final String ROLES = "roles";
+    private static final int KEY_FETCH_TIMEOUT_MS = 5_000;
+    private static final int MAX_JWKS_BYTES = 512 * 1024;
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final JWSAlgorithm algorithm;
+    private final String rolesClaim;
 
-    private TokenVerifier(DefaultJWTProcessor<SecurityContext> processor, JWSAlgorithm algorithm) {
+    private TokenVerifier(DefaultJWTProcessor<SecurityContext> processor, JWSAlgorithm algorithm, String rolesClaim) {
         this.processor = processor;
         this.algorithm = algorithm;
+        this.rolesClaim = rolesClaim;
+    }
+
+    /**
+     * The same verifier reading roles from {@code claim}: a top-level claim of that exact name (namespaced claim names
+     * may contain dots) or else a dotted path into nested objects ({@code realm_access.roles}).
+     */
+    public TokenVerifier rolesFrom(String claim) {
+        return new TokenVerifier(processor, algorithm, claim);
+    }
+
+    /**
+     * The RSA keys published at {@code url}, as identity providers publish them: fetched on first use (5 s timeouts,
+     * at most 512 KiB), cached for 5 minutes, re-fetched at once when a token names an unknown key id (key rotation),
+     * and at most twice per 30 seconds so unknown key ids cannot make Baton hammer the provider.
+     */
+    public static JWKSource<SecurityContext> jwksFrom(URL url) {
+        return JWKSourceBuilder.<SecurityContext>create(url, new DefaultResourceRetriever(KEY_FETCH_TIMEOUT_MS, KEY_FETCH_TIMEOUT_MS, MAX_JWKS_BYTES))
+                .build();
     }
 
     /** An RSA public key from a PEM {@code PUBLIC KEY} block (X.509 SubjectPublicKeyInfo). */
@@ -66,7 +100,12 @@ public final class TokenVerifier {
 
     /** An RS256 verifier over the RSA keys of a JWK set (one key from a PEM file, or a JWKS document). */
     public static TokenVerifier rs256(JWKSet keys, String audience, String issuer, Duration skew, InstantSource clock) {
-        var selector = new JWSVerificationKeySelector<SecurityContext>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(keys));
+        return rs256(new ImmutableJWKSet<>(keys), audience, issuer, skew, clock);
+    }
+
+    /** An RS256 verifier over the RSA keys of a key source (a fixed set, or {@link #jwksFrom(URL)}). */
+    public static TokenVerifier rs256(JWKSource<SecurityContext> keys, String audience, String issuer, Duration skew, InstantSource clock) {
+        var selector = new JWSVerificationKeySelector<SecurityContext>(JWSAlgorithm.RS256, keys);
         return build(selector, JWSAlgorithm.RS256, audience, issuer, skew, clock);
     }
 
@@ -87,7 +126,7 @@ public final class TokenVerifier {
         };
         verifier.setMaxClockSkew((int) skew.toSeconds());
         processor.setJWTClaimsSetVerifier(verifier);
-        return new TokenVerifier(processor, algorithm);
+        return new TokenVerifier(processor, algorithm, ROLES);
     }
 
     /** The caller a valid token names; throws {@link AuthenticationException} for anything else. */
@@ -112,14 +151,23 @@ public final class TokenVerifier {
             throw claimProblem(e.getMessage());
         } catch (BadJOSEException e) {
             String message = String.valueOf(e.getMessage());
+            if (message.contains("no matching key")) {
+                throw new AuthenticationException(AuthenticationException.Reason.BAD_SIGNATURE, "The token was not signed by a key this service trusts.");
+            }
             if (message.contains("not allowed") || message.contains("Unsigned") || message.contains("algorithm")) {
                 throw new AuthenticationException(AuthenticationException.Reason.ALGORITHM_NOT_ALLOWED, "The token's signing algorithm is not accepted.");
             }
             throw new AuthenticationException(AuthenticationException.Reason.BAD_SIGNATURE, "The token's signature is not valid.");
+        } catch (com.nimbusds.jose.jwk.source.RateLimitReachedException e) {
+            // the key set was fetched moments ago and does not hold this token's key id
+            throw new AuthenticationException(AuthenticationException.Reason.BAD_SIGNATURE, "The token was not signed by a key this service trusts.");
+        } catch (KeySourceException e) {
+            throw new AuthenticationException(AuthenticationException.Reason.KEYS_UNAVAILABLE,
+                    "The identity provider's signing keys could not be fetched; try again shortly.");
         } catch (JOSEException e) {
             throw new AuthenticationException(AuthenticationException.Reason.BAD_SIGNATURE, "The token's signature could not be checked.");
         }
-        return identityOf(claims);
+        return identityOf(claims, rolesClaim);
     }
 
     private static AuthenticationException claimProblem(String message) {
@@ -139,7 +187,7 @@ public final class TokenVerifier {
         return new AuthenticationException(AuthenticationException.Reason.MALFORMED, "The token's claims are not acceptable.");
     }
 
-    private static Identity identityOf(JWTClaimsSet claims) {
+    private static Identity identityOf(JWTClaimsSet claims, String rolesClaim) {
         String userId = claims.getSubject();
         if (userId == null || userId.isBlank() || userId.length() > 128) {
             throw new AuthenticationException(AuthenticationException.Reason.MISSING_CLAIM, "The token's subject is missing or too long.");
@@ -148,12 +196,9 @@ public final class TokenVerifier {
         List<String> roles = new ArrayList<>();
         try {
             name = claims.getStringClaim("name");
-            List<String> listed = claims.getStringListClaim("roles");
-            if (listed != null) {
-                for (String role : listed) {
-                    if (role != null && !role.isBlank() && role.length() <= 64) {
-                        roles.add(role.toLowerCase(Locale.ROOT));
-                    }
+            for (String role : rolesIn(claims, rolesClaim)) {
+                if (role != null && !role.isBlank() && role.length() <= 64) {
+                    roles.add(role.toLowerCase(Locale.ROOT));
                 }
             }
         } catch (ParseException e) {
@@ -167,5 +212,27 @@ public final class TokenVerifier {
         }
         Instant expiresAt = claims.getExpirationTime().toInstant();
         return new Identity(userId, name, roles, expiresAt);
+    }
+
+    /** The roles named by {@code claim}: an array of strings or one string; absent means none. */
+    private static List<String> rolesIn(JWTClaimsSet claims, String claim) throws ParseException {
+        Object value = claims.getClaim(claim);
+        if (value == null && claim.contains(".")) {
+            Object node = claims.getClaims();
+            for (String step : claim.split("\\.")) {
+                node = node instanceof java.util.Map<?, ?> object ? object.get(step) : null;
+            }
+            value = node;
+        }
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String single) {
+            return List.of(single);
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(item -> item instanceof String)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new ParseException("the roles claim '" + claim + "' is neither a string nor a list of strings", 0);
     }
 }

@@ -38,15 +38,22 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
     }
 
     /** HTTP listener and input limits. */
-    public record Http(String bind, int port, Set<String> extraAllowedOrigins, int maxBodyBytes, int rateLimitPerSecond, int rateBurst) {
+    public record Http(String bind, int port, Set<String> extraAllowedOrigins, int maxBodyBytes, int rateLimitPerSecond, int rateBurst,
+                       int maxConnectionsPerUser) {
     }
 
-    /** Token verification: exactly one of secret, public key, JWKS — or none, which means demo mode. */
-    public record Jwt(String secret, Path publicKeyFile, Path jwksFile, String audience, String issuer, Duration clockSkew, boolean demoMode) {
+    /**
+     * Token verification: exactly one of secret, public key, JWKS file, JWKS URL — or none, which means demo mode.
+     *
+     * @param rolesClaim the claim (or dotted path) listing a user's roles
+     */
+    public record Jwt(String secret, Path publicKeyFile, Path jwksFile, java.net.URI jwksUrl, String rolesClaim, String audience, String issuer,
+                      Duration clockSkew, boolean demoMode) {
         @Override
         public String toString() {
             return "Jwt[secret=" + (secret == null ? "unset" : "<hidden>") + ", publicKeyFile=" + publicKeyFile + ", jwksFile=" + jwksFile
-                    + ", audience=" + audience + ", issuer=" + issuer + ", clockSkew=" + clockSkew + ", demoMode=" + demoMode + "]";
+                    + ", jwksUrl=" + jwksUrl + ", rolesClaim=" + rolesClaim + ", audience=" + audience + ", issuer=" + issuer
+                    + ", clockSkew=" + clockSkew + ", demoMode=" + demoMode + "]";
         }
     }
 
@@ -107,7 +114,8 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
                 Settings.BATON_ALLOWED_ORIGINS.read(env),
                 Settings.BATON_MAX_BODY_BYTES.read(env),
                 Settings.BATON_RATE_LIMIT.read(env),
-                Settings.BATON_RATE_BURST.read(env));
+                Settings.BATON_RATE_BURST.read(env),
+                Settings.BATON_MAX_CONNECTIONS_PER_USER.read(env));
         for (String origin : http.extraAllowedOrigins()) {
             if (!origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
                 throw new ConfigException("BATON_ALLOWED_ORIGINS='" + origin + "': expected origins like https://ehr.example.org[:port], comma-separated");
@@ -160,9 +168,11 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
         String secret = Settings.BATON_JWT_SECRET.read(env);
         Path publicKey = Settings.BATON_JWT_PUBLIC_KEY.read(env);
         Path jwks = Settings.BATON_JWT_JWKS.read(env);
-        int configured = (secret != null ? 1 : 0) + (publicKey != null ? 1 : 0) + (jwks != null ? 1 : 0);
+        java.net.URI jwksUrl = Settings.BATON_JWT_JWKS_URL.read(env);
+        int configured = (secret != null ? 1 : 0) + (publicKey != null ? 1 : 0) + (jwks != null ? 1 : 0) + (jwksUrl != null ? 1 : 0);
         if (configured > 1) {
-            throw new ConfigException("BATON_JWT_SECRET/BATON_JWT_PUBLIC_KEY/BATON_JWT_JWKS: expected at most one of them to be set, found " + configured);
+            throw new ConfigException("BATON_JWT_SECRET/BATON_JWT_PUBLIC_KEY/BATON_JWT_JWKS/BATON_JWT_JWKS_URL: expected at most one of them to be set, found "
+                    + configured);
         }
         for (var file : new Object[][] {{"BATON_JWT_PUBLIC_KEY", publicKey}, {"BATON_JWT_JWKS", jwks}}) {
             Path path = (Path) file[1];
@@ -180,13 +190,14 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
             }
             case "off" -> {
                 if (configured == 0) {
-                    throw new ConfigException("BATON_DEMO='off': expected BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY or BATON_JWT_JWKS to be set too (without one no token could be verified)");
+                    throw new ConfigException("BATON_DEMO='off': expected BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY, BATON_JWT_JWKS or BATON_JWT_JWKS_URL to be set too (without one no token could be verified)");
                 }
                 yield false;
             }
             default -> configured == 0;
         };
-        return new Jwt(secret, publicKey, jwks, Settings.BATON_JWT_AUDIENCE.read(env), Settings.BATON_JWT_ISSUER.read(env),
+        return new Jwt(secret, publicKey, jwks, jwksUrl, Settings.BATON_JWT_ROLES_CLAIM.read(env), Settings.BATON_JWT_AUDIENCE.read(env),
+                Settings.BATON_JWT_ISSUER.read(env),
                 seconds(Settings.BATON_JWT_CLOCK_SKEW.read(env)), demoMode);
     }
 

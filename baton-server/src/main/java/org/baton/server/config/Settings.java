@@ -49,7 +49,7 @@ public final class Settings {
     public static final Setting<Boolean> FORCE_UNLOCK_AUDIT_LOG = bool("FORCE_UNLOCK_AUDIT_LOG", "true",
             "Whether takeovers are written to the audit trail (they always are when true; false is refused: audit is not optional in Baton).");
     public static final Setting<Boolean> LOCK_TRACK_VIEWERS = bool("LOCK_TRACK_VIEWERS", "true",
-            "Whether viewers appear in presence (the seed defaulted to false; SPEC's presence needs them, so true).");
+            "Whether viewers appear in presence (the seed defaulted to false; Baton's live presence needs them, so true).");
     public static final Setting<Integer> LOCK_VIEWER_TIMEOUT = seconds("LOCK_VIEWER_TIMEOUT", 600, 30, 86_400,
             "A REST-only viewer that has not polled for this long leaves presence.");
 
@@ -69,6 +69,12 @@ public final class Settings {
             "PEM file with the RSA public key of RS256 tokens.");
     public static final Setting<Path> BATON_JWT_JWKS = optionalPath("BATON_JWT_JWKS",
             "JWKS file with the RSA keys of RS256 tokens.");
+    public static final Setting<java.net.URI> BATON_JWT_JWKS_URL = new Setting<>("BATON_JWT_JWKS_URL", null, "URL",
+            "an https URL (http only for localhost)", "JWKS URL of the identity provider (RS256): keys are cached for 5 minutes and fetched again at once when a token names a new key id (rotation).",
+            Settings::jwksUrl);
+    public static final Setting<String> BATON_JWT_ROLES_CLAIM = text("BATON_JWT_ROLES_CLAIM", "roles",
+            "a claim name, or a dotted path like realm_access.roles",
+            "Claim that lists a user's roles: an array of strings or one string; a dotted path reaches into nested claims (Keycloak: realm_access.roles).");
     public static final Setting<String> BATON_JWT_AUDIENCE = optionalText("BATON_JWT_AUDIENCE",
             "Required `aud` of tokens, when set.");
     public static final Setting<String> BATON_JWT_ISSUER = optionalText("BATON_JWT_ISSUER",
@@ -95,9 +101,11 @@ public final class Settings {
     public static final Setting<Integer> BATON_MAX_DRAFT_BYTES = integer("BATON_MAX_DRAFT_BYTES", 262_144, 1_024, 16_777_216, "bytes",
             "Largest autosaved draft.");
     public static final Setting<Integer> BATON_RATE_LIMIT = integer("BATON_RATE_LIMIT", 20, 1, 100_000, "requests/s",
-            "Sustained requests per second per user (REST) and per connection (WebSocket).");
+            "Sustained requests per second per user, across all of the user's REST calls and WebSocket messages; letting go (release, leaving a queue or resource, answering) has its own budget twice as large and is never refused by this one.");
     public static final Setting<Integer> BATON_RATE_BURST = integer("BATON_RATE_BURST", 60, 1, 1_000_000, "requests",
             "Burst allowed above the sustained rate.");
+    public static final Setting<Integer> BATON_MAX_CONNECTIONS_PER_USER = integer("BATON_MAX_CONNECTIONS_PER_USER", 20, 1, 10_000,
+            "connections", "WebSocket connections one user may have open at once; one more gets TOO_MANY_CONNECTIONS.");
     public static final Setting<String> BATON_STORE = choice("BATON_STORE", "sqlite", List.of("sqlite", "postgres"),
             "Where lock state and data live: sqlite = the embedded file in BATON_DATA_DIR (one instance); postgres = a shared PostgreSQL (any number of instances, see docs/deploy.md).");
     public static final Setting<String> BATON_DB_URL = pattern("BATON_DB_URL", "jdbc:postgresql://host:port/database",
@@ -124,11 +132,11 @@ public final class Settings {
             LOCK_GRACE_PERIOD, QUEUE_ENABLED, QUEUE_MAX_SIZE, QUEUE_NOTIFICATION_ENABLED, QUEUE_AUTO_ACQUIRE, AUTOSAVE_ENABLED,
             AUTOSAVE_INTERVAL, AUTOSAVE_RETENTION_HOURS, ALLOW_FORCE_UNLOCK, FORCE_UNLOCK_ROLES, FORCE_UNLOCK_REQUIRES_REASON,
             FORCE_UNLOCK_AUDIT_LOG, LOCK_TRACK_VIEWERS, LOCK_VIEWER_TIMEOUT, BATON_PORT, BATON_BIND, BATON_DATA_DIR, BATON_CONFIG, BATON_RECORD_TYPES,
-            BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY, BATON_JWT_JWKS, BATON_JWT_AUDIENCE, BATON_JWT_ISSUER, BATON_JWT_CLOCK_SKEW,
+            BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY, BATON_JWT_JWKS, BATON_JWT_JWKS_URL, BATON_JWT_ROLES_CLAIM, BATON_JWT_AUDIENCE, BATON_JWT_ISSUER, BATON_JWT_CLOCK_SKEW,
             BATON_DEMO, BATON_LEASE_TTL, BATON_CLAIM_WINDOW, BATON_MAX_LOCKS_PER_USER, BATON_TAKEOVER_REQUEST_TIMEOUT,
             BATON_ASK_HOLDER_TIMEOUT, BATON_ALLOWED_ORIGINS, BATON_MAX_BODY_BYTES, BATON_MAX_DRAFT_BYTES, BATON_RATE_LIMIT,
-            BATON_RATE_BURST, BATON_STORE, BATON_DB_URL, BATON_DB_USER, BATON_DB_PASSWORD, BATON_DB_PASSWORD_FILE, BATON_DB_POOL_SIZE,
-            BATON_DB_TIMEOUT, BATON_INSTANCE_ID, BATON_INSTANCE_TIMEOUT, BATON_LOG_FORMAT);
+            BATON_RATE_BURST, BATON_MAX_CONNECTIONS_PER_USER, BATON_STORE, BATON_DB_URL, BATON_DB_USER, BATON_DB_PASSWORD,
+            BATON_DB_PASSWORD_FILE, BATON_DB_POOL_SIZE, BATON_DB_TIMEOUT, BATON_INSTANCE_ID, BATON_INSTANCE_TIMEOUT, BATON_LOG_FORMAT);
 
     /** The README's configuration table. */
     public static String markdownTable() {
@@ -231,6 +239,25 @@ public final class Settings {
             }
             return Path.of(raw);
         } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static java.net.URI jwksUrl(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(raw);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String host = uri.getHost();
+            boolean local = host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+            if (host == null || !(scheme.equals("https") || scheme.equals("http") && local) || uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException();
+            }
+            uri.toURL();
+            return uri;
+        } catch (java.net.URISyntaxException | java.net.MalformedURLException e) {
             throw new IllegalArgumentException(e);
         }
     }

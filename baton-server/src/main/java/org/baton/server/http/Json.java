@@ -2,6 +2,7 @@ package org.baton.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,10 +10,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one JSON configuration of the server: ISO-8601 times, records bound by their components, and bad input
  * turned into a {@code 400 INVALID_JSON} problem that names what was wrong without echoing internals.
+ *
+ * <p>A member named twice in one object is refused ({@code 400 DUPLICATE_FIELD}, naming it) rather than letting the
+ * last one win: two readers of the same document (a proxy, an auditor, Baton) must never see different requests.
  */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -21,7 +27,9 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate (?:field|Object property) '(.*)'", Pattern.DOTALL);
 
     static {
         // Deeply nested documents are an attack, not a record: refuse them early.
@@ -45,6 +53,10 @@ public final class Json {
         } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
             throw ApiException.badRequest("INVALID_JSON", "The request body is nested too deeply or too large to read.");
         } catch (JsonProcessingException e) {
+            Matcher duplicate = DUPLICATE.matcher(e.getOriginalMessage());
+            if (duplicate.find()) {
+                throw duplicateField(duplicate.group(1));
+            }
             var at = e.getLocation();
             throw ApiException.badRequest("INVALID_JSON", "The request body is not valid JSON"
                     + (at == null ? "." : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")."));
@@ -64,6 +76,13 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("INVALID_JSON", "The request body could not be read.");
         }
+    }
+
+    /** The refusal of a member named twice; the name is shortened to 64 characters. */
+    public static ApiException duplicateField(String name) {
+        String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+        return new ApiException(Problem.of(400, "DUPLICATE_FIELD", "The member '" + shown + "' appears twice in one object;"
+                + " send each member once.").with("field", shown));
     }
 
     public static String write(Object value) {

@@ -42,10 +42,6 @@ public final class RateLimiter {
         this.nanoTime = nanoTime;
     }
 
-    public static RateLimiter perSecond(double ratePerSecond, int burst) {
-        return new RateLimiter(ratePerSecond, burst, System::nanoTime);
-    }
-
     /** Takes one token for {@code key} if there is one. */
     public Verdict tryAcquire(String key) {
         long now = nanoTime.getAsLong();

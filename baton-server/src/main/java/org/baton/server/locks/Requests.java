@@ -74,6 +74,22 @@ public final class Requests {
         return node.asBoolean();
     }
 
+    /**
+     * An optional whole-number member from {@code min} to {@link Long#MAX_VALUE}, or null when absent. Numbers beyond
+     * 64 bits, fractions, strings and anything below {@code min} are refused naming the field: never wrapped or rounded.
+     */
+    public static Long wholeNumber(JsonNode body, String field, long min) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < min) {
+            throw ApiException.badRequest("INVALID_FIELD", "Field '" + field + "' must be a whole number from " + min + " to "
+                    + Long.MAX_VALUE + ".");
+        }
+        return node.asLong();
+    }
+
     /** A required string member. */
     public static String requiredText(JsonNode body, String field) {
         String value = text(body, field);

@@ -22,7 +22,7 @@ public final class AutosaveRoutes implements RouteGroup {
         routes.post("/api/autosave/save", ctx -> {
             JsonNode body = Json.readTree(ctx.body());
             Draft draft = drafts.save(RequestAuth.identity(ctx), RequestAuth.session(ctx).id(), Requests.resourceId(body),
-                    body.get("data"), body.get("baseVersion"));
+                    body.get("data"), Requests.wholeNumber(body, "baseVersion", 0));
             ctx.json(Map.of("resourceId", draft.resourceId().toString(), "savedAt", draft.savedAt()));
         });
         routes.get("/api/autosave/restore/{type}/{id}", ctx ->

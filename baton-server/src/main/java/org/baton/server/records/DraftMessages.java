@@ -31,7 +31,7 @@ public final class DraftMessages implements MessageHandler {
             return;
         }
         var data = message.data();
-        Draft draft = drafts.save(session.identity(), session.id(), Requests.resourceId(data), data.get("data"), data.get("baseVersion"));
+        Draft draft = drafts.save(session.identity(), session.id(), Requests.resourceId(data), data.get("data"), Requests.wholeNumber(data, "baseVersion", 0));
         session.deliver(new Outbound("draft:saved", Map.of("resourceId", draft.resourceId().toString(), "savedAt", draft.savedAt()),
                 message.ref()));
     }

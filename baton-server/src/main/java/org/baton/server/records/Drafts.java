@@ -42,19 +42,13 @@ public final class Drafts {
         return store;
     }
 
-    public Draft save(Identity who, String sessionId, ResourceId resource, JsonNode data, JsonNode baseVersion) {
+    /** Saves {@code data} as the caller's draft of {@code resource}, based on record version {@code base} (or null). */
+    public Draft save(Identity who, String sessionId, ResourceId resource, JsonNode data, Long base) {
         if (!config.enabled()) {
             throw ApiException.of(409, "AUTOSAVE_DISABLED", "Autosave is turned off on this server (AUTOSAVE_ENABLED=false).");
         }
         if (data == null || !data.isObject()) {
             throw ApiException.badRequest("INVALID_FIELD", "'data' must be a JSON object (the form's content).");
-        }
-        Long base = null;
-        if (baseVersion != null && !baseVersion.isNull()) {
-            if (!baseVersion.canConvertToLong() || baseVersion.asLong() < 0 || !baseVersion.isIntegralNumber()) {
-                throw ApiException.badRequest("INVALID_FIELD", "'baseVersion' must be a record version (a whole number).");
-            }
-            base = baseVersion.asLong();
         }
         String text = Json.write(data);
         int size = text.getBytes(StandardCharsets.UTF_8).length;

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.baton.core.LeaseVerdict;
 import org.baton.core.LockCoordinator;
 import org.baton.core.ResourceId;
+import org.baton.server.audit.RequestAudit;
 import org.baton.server.http.ApiException;
 import org.baton.server.http.Json;
 import org.baton.server.http.Problem;
@@ -18,13 +19,16 @@ import org.baton.server.locks.Wire;
 /**
  * {@code POST /api/guard/verify}: for applications that keep records in their own database. Their save handler asks,
  * just before its {@code UPDATE … WHERE id = ? AND version = ?}, whether the caller's lease and fencing token are
- * still the live ones; 200 means yes (with the token to store beside the row), 423 means refuse the write.
+ * still the live ones; 200 means yes (with the token to store beside the row), 423 means refuse the write (and is
+ * audited as {@code GUARD_REFUSED}).
  */
 public final class GuardRoutes implements RouteGroup {
     private final LockCoordinator locks;
+    private final RequestAudit audit;
 
-    public GuardRoutes(LockCoordinator locks) {
+    public GuardRoutes(LockCoordinator locks, RequestAudit audit) {
         this.locks = locks;
+        this.audit = audit;
     }
 
     @Override
@@ -33,14 +37,11 @@ public final class GuardRoutes implements RouteGroup {
             JsonNode body = Json.readTree(ctx.body());
             ResourceId resource = Requests.resourceId(body);
             String leaseId = Requests.requiredText(body, "leaseId");
-            JsonNode fence = body.get("fencingToken");
-            if (fence != null && !fence.isNull() && !fence.isIntegralNumber()) {
-                throw ApiException.badRequest("INVALID_FIELD", "'fencingToken' must be a whole number.");
-            }
+            Long fence = Requests.wholeNumber(body, "fencingToken", 0);
             String userId = body.hasNonNull("userId") ? Requests.requiredText(body, "userId") : RequestAuth.identity(ctx).userId();
-            LeaseVerdict verdict = locks.verifyLease(locks.read(resource), leaseId, userId,
-                    fence == null || fence.isNull() ? null : fence.asLong());
+            LeaseVerdict verdict = locks.verifyLease(locks.read(resource), leaseId, userId, fence);
             if (!verdict.isValid()) {
+                audit.guardRefused(RequestAuth.identity(ctx), RequestAuth.origin(ctx), resource.toString(), verdict.refusal().name(), userId);
                 throw new ApiException(Problem.of(423, verdict.refusal().name(), "This lease may not write " + resource + " now: "
                         + verdict.refusal().message()).with("resourceId", resource.toString()));
             }

@@ -10,14 +10,17 @@ import java.util.regex.Pattern;
 import org.baton.core.record.FieldSpec;
 import org.baton.core.record.RecordSchema;
 import org.baton.core.record.VersionedRecord;
+import org.baton.server.audit.RequestAudit;
 import org.baton.server.http.ApiException;
 import org.baton.server.http.Json;
 import org.baton.server.http.RequestAuth;
 import org.baton.server.http.RouteGroup;
+import org.baton.server.locks.Requests;
 
 /**
  * The record API of PROTOCOL.md: types, list, create, read (with {@code ETag}), guarded save ({@code If-Match} and
- * {@code X-Lease-Id}), history and merge proposals.
+ * {@code X-Lease-Id}), history and merge proposals. Every written version and every refused save (412, 423) is audited
+ * with the caller's address ({@link RequestAudit}).
  */
 public final class RecordRoutes implements RouteGroup {
     /** The lease that guards a save. */
@@ -26,9 +29,11 @@ public final class RecordRoutes implements RouteGroup {
     public static final String FENCE_HEADER = "X-Fencing-Token";
     private static final Pattern ETAG = Pattern.compile("^\\s*(?:W/)?\"(\\d{1,18})\"\\s*$");
     private final RecordService records;
+    private final RequestAudit audit;
 
-    public RecordRoutes(RecordService records) {
+    public RecordRoutes(RecordService records, RequestAudit audit) {
         this.records = records;
+        this.audit = audit;
     }
 
     @Override
@@ -54,6 +59,7 @@ public final class RecordRoutes implements RouteGroup {
             }
             VersionedRecord created = records.create(RequestAuth.identity(ctx), ctx.pathParam("type"),
                     id == null || id.isNull() ? null : id.asText(), body.get("fields"));
+            audit.recordSaved(RequestAuth.identity(ctx), RequestAuth.origin(ctx), created);
             ctx.status(201).header("Location", "/api/records/" + created.type() + "/" + created.id());
             respond(ctx, created);
         });
@@ -63,17 +69,28 @@ public final class RecordRoutes implements RouteGroup {
         routes.put("/api/records/{type}/{id}", ctx -> {
             long expected = ifMatch(ctx);
             JsonNode body = Json.readTree(ctx.body());
-            VersionedRecord saved = records.save(RequestAuth.identity(ctx), ctx.pathParam("type"), ctx.pathParam("id"),
-                    ctx.queryParam("child"), expected, body.get("fields"), ctx.header(LEASE_HEADER), fence(ctx));
+            VersionedRecord saved;
+            try {
+                saved = records.save(RequestAuth.identity(ctx), ctx.pathParam("type"), ctx.pathParam("id"),
+                        ctx.queryParam("child"), expected, body.get("fields"), ctx.header(LEASE_HEADER), fence(ctx));
+            } catch (ApiException refused) {
+                int status = refused.problem().status();
+                if (status == 412 || status == 423) {
+                    audit.recordSaveRefused(RequestAuth.identity(ctx), RequestAuth.origin(ctx), ctx.pathParam("type") + ":" + ctx.pathParam("id"),
+                            refused.problem().code(), expected, ctx.queryParam("child"));
+                }
+                throw refused;
+            }
+            audit.recordSaved(RequestAuth.identity(ctx), RequestAuth.origin(ctx), saved);
             respond(ctx, saved);
         });
         routes.post("/api/records/{type}/{id}/merge", ctx -> {
             JsonNode body = Json.readTree(ctx.body());
-            JsonNode base = body.get("baseVersion");
-            if (base == null || !base.isIntegralNumber() || base.asLong() < 1) {
+            Long base = Requests.wholeNumber(body, "baseVersion", 1);
+            if (base == null) {
                 throw ApiException.badRequest("INVALID_FIELD", "'baseVersion' must be the record version the edit started from.");
             }
-            ctx.json(records.propose(ctx.pathParam("type"), ctx.pathParam("id"), base.asLong(), body.get("fields")));
+            ctx.json(records.propose(ctx.pathParam("type"), ctx.pathParam("id"), base, body.get("fields")));
         });
     }
 

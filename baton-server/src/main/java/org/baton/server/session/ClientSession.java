@@ -14,6 +14,7 @@ public final class ClientSession {
     private volatile Identity identity;
     private volatile Outlet outlet;
     private volatile Instant disconnectedAt;
+    private volatile ClientOrigin origin = ClientOrigin.UNKNOWN;
     private final Set<String> joinedResources = ConcurrentHashMap.newKeySet();
 
     ClientSession(String id, Identity identity) {
@@ -48,6 +49,15 @@ public final class ClientSession {
 
     public Instant disconnectedAt() {
         return disconnectedAt;
+    }
+
+    /** Where this session's latest request or connection came from (for the audit trail of its lock events). */
+    public ClientOrigin origin() {
+        return origin;
+    }
+
+    public void seenFrom(ClientOrigin latest) {
+        this.origin = latest;
     }
 
     /** Resource ids (canonical three-part form) this session has joined as viewer or editor. */

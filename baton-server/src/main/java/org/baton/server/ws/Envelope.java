@@ -21,6 +21,9 @@ public record Envelope(String event, JsonNode data, String ref) {
         try {
             node = Json.readTree(text);
         } catch (ApiException e) {
+            if (e.problem().code().equals("DUPLICATE_FIELD")) {
+                throw e;
+            }
             throw ApiException.badRequest("INVALID_MESSAGE", "A message must be a JSON object {event, data, ref?}.");
         }
         if (!node.isObject() || !node.path("event").isTextual()) {

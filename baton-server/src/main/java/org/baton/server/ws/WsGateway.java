@@ -15,7 +15,10 @@ import org.baton.server.auth.Identity;
 import org.baton.server.auth.TokenVerifier;
 import org.baton.server.http.ApiException;
 import org.baton.server.http.RouteGroup;
-import org.baton.server.limits.RateLimiter;
+import org.baton.server.audit.RequestAudit;
+import org.baton.server.limits.ConnectionQuota;
+import org.baton.server.session.ClientOrigin;
+import org.baton.server.limits.RequestBudget;
 import org.baton.server.session.SessionRegistry;
 
 /**
@@ -29,16 +32,25 @@ import org.baton.server.session.SessionRegistry;
  *       authenticates in its first message ({@code auth {token}}, or Socket.IO's CONNECT {@code auth}) within
  *       {@link Limits#authTimeout()}, else the connection closes with 1008.</li>
  *   <li>A {@code sessionId} resumes that session when it belongs to the same user; else a new session starts.</li>
- *   <li>Frames above {@link Limits#maxMessageBytes()} close the connection (1009); a token bucket per connection
- *       answers excess messages with {@code RATE_LIMITED} and closes persistent flooders (1008); a consumer with
- *       more than {@link Limits#maxQueuedOutbound()} unsent messages is closed (1013).</li>
+ *   <li>A user has at most {@code BATON_MAX_CONNECTIONS_PER_USER} connections: one more is refused at the upgrade
+ *       (429 {@code TOO_MANY_CONNECTIONS}) when its token came with it, else closed (1008) when it authenticates.</li>
+ *   <li>Frames above {@link Limits#maxBodyBytes()} are refused and close the connection (1009), except
+ *       {@code draft:save}, which may reach {@link Limits#maxMessageBytes()} (the draft limit plus its envelope);
+ *       the user's {@link RequestBudget}, shared with their REST calls, answers excess messages with
+ *       {@code RATE_LIMITED} and closes persistent flooders (1008); a consumer with more than
+ *       {@link Limits#maxQueuedOutbound()} unsent messages is closed (1013).</li>
  * </ul>
  */
 public final class WsGateway implements RouteGroup {
     private static final String IDENTITY_ATTRIBUTE = "baton.ws.identity";
 
-    /** The transport's bounds. */
-    public record Limits(int maxMessageBytes, int maxQueuedOutbound, Duration authTimeout, double messagesPerSecond, int burst) {
+    /**
+     * The transport's bounds.
+     *
+     * @param maxBodyBytes the largest frame of any event but {@code draft:save} ({@code BATON_MAX_BODY_BYTES})
+     * @param maxMessageBytes the largest frame read at all: a {@code draft:save} with a draft of the largest size
+     */
+    public record Limits(int maxBodyBytes, int maxMessageBytes, int maxQueuedOutbound, Duration authTimeout) {
     }
 
     private final OriginPolicy origins;
@@ -47,13 +59,17 @@ public final class WsGateway implements RouteGroup {
     private final Connection.Context context;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
+    /**
+     * @param budget the per-user request budget, the same one REST requests draw on
+     * @param quota the per-user connection cap
+     */
     public WsGateway(TokenVerifier verifier, OriginPolicy origins, SessionRegistry sessions, MessageHandler handler,
-                     Limits limits, InstantSource clock, ScheduledExecutorService scheduler) {
+                     Limits limits, RequestBudget budget, ConnectionQuota quota, RequestAudit audit, InstantSource clock,
+                     ScheduledExecutorService scheduler) {
         this.origins = origins;
         this.limits = limits;
         this.scheduler = scheduler;
-        this.context = new Connection.Context(verifier, sessions, handler,
-                RateLimiter.perSecond(limits.messagesPerSecond(), limits.burst()), clock);
+        this.context = new Connection.Context(verifier, sessions, handler, budget, quota, clock, limits.maxBodyBytes(), audit);
     }
 
     @Override
@@ -94,8 +110,12 @@ public final class WsGateway implements RouteGroup {
         }
         String token = ctx.queryParam("access_token");
         if (token != null) {
-            Connection probe = new Connection(context, "upgrade", null, null, null);
-            ctx.attribute(IDENTITY_ATTRIBUTE, probe.verify(token));
+            Connection probe = new Connection(context, "upgrade", null, null, null, ClientOrigin.of(ctx.ip(), ctx.header("User-Agent")));
+            Identity identity = probe.verify(token);
+            if (context.quota().isFull(identity.userId())) {
+                throw new ApiException(Connection.tooManyConnections(context.quota().maxPerUser()));
+            }
+            ctx.attribute(IDENTITY_ATTRIBUTE, identity);
         }
     }
 
@@ -120,12 +140,17 @@ public final class WsGateway implements RouteGroup {
         });
     }
 
+    private static String peerAddress(WsContext ctx) {
+        return ctx.session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress peer && peer.getAddress() != null
+                ? peer.getAddress().getHostAddress() : null;
+    }
+
     private void onConnect(WsContext ctx, Framing framing) {
         ctx.session.setMaxTextMessageSize(limits.maxMessageBytes());
         ctx.session.setIdleTimeout(Duration.ofMinutes(10));
         Identity identity = ctx.attribute(IDENTITY_ATTRIBUTE);
         Connection connection = new Connection(context, ctx.sessionId(), framing.outlet(ctx.session, limits.maxQueuedOutbound()),
-                identity, ctx.queryParam("sessionId"));
+                identity, ctx.queryParam("sessionId"), ClientOrigin.of(peerAddress(ctx), ctx.header("User-Agent")));
         connections.put(ctx.sessionId(), connection);
         ScheduledFuture<?> deadline = scheduler.schedule(() -> {
             if (!connection.isAuthenticated()) {

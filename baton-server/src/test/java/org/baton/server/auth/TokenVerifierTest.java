@@ -193,4 +193,20 @@ class TokenVerifierTest {
         refused(hs(null, null), token, Reason.BAD_SIGNATURE);
         refused(new DemoSignIn((name, generate) -> generate.get(), CLOCK, null, null).verifier(SKEW), token, Reason.BAD_SIGNATURE);
     }
+
+    /** Issue 12.11: roles from a configured claim, nested (Keycloak) or namespaced, as an array or a single string. */
+    @Test
+    void issue12_rolesComeFromTheConfiguredClaim_arrayOrSingleString() throws Exception {
+        var keycloak = hs(null, null).rolesFrom("realm_access.roles");
+        assertThat(keycloak.verify(hsToken(b -> b.claim("roles", null).claim("realm_access", java.util.Map.of("roles", List.of("Nurse", "admin")))))
+                .roles()).containsExactly("nurse", "admin");
+        assertThat(keycloak.verify(hsToken(b -> b.claim("roles", null).claim("realm_access", java.util.Map.of("roles", "attending")))).roles())
+                .containsExactly("attending");
+        assertThat(keycloak.verify(hsToken(b -> b.claim("realm_access", null))).roles()).as("absent: no roles, not the default claim").isEmpty();
+        var namespaced = hs(null, null).rolesFrom("https://ehr.example.org/roles");
+        assertThat(namespaced.verify(hsToken(b -> b.claim("https://ehr.example.org/roles", "admin"))).roles()).containsExactly("admin");
+        assertThat(hs(null, null).verify(hsToken(b -> b.claim("roles", "resident"))).roles()).as("the default claim as one string")
+                .containsExactly("resident");
+        refused(keycloak, hsToken(b -> b.claim("realm_access", java.util.Map.of("roles", 7))), Reason.MALFORMED);
+    }
 }

@@ -132,6 +132,28 @@ class BadInputCorpusTest extends RunningBaton {
         inputs.add(new Input("GET", "/api/admin/audit?from=yesterday", null, baton.token("rivera"), Map.of()));
         inputs.add(new Input("GET", "/api/admin/audit?limit=-5", null, baton.token("rivera"), Map.of()));
         inputs.add(new Input("GET", "/api/admin/audit?format=xml", null, baton.token("rivera"), Map.of()));
+        // issue 12.8: duplicate keys (the last one used to win), numbers beyond 64 bits, blank required text
+        inputs.add(new Input("POST", "/api/locks/acquire", "{\"resourceId\": \"catheter:c-2002\", \"resourceId\": \"catheter:c-2003\"}", okafor, Map.of()));
+        inputs.add(new Input("POST", "/api/locks/acquire", "{\"resourceId\": \"catheter:c-2002\", \"queue\": false, \"queue\": true}", okafor, Map.of()));
+        inputs.add(new Input("PUT", "/api/records/catheter/c-2001", "{\"fields\": {\"notes\": \"a\", \"notes\": \"b\"}}", chen,
+                Map.of("If-Match", "\"1\"", "X-Lease-Id", chenLease)));
+        inputs.add(new Input("PUT", "/api/records/catheter/c-2001", "{\"fields\": {\"notes\": \"a\"}, \"fields\": {\"site\": \"T10\"}}", chen,
+                Map.of("If-Match", "\"1\"", "X-Lease-Id", chenLease)));
+        inputs.add(new Input("POST", "/api/records/catheter", "{\"id\": \"dup-1\", \"fields\": {\"patient_id\": \"p-1001\", "
+                + "\"catheter_type\": \"epidural\", \"site\": \"L3-L4\"}, \"id\": \"dup-2\"}", okafor, Map.of()));
+        inputs.add(new Input("POST", "/api/autosave/save", "{\"resourceId\": \"catheter:c-2002\", \"data\": {\"a\": 1, \"a\": 2}}", okafor, Map.of()));
+        inputs.add(new Input("POST", "/api/records/catheter/c-2001/merge", "{\"baseVersion\": 100000000000000000000, \"fields\": {}}", okafor, Map.of()));
+        inputs.add(new Input("POST", "/api/autosave/save", "{\"resourceId\": \"catheter:c-2002\", \"data\": {}, \"baseVersion\": 100000000000000000000}",
+                okafor, Map.of()));
+        inputs.add(new Input("POST", "/api/guard/verify", "{\"resourceId\": \"catheter:c-2001\", \"leaseId\": \"" + chenLease
+                + "\", \"fencingToken\": 18446744073709551617}", chen, Map.of()));
+        inputs.add(new Input("POST", "/api/notifications/read", "{\"ids\": [100000000000000000000]}", okafor, Map.of()));
+        for (String blank : List.of("\"\"", "\"   \"", "\"\\t\\n\"")) {
+            inputs.add(new Input("POST", "/api/records/patient", "{\"fields\": {\"mrn\": \"MRN-9\", \"name\": " + blank + "}}", okafor, Map.of()));
+            inputs.add(new Input("PUT", "/api/records/catheter/c-2001", "{\"fields\": {\"site\": " + blank + "}}", chen,
+                    Map.of("If-Match", "\"1\"", "X-Lease-Id", chenLease)));
+            inputs.add(new Input("POST", "/api/guard/verify", "{\"resourceId\": \"catheter:c-2001\", \"leaseId\": " + blank + "}", chen, Map.of()));
+        }
         inputs.add(new Input("POST", "/api/dev/token", "{\"userId\": \"root\"}", null, Map.of()));
         inputs.add(new Input("POST", "/api/dev/token", "{\"userId\": 1}", null, Map.of()));
         return inputs;
@@ -177,7 +199,13 @@ class BadInputCorpusTest extends RunningBaton {
                 "{\"event\": \"draft:save\", \"data\": {\"resourceId\": \"catheter:c-2001\", \"data\": {}, \"baseVersion\": \"one\"}}",
                 "{\"event\": \"resource:join\", \"data\": {\"resourceId\": \"catheter:c-2002\", \"mode\": \"owner\"}}",
                 "{\"event\": \"lock:answer_request\", \"data\": {\"resourceId\": \"catheter:c-2001\", \"requestId\": 5, \"approve\": true}}",
-                "{\"event\": \"lock:ask_holder\", \"data\": {\"resourceId\": \"catheter:c-2001\", \"message\": \"" + "m".repeat(1_000) + "\"}}"));
+                "{\"event\": \"lock:ask_holder\", \"data\": {\"resourceId\": \"catheter:c-2001\", \"message\": \"" + "m".repeat(1_000) + "\"}}",
+                // issue 12.8: "event" twice (the last one used to run), "data" twice, duplicate keys inside data, huge numbers
+                "{\"event\": \"draft:save\", \"data\": {\"resourceId\": \"catheter:c-2002\", \"data\": {}}, \"event\": \"lock:request\"}",
+                "{\"event\": \"lock:request\", \"data\": {\"resourceId\": \"catheter:c-2003\"}, \"data\": {\"resourceId\": \"catheter:c-2002\"}}",
+                "{\"event\": \"lock:request\", \"data\": {\"resourceId\": \"catheter:c-2003\", \"resourceId\": \"catheter:c-2002\"}}",
+                "{\"event\": \"draft:save\", \"data\": {\"resourceId\": \"catheter:c-2002\", \"data\": {}, \"baseVersion\": 100000000000000000000}}",
+                "{\"event\": \"lock:answer_request\", \"data\": {\"resourceId\": \"catheter:c-2001\", \"requestId\": \"  \", \"approve\": true}}"));
         for (String body : badBodies()) {
             frames.add("{\"event\": \"lock:request\", \"data\": " + (body.startsWith("{") || body.startsWith("[") ? body : "{}") + "}");
         }
@@ -197,6 +225,83 @@ class BadInputCorpusTest extends RunningBaton {
         }
         System.out.printf("bad-input corpus (WebSocket): %d frames tried, %d error events, connection kept%n", frames.size(), errors);
         assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void issue12_duplicateKeys_areRefusedNamingTheKey() {
+        TestBaton.Reply reply = baton.call("POST", "/api/locks/acquire", baton.token("okafor"),
+                "{\"resourceId\": \"catheter:c-2002\", \"resourceId\": \"catheter:c-2003\"}");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.code()).isEqualTo("DUPLICATE_FIELD");
+        assertThat(reply.body().path("field").asText()).isEqualTo("resourceId");
+        var ws = baton.connect("okafor");
+        ws.await("session:ready");
+        ws.sendRaw("{\"event\": \"draft:save\", \"data\": {\"resourceId\": \"catheter:c-2002\", \"data\": {}}, \"event\": \"lock:request\", \"ref\": \"d1\"}");
+        JsonNode error = ws.await("error");
+        assertThat(error.at("/data/code").asText()).isEqualTo("DUPLICATE_FIELD");
+        assertThat(error.at("/data/message").asText()).contains("'event'");
+        assertThat(ws.events()).doesNotContain("lock:acquired", "draft:saved");
+    }
+
+    @Test
+    void issue12_numbersBeyond64Bits_areRefusedNamingTheField_neverWrapped() {
+        TestBaton.Reply merge = baton.call("POST", "/api/records/catheter/c-2001/merge", baton.token("okafor"),
+                "{\"baseVersion\": 100000000000000000000, \"fields\": {}}");
+        assertThat(merge.status()).isEqualTo(400);
+        assertThat(merge.code()).isEqualTo("INVALID_FIELD");
+        assertThat(merge.body().path("detail").asText()).contains("baseVersion");
+        assertThat(merge.raw().body()).doesNotContain("7766279631452241920");
+        TestBaton.Reply guard = baton.call("POST", "/api/guard/verify", baton.token("chen"), "{\"resourceId\": \"catheter:c-2001\", \"leaseId\": \""
+                + chenLease + "\", \"fencingToken\": 18446744073709551617}");
+        assertThat(guard.status()).as("a fence of 2^64 + 1 is not fence 1").isEqualTo(400);
+        assertThat(guard.body().path("detail").asText()).contains("fencingToken");
+    }
+
+    @Test
+    void issue12_blankRequiredText_isRefusedNamingTheField() {
+        TestBaton.Reply created = baton.call("POST", "/api/records/patient", baton.token("okafor"),
+                "{\"fields\": {\"mrn\": \"MRN-9\", \"name\": \"   \"}}");
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(created.code()).isEqualTo("INVALID_FIELD");
+        assertThat(created.body().at("/errors/0/field").asText()).isEqualTo("name");
+    }
+
+    /** Issue 12.8: frames between 64 KiB and 272 KiB ran although the protocol says they close; a 1 MiB frame's close reason showed Jetty's limit. */
+    @Test
+    void issue12_frameSizes_followTheDocumentedLimits() {
+        Map<String, Object> before = snapshot();
+        var big = baton.connect("okafor");
+        big.await("session:ready");
+        big.sendRaw("{\"event\": \"lock:request\", \"data\": {\"resourceId\": \"catheter:c-2002\", \"pad\": \"" + "x".repeat(100_000) + "\"}, \"ref\": \"b1\"}");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> big.closeCode >= 0);
+        assertThat(big.closeCode).isEqualTo(1009);
+        assertThat(big.closeReason).contains("65536");
+        assertThat(big.answer("b1").at("/data/code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+
+        var drafts = baton.connect("okafor");
+        drafts.await("session:ready");
+        String fits = drafts.send("draft:save", Map.of("resourceId", "catheter:c-2002", "data", Map.of("notes", "n".repeat(100_000))));
+        assertThat(drafts.answer(fits).path("event").asText()).as("a draft:save frame over 64 KiB, within the draft limit").isEqualTo("draft:saved");
+        String over = drafts.send("draft:save", Map.of("resourceId", "catheter:c-2003", "data", Map.of("notes", "n".repeat(262_200))));
+        assertThat(drafts.answer(over).at("/data/code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(drafts.closeCode).as("a draft over its limit is refused; the connection stays").isEqualTo(-1);
+
+        var huge = baton.connect("okafor");
+        huge.await("session:ready");
+        try {
+            huge.sendRaw("{\"event\": \"draft:save\", \"data\": {\"resourceId\": \"catheter:c-2003\", \"data\": {\"notes\": \""
+                    + "h".repeat(1 << 20) + "\"}}}");
+        } catch (java.util.concurrent.CompletionException closedWhileSending) {
+            // the server may close before the client has written the whole frame: the close code below is what counts
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> huge.closeCode >= 0);
+        assertThat(huge.closeCode).isEqualTo(1009);
+        assertThat(huge.closeReason.replaceAll("[^0-9>]", "")).as("the transport's reason names the documented limit, %s",
+                huge.closeReason).endsWith(">" + (262_144 + 16_384));
+        baton.call("DELETE", "/api/autosave/delete", baton.token("okafor"), Map.of("resourceId", "catheter:c-2002"));
+        assertThat(snapshot()).as("only the draft that fitted was saved (and deleted again)").isEqualTo(before);
+        System.out.printf("frame sizes: 100 KiB lock:request closed %d (%s); 1 MiB frame closed %d (%s)%n", big.closeCode, big.closeReason,
+                huge.closeCode, huge.closeReason);
     }
 
     private Map<String, Object> snapshot() {

@@ -53,7 +53,7 @@ final class TestBaton implements AutoCloseable {
         clock = new ManualClock(start);
         timers = new ManualTimers(start);
         var env = new HashMap<>(Map.of("BATON_PORT", "0", "BATON_BIND", "127.0.0.1", "BATON_DATA_DIR", dataDir.toString(),
-                "BATON_RATE_LIMIT", "1000", "BATON_RATE_BURST", "1000"));
+                "BATON_RATE_LIMIT", "100000", "BATON_RATE_BURST", "1000000"));
         env.putAll(storeEnvironment(dataDir));
         env.putAll(extraEnv);
         server = BatonServer.start(BatonConfig.fromEnvironment(env), clock, timers);
@@ -160,6 +160,7 @@ final class TestBaton implements AutoCloseable {
         private final StringBuilder partial = new StringBuilder();
         volatile WebSocket socket;
         volatile int closeCode = -1;
+        volatile String closeReason;
         private int refs;
 
         Client(String userId) {
@@ -183,6 +184,7 @@ final class TestBaton implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closeCode = statusCode;
             return null;
         }
