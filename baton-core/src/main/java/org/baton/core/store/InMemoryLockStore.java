@@ -9,7 +9,7 @@ import org.baton.core.ResourceId;
 
 /**
  * A {@link LockStore} in memory, for tests and for embedding Baton's core in another JVM service without
- * durability. Compare-and-set and the guard's count happen under one lock, so the per-user limit is atomic.
+ * durability. Compare-and-set and the guard's count happen under one lock, so the per-user limits are atomic.
  */
 public final class InMemoryLockStore implements LockStore {
     private final Map<ResourceId, Versioned<LockState>> states = new ConcurrentHashMap<>();
@@ -31,8 +31,12 @@ public final class InMemoryLockStore implements LockStore {
         if (!guard.isNone()) {
             long held = states.entrySet().stream()
                     .filter(e -> !e.getKey().equals(id))
-                    .map(e -> e.getValue().value().holder())
-                    .filter(l -> l != null && l.holder().userId().equals(guard.userId()) && l.expiresAt().isAfter(guard.now()))
+                    .map(e -> e.getValue().value())
+                    .filter(s -> switch (guard.kind()) {
+                        case LEASES -> s.holder() != null && s.holder().holder().userId().equals(guard.userId())
+                                && s.holder().expiresAt().isAfter(guard.now());
+                        case QUEUE_PLACES -> s.hasQueuePlace(guard.userId());
+                    })
                     .count();
             if (held >= guard.maxLocks()) {
                 return CasResult.GUARD_REFUSED;

@@ -21,7 +21,7 @@ import org.baton.core.store.Versioned;
  * <p>Besides the state JSON, each row carries derived columns: the holder's user, session, lease id and fence
  * ({@code current_fence}), so the per-user count needs no decoding and the record store can check a save's fence
  * inside its own transaction; and {@code max_fence}, which never decreases — rows are never deleted, so fencing
- * tokens continue after a restart.
+ * tokens continue after a restart. {@code lock_waiter} lists who waits where, for the per-user queue limit.
  */
 public final class JdbcLockStore implements LockStore {
     private final Database database;
@@ -76,7 +76,7 @@ public final class JdbcLockStore implements LockStore {
             if (next.lastFence() < maxFence) {
                 throw new IllegalStateException("fencing token would go back for " + id + " (" + next.lastFence() + " < " + maxFence + "): a bug in the caller");
             }
-            if (!guard.isNone() && liveLeasesElsewhere(c, id, guard) >= guard.maxLocks()) {
+            if (!guard.isNone() && countedElsewhere(c, id, guard) >= guard.maxLocks()) {
                 return CasResult.GUARD_REFUSED;
             }
             write(c, id, expectedVersion, next, json);
@@ -97,12 +97,16 @@ public final class JdbcLockStore implements LockStore {
         }
     }
 
-    private static long liveLeasesElsewhere(Connection c, ResourceId id, HolderGuard guard) throws SQLException {
-        try (PreparedStatement count = c.prepareStatement(
-                "select count(*) from lock_state where holder_user_id = ? and resource_id <> ? and lease_expires_at > ?")) {
+    private static long countedElsewhere(Connection c, ResourceId id, HolderGuard guard) throws SQLException {
+        boolean leases = guard.kind() == HolderGuard.Kind.LEASES;
+        try (PreparedStatement count = c.prepareStatement(leases
+                ? "select count(*) from lock_state where holder_user_id = ? and resource_id <> ? and lease_expires_at > ?"
+                : "select count(*) from lock_waiter where user_id = ? and resource_id <> ?")) {
             count.setString(1, guard.userId());
             count.setString(2, id.toString());
-            count.setLong(3, guard.now().toEpochMilli());
+            if (leases) {
+                count.setLong(3, guard.now().toEpochMilli());
+            }
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -137,6 +141,31 @@ public final class JdbcLockStore implements LockStore {
             if (write.executeUpdate() != 1) {
                 throw new IllegalStateException("lock_state row for " + id + " changed inside an IMMEDIATE transaction");
             }
+        }
+        writeWaiters(c, id, next);
+    }
+
+    /** Replaces the resource's {@code lock_waiter} rows: one per user waiting in line or offered the lock. */
+    private static void writeWaiters(Connection c, ResourceId id, LockState next) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("delete from lock_waiter where resource_id = ?")) {
+            delete.setString(1, id.toString());
+            delete.executeUpdate();
+        }
+        java.util.Set<String> waiting = new java.util.LinkedHashSet<>();
+        next.queue().forEach(w -> waiting.add(w.actor().userId()));
+        if (next.offer() != null) {
+            waiting.add(next.offer().actor().userId());
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("insert into lock_waiter (resource_id, user_id) values (?, ?)")) {
+            for (String user : waiting) {
+                insert.setString(1, id.toString());
+                insert.setString(2, user);
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 
