@@ -63,6 +63,7 @@ import org.baton.server.locks.EventFanOut;
 import org.baton.server.locks.LockGateway;
 import org.baton.server.locks.LockMessages;
 import org.baton.server.locks.LockRoutes;
+import org.baton.server.locks.LocksSwitch;
 import org.baton.server.ws.OriginPolicy;
 import org.baton.server.ws.WsGateway;
 import java.time.Duration;
@@ -110,7 +111,7 @@ public final class BatonServer implements AutoCloseable {
             var fanOut = new EventFanOut(sessions);
             var inbox = new JdbcNotificationInbox(database);
             fanOut.addListener(new Notifier(inbox, sessions, clock, config.locks().queueNotifications()));
-            var alerts = new AlertWatch(sessions, clock, AlertWatch.Thresholds.defaults(), coordinator::active);
+            var alerts = new AlertWatch(sessions, clock, config.alerts(), coordinator::active);
             fanOut.addListener(alerts);
             Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines and housekeeping; tests drive them by hand
             var restLimiter = RateLimiter.perSecond(config.http().rateLimitPerSecond(), config.http().rateBurst());
@@ -141,6 +142,8 @@ public final class BatonServer implements AutoCloseable {
             if (demo != null) {
                 routes.add(new DevSignInRoutes(demo));
             }
+            var locksSwitch = new LocksSwitch(config.locks().enabled());
+            routes.add(locksSwitch);
             routes.add(new LockRoutes(gateway));
             routes.add(new AuditRoutes(auditTrail));
             routes.add(new NotificationRoutes(inbox, clock));
@@ -151,7 +154,7 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new ClientConfigRoutes(config));
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
-            routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
+            routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions, locksSwitch)),
                     new WsGateway.Limits((int) transportLimit, 1_000, Duration.ofSeconds(5), config.http().rateLimitPerSecond(),
                             config.http().rateBurst()), clock, timers.scheduler()));
             routes.add(new StaticPages());
