@@ -577,8 +577,9 @@ public final class LockMachine {
                 return new Outcome.Denied(RefusalCode.TAKEOVER_PENDING, lease);
             }
             Instant autoForceAt = now.plus(policy.takeoverRequestTimeout());
-            state = state.withTakeover(new LockState.Takeover(actor, reason.strip(), autoForceAt));
-            events.add(new LockEvent.TakeoverRequested(state.resourceId(), actor, reason.strip(), autoForceAt, lease.holder()));
+            String why = reasonText(reason);
+            state = state.withTakeover(new LockState.Takeover(actor, why, autoForceAt));
+            events.add(new LockEvent.TakeoverRequested(state.resourceId(), actor, why, autoForceAt, lease.holder()));
             return new Outcome.TakeoverPending(autoForceAt);
         }
 
@@ -608,7 +609,7 @@ public final class LockMachine {
                 state = state.withTakeover(null);
             }
             if (lease != null) {
-                displace(actor, reason.strip(), true, null);
+                displace(actor, reasonText(reason), true, null);
             }
             Lease granted = grant(actor, LockEvent.Via.EMERGENCY);
             return new Outcome.Granted(granted, consumedNote);
@@ -657,7 +658,7 @@ public final class LockMachine {
             if (lease == null) {
                 return new Outcome.Denied(RefusalCode.NOT_HELD, null);
             }
-            String why = reason == null ? "" : reason.strip();
+            String why = reasonText(reason);
             events.add(new LockEvent.AdminReleased(lease, actor, why));
             end(ReleaseCause.ADMIN_RELEASE, null, actor, why);
             return new Outcome.Done();
@@ -836,6 +837,11 @@ public final class LockMachine {
 
         private static boolean validNote(String note) {
             return note == null || note.length() <= MAX_MESSAGE;
+        }
+
+        /** A takeover's reason as recorded: stripped, and empty when none was needed and none was given. */
+        private static String reasonText(String reason) {
+            return reason == null ? "" : reason.strip();
         }
 
         private static String blankToNull(String note) {

@@ -498,6 +498,15 @@ class LockScenarioTest {
         assertThat(f.run(new Command.Tick()).state().viewers()).isEmpty();
     }
 
+    @Test
+    void issue12_10_whenNoReasonIsRequired_aTakeoverWithoutOne_works() {
+        Fixture lenient = new Fixture(LockPolicy.defaults().withTakeover(true, java.util.Set.of("attending"), false, Duration.ofSeconds(30)));
+        lenient.acquire(OKAFOR);
+        assertThat(lenient.run(new Command.RequestTakeover(JOHNSON, null)).outcome()).isInstanceOf(Outcome.TakeoverPending.class);
+        assertThat(lenient.run(new Command.EmergencyTakeover(SHARMA, null)).outcome()).as("was a NullPointerException (500)")
+                .isInstanceOf(Outcome.Granted.class);
+    }
+
     // ---- issue 13: a queue you can see ------------------------------------------------------------------------
 
     @Test

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 import org.baton.core.Actor;
 import org.baton.core.LockEvent;
@@ -89,8 +91,8 @@ public final class Notifier implements Consumer<List<LockEvent>> {
             }
         }
         // A follower who was told something about the record personally in this decision needs no second word on it.
-        followed.stream().filter(f -> pending.stream().noneMatch(p -> p.userId().equals(f.userId()) && p.resourceId().equals(f.resourceId())))
-                .forEach(pending::add);
+        Set<String> toldPersonally = pending.stream().map(p -> p.userId() + " " + p.resourceId()).collect(Collectors.toSet());
+        followed.stream().filter(f -> !toldPersonally.contains(f.userId() + " " + f.resourceId())).forEach(pending::add);
         for (Notification stored : inbox.add(pending)) {
             Outbound message = Outbound.event("notification", wire(stored));
             for (ClientSession session : sessions.ofUser(stored.userId())) {
