@@ -188,4 +188,37 @@ class QueueRulesTest extends RunningBaton {
         assertThat(sharma.count("notification", d -> d.path("message").asText().startsWith("Dr. Priya Sharma")))
                 .as("the editor is not told about their own editing (only, as a viewer now, about the next editor)").isZero();
     }
+
+    @Test
+    void issue12_10_upgradeModeDeny_refusesQueueingByRestQueueTrue_queueJoin_andTheWebSocket() throws Exception {
+        baton.close();
+        java.nio.file.Path policies = java.nio.file.Files.writeString(dir.resolve("deny.yaml"), "resourceTypes:\n  catheter:\n    upgradeMode: deny\n");
+        baton = new TestBaton(dir.resolve("deny"), Map.of("BATON_CONFIG", policies.toString()));
+        baton.tab("sharma").post("/api/locks/acquire", Map.of("resourceId", "catheter:5"));
+        var okafor = baton.tab("okafor");
+        var queueTrue = okafor.post("/api/locks/acquire", Map.of("resourceId", "catheter:5", "queue", true));
+        assertThat(queueTrue.status()).as("was 202 queued").isEqualTo(409);
+        assertThat(queueTrue.code()).isEqualTo("LOCK_HELD");
+        assertThat(queueTrue.body().at("/holder/userId").asText()).isEqualTo("sharma");
+        assertThat(okafor.post("/api/locks/queue/join", Map.of("resourceId", "catheter:5")).code()).as("was 202 queued").isEqualTo("LOCK_HELD");
+        var ws = baton.connect("chen");
+        assertThat(ws.answer(ws.send("queue:join", Map.of("resourceId", "catheter:5"))).path("event").asText()).isEqualTo("lock:denied");
+        assertThat(baton.call("GET", "/api/locks/queue/catheter/5", baton.token("rivera"), null).body().path("entries").size()).isZero();
+    }
+
+    @Test
+    void issue13_9_aRestClient_readsItsPlaceAndEstimatedWait_fromCheck() {
+        var sharma = baton.tab("sharma");
+        String leaseId = sharma.post("/api/locks/acquire", Map.of("resourceId", "catheter:6")).body().at("/lease/leaseId").asText();
+        baton.tab("okafor").post("/api/locks/queue/join", Map.of("resourceId", "catheter:6"));
+        var chen = baton.tab("chen");
+        var joined = chen.post("/api/locks/queue/join", Map.of("resourceId", "catheter:6"));
+        assertThat(joined.body().path("position").asInt()).isEqualTo(2);
+        assertThat(joined.body().path("estimatedWaitSeconds").asLong()).as("two places of the default 5-minute hold").isEqualTo(600);
+        baton.advance(Duration.ofMinutes(2));
+        sharma.post("/api/locks/release", Map.of("resourceId", "catheter:6", "leaseId", leaseId));
+        JsonNode queue = chen.check("catheter", "6").body().path("queue");
+        assertThat(queue.path("position").asInt()).isEqualTo(1);
+        assertThat(queue.path("estimatedWaitSeconds").asLong()).as("one place of the hold just measured: 2 min").isEqualTo(120);
+    }
 }
