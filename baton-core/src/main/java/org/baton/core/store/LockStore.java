@@ -7,7 +7,8 @@ import org.baton.core.ResourceId;
 
 /**
  * Where lock states live: a dumb, durable map from resource to {@link LockState} with compare-and-set. No lock rule
- * lives here; the store only compares versions and counts a user's live leases for the {@link HolderGuard}.
+ * lives here; the store only compares versions and counts a user's live leases or queue places for the
+ * {@link HolderGuard}.
  *
  * <p>Every mutation is one atomic step (one conditional UPDATE in SQL, one Lua compare-and-set in Redis).
  * Implementations must keep each resource's {@code lastFence} forever (never reset it by deleting a row), so fencing
