@@ -55,7 +55,8 @@ final class BatonProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("baton.log").toFile());
         Map<String, String> env = new HashMap<>(Map.of("BATON_PORT", Integer.toString(port), "BATON_BIND", "127.0.0.1",
                 "BATON_DATA_DIR", dataDir.toString(), "BATON_JWT_SECRET", SECRET, "BATON_LOG_FORMAT", "text",
-                "BATON_RATE_LIMIT", "100000", "BATON_RATE_BURST", "1000000", "BATON_MAX_LOCKS_PER_USER", "1000"));
+                "BATON_RATE_LIMIT", "100000", "BATON_RATE_BURST", "1000000", "BATON_MAX_LOCKS_PER_USER", "1000",
+                "BATON_ALLOW_ANY_RESOURCE_TYPE", "true"));
         env.putAll(extraEnv);
         builder.environment().putAll(env);
         long t0 = System.nanoTime();

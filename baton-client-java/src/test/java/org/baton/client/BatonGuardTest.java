@@ -37,8 +37,9 @@ class BatonGuardTest {
 
     @BeforeEach
     void start() {
+        // An application with its own records: its types are not Baton's record types (BATON_ALLOW_ANY_RESOURCE_TYPE).
         baton = BatonServer.start(BatonConfig.fromEnvironment(Map.of("BATON_PORT", "0", "BATON_BIND", "127.0.0.1",
-                "BATON_DATA_DIR", dir.resolve("baton").toString())), Clock.systemUTC());
+                "BATON_DATA_DIR", dir.resolve("baton").toString(), "BATON_ALLOW_ANY_RESOURCE_TYPE", "true")), Clock.systemUTC());
     }
 
     @AfterEach

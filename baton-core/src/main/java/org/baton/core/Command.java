@@ -24,8 +24,14 @@ public sealed interface Command {
     /** Take the lock offered by {@code lock:your_turn}. */
     record Claim(Actor actor) implements Command { }
 
-    /** Watch the resource read-only (presence). */
+    /**
+     * Watch the resource read-only (presence). A polling actor (REST) watches until {@code viewerTimeout} after it last
+     * looked; an actor on a live connection until it leaves or disconnects.
+     */
     record View(Actor actor) implements Command { }
+
+    /** A polling client looked at the resource (REST {@code check}): time passes, and its viewing, if any, is renewed. */
+    record Poll(Actor actor) implements Command { }
 
     /** Leave the resource: stop viewing, leave the queue, and release the lock if this session holds it. */
     record Leave(Actor actor) implements Command { }

@@ -2,6 +2,7 @@ package org.baton.core;
 
 import java.security.SecureRandom;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -19,10 +20,12 @@ import org.baton.core.store.Versioned;
  * in the order the state changed; they are also returned, for the side effects that happen once, on the deciding
  * instance (notifications, metrics).
  *
- * <p>The per-user lock limit is enforced atomically: when a transition grants a lease to a user who did not hold
- * this resource, the write carries a {@link HolderGuard}; if the store refuses it, the command is applied again
- * knowing that user is at the limit (a direct acquire is then refused with {@code MAX_LOCKS_EXCEEDED}; a queue
- * hand-over becomes an offer to claim).
+ * <p>The per-user limits are enforced atomically: when a transition grants a lease or offers the lock to a user, the
+ * write carries a {@link HolderGuard} on that user's live leases; when it gives a user a place in a line they were
+ * not in, a guard on their queue places. If the store refuses it, the command is applied again knowing that user is
+ * at the limit (a direct acquire is then refused with {@code MAX_LOCKS_EXCEEDED}, a queue hand-over passes the
+ * waiter over, a new place is refused with {@code MAX_QUEUES_EXCEEDED}). When settling and the command each need a
+ * guard (a lapsed lease handed on, then the caller lined up), the settling is stored first.
  */
 public final class LockCoordinator {
     /**
@@ -72,25 +75,43 @@ public final class LockCoordinator {
      */
     public Decision apply(ResourceId id, Command command, String callerSessionId) {
         Set<String> atLimit = new HashSet<>();
+        Set<String> atQueueLimit = new HashSet<>();
         LockPolicy policy = machine.policyFor(id);
+        List<LockEvent> settled = List.of();
+        boolean settleFirst = false;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Versioned<LockState> current = store.load(id);
-            var context = new LockMachine.Context(clock.instant(), ids, atLimit);
-            Transition transition = machine.apply(current.value(), command, context);
+            var context = new LockMachine.Context(clock.instant(), ids, atLimit, atQueueLimit);
+            Transition transition = machine.apply(current.value(), settleFirst ? new Command.Tick() : command, context);
             if (transition.next().equals(current.value())) {
                 if (!transition.events().isEmpty()) {
                     store.journal(transition.events());
                 }
-                return new Decision(transition.outcome(), transition.events(), current.value(), current.version(), false, policy);
+                if (settleFirst) {
+                    settled = joined(settled, transition.events());
+                    settleFirst = false;
+                    continue;
+                }
+                return new Decision(transition.outcome(), joined(settled, transition.events()), current.value(), current.version(), false, policy);
             }
-            HolderGuard guard = guardFor(current.value(), transition.next(), policy, context);
+            List<HolderGuard> guards = guardsFor(current.value(), transition.next(), policy, context);
+            if (guards.size() > 1) { // only a command can need two (a tick adds no queue places): settle first
+                settleFirst = true;
+                continue;
+            }
+            HolderGuard guard = guards.isEmpty() ? HolderGuard.NONE : guards.get(0);
             LockWrite write = new LockWrite(transition.next(), guard, transition.events(),
-                    transition.next().nextDeadline(policy).orElse(null), callerSessionId);
+                    transition.next().nextDeadline(policy).orElse(null), settleFirst ? null : callerSessionId);
             switch (store.compareAndSet(id, current.version(), write)) {
                 case WRITTEN -> {
-                    return new Decision(transition.outcome(), transition.events(), transition.next(), current.version() + 1, true, policy);
+                    if (!settleFirst) {
+                        return new Decision(transition.outcome(), joined(settled, transition.events()), transition.next(), current.version() + 1,
+                                true, policy);
+                    }
+                    settled = joined(settled, transition.events());
+                    settleFirst = false;
                 }
-                case GUARD_REFUSED -> atLimit.add(guard.userId());
+                case GUARD_REFUSED -> (guard.kind() == HolderGuard.Kind.LEASES ? atLimit : atQueueLimit).add(guard.userId());
                 case VERSION_CONFLICT -> Thread.onSpinWait();
             }
         }
@@ -134,14 +155,32 @@ public final class LockCoordinator {
         }
     }
 
-    private static HolderGuard guardFor(LockState before, LockState after, LockPolicy policy, LockMachine.Context context) {
+    /** The per-user limits {@code after} puts at stake: a new grant or offer, and new queue places. */
+    private static List<HolderGuard> guardsFor(LockState before, LockState after, LockPolicy policy, LockMachine.Context context) {
+        List<HolderGuard> guards = new ArrayList<>();
         Lease granted = after.holder();
-        if (granted == null || granted.fencingToken() == before.lastFence()) {
-            return HolderGuard.NONE;
+        if (granted != null && granted.fencingToken() != before.lastFence()) {
+            // Every new grant is guarded, even to the previous holder's user: their old lease may have lapsed
+            // (unsettled) while they took locks elsewhere. The guard counts only OTHER resources, so moving a lease
+            // between one user's tabs never trips it.
+            guards.add(new HolderGuard(granted.holder().userId(), policy.maxLocksPerUser(), context.now()));
         }
-        // Every new grant is guarded, even to the previous holder's user: their old lease may have lapsed
-        // (unsettled) while they took locks elsewhere. The guard counts only OTHER resources, so moving a lease
-        // between one user's tabs never trips it.
-        return new HolderGuard(granted.holder().userId(), policy.maxLocksPerUser(), context.now());
+        LockState.Offer offer = after.offer();
+        if (offer != null && !offer.equals(before.offer())) {
+            // An offer to someone who could not claim it would hold the lock free for nobody for the claim window.
+            guards.add(new HolderGuard(offer.actor().userId(), policy.maxLocksPerUser(), context.now()));
+        }
+        after.queue().stream().map(w -> w.actor().userId()).distinct().filter(user -> !before.hasQueuePlace(user))
+                .forEach(user -> guards.add(HolderGuard.queuePlaces(user, policy.maxQueuesPerUser(), context.now())));
+        return guards;
+    }
+
+    private static List<LockEvent> joined(List<LockEvent> first, List<LockEvent> then) {
+        if (first.isEmpty()) {
+            return then;
+        }
+        List<LockEvent> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 }

@@ -50,8 +50,24 @@ public sealed interface LockEvent {
 
     record Queued(ResourceId resourceId, Actor actor, int position, Duration estimatedWait) implements LockEvent { }
 
-    /** Someone left the queue: by choice, because their grace ended, or because they got the lock. */
-    record LeftQueue(ResourceId resourceId, Actor actor) implements LockEvent { }
+    /** Why a waiter left the queue without getting the lock. */
+    enum QueueExit {
+        /** They left (or left the resource). */
+        LEFT,
+        /** Their connection stayed down past the disconnect grace. */
+        GRACE_PERIOD_EXPIRED,
+        /** Their place was older than the queue timeout. */
+        EXPIRED
+    }
+
+    /** Someone left the queue without the lock, and why. */
+    record LeftQueue(ResourceId resourceId, Actor actor, QueueExit why) implements LockEvent { }
+
+    /**
+     * A waiter's place or estimated wait changed because someone ahead left, was served or timed out (not sent for
+     * the waiter's own join: that is {@link Queued}).
+     */
+    record QueuePositionChanged(ResourceId resourceId, Actor actor, int position, Duration estimatedWait) implements LockEvent { }
 
     /** The lock is free for {@code actor} to claim until {@code claimBy}. */
     record YourTurn(ResourceId resourceId, Actor actor, Instant claimBy) implements LockEvent { }

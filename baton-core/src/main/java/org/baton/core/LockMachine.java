@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -16,8 +17,14 @@ import java.util.function.Supplier;
  * its grace is released ({@code GRACE_PERIOD_EXPIRED}), a lease past {@code expiresAt} ({@code EXPIRED}) or past
  * {@code idleExpiresAt} ({@code IDLE_TIMEOUT}); the holder is warned once within {@code idleWarning} of the idle
  * deadline; a takeover request past {@code autoForceAt} is forced; asks past their deadline time out; a missed
- * claim passes the turn on; waiters disconnected past the grace leave the queue; then a free lock is handed to the
- * first connected waiter (auto-acquire, or an offer with a claim window). Correctness never depends on a timer.
+ * claim passes the turn on; waiters disconnected past the grace or waiting longer than the queue timeout leave the
+ * queue; polling viewers that have not looked within the viewer timeout stop viewing; then a free lock is handed to
+ * the first connected waiter who can take it (auto-acquire, or an offer with a claim window). A waiter at the lock
+ * limit keeps their place but is passed over, so a free lock never waits for someone who could not take it.
+ * Correctness never depends on a timer.
+ *
+ * <p>Commands that would put someone on a resource outside the {@link ResourceCatalog} are refused first
+ * ({@code UNKNOWN_RESOURCE_TYPE}, {@code UNKNOWN_SECTION}), before anything is settled or stored.
  *
  * <h2>Transitions (after settling; H = held by another user, S = held by the caller's session, F = free)</h2>
  * <table>
@@ -29,15 +36,18 @@ import java.util.function.Supplier;
  *     lease: Denied LEASE_EXPIRED</td><td>Denied NOT_LOCK_HOLDER</td></tr>
  * <tr><td>Extend</td><td colspan="3">the caller's lease: Extended (expiresAt renewed; idleExpiresAt too when
  *     active); else LEASE_EXPIRED or NOT_LOCK_HOLDER</td></tr>
- * <tr><td>JoinQueue</td><td>queued, then handed the lock at once</td><td>Granted (same lease)</td>
- *     <td>Queued (idempotent), QUEUE_FULL at the limit, QUEUE_DISABLED when off</td></tr>
+ * <tr><td>JoinQueue</td><td>as Acquire: Granted, or MAX_LOCKS_EXCEEDED (nobody waits in front of a free lock,
+ *     least of all someone who could not take it)</td><td>Granted (same lease)</td>
+ *     <td>Queued (idempotent), QUEUE_FULL at the limit, QUEUE_DISABLED when off, LOCK_HELD when the type's upgrade
+ *     mode is deny, MAX_QUEUES_EXCEEDED when the user already waits in as many queues as allowed</td></tr>
  * <tr><td>LeaveQueue</td><td colspan="3">Done, LeftQueue; NOT_IN_QUEUE when not waiting</td></tr>
- * <tr><td>Claim</td><td>Granted when offered to the caller (or nobody waits)</td><td>Granted (same lease)</td>
+ * <tr><td>Claim</td><td>Granted when offered to the caller (or nobody waiting can take it)</td><td>Granted (same lease)</td>
  *     <td>Denied NO_TURN</td></tr>
- * <tr><td>View / Leave</td><td colspan="3">presence changes; VIEWER_LIMIT at the limit; Leave by the holder
- *     releases (DISCONNECT)</td></tr>
+ * <tr><td>View / Leave</td><td colspan="3">presence changes; VIEWER_LIMIT at the limit; a polling (REST) viewer
+ *     watches until the viewer timeout, a View again renews it; Leave by the holder releases (DISCONNECT)</td></tr>
+ * <tr><td>Poll</td><td colspan="3">settling, and a polling viewer's viewing is renewed</td></tr>
  * <tr><td>AskHolder</td><td>Denied NOT_HELD</td><td>Denied HELD_IN_OTHER_SESSION</td><td>AskSent, AskReceived to
- *     the holder; REQUEST_PENDING if already asked</td></tr>
+ *     the holder; REQUEST_PENDING if the user already asked (from any tab)</td></tr>
  * <tr><td>AnswerAsk</td><td colspan="3">by the holder: approve hands the lock to the asker (new fence), deny tells
  *     the asker; else NOT_LOCK_HOLDER / NO_SUCH_REQUEST</td></tr>
  * <tr><td>RequestTakeover</td><td>Granted</td><td>Granted</td><td>TakeoverPending, TakeoverRequested to the holder;
@@ -46,8 +56,8 @@ import java.util.function.Supplier;
  *     Granted to the caller; same refusals</td></tr>
  * <tr><td>AnswerTakeover</td><td colspan="3">by the holder: approve hands over now; deny tells the requester, the
  *     deadline stands</td></tr>
- * <tr><td>ForceRelease</td><td>Denied NOT_HELD</td><td colspan="2">admin only, reason required: Released
- *     (ADMIN_RELEASE), hand-over to the queue</td></tr>
+ * <tr><td>ForceRelease</td><td>Denied NOT_HELD</td><td colspan="2">admin only, reason required, TAKEOVER_DISABLED
+ *     when takeover is off: Released (ADMIN_RELEASE), hand-over to the queue</td></tr>
  * <tr><td>Disconnect</td><td colspan="3">the session's lease keeps running for the grace (HolderDisconnected); its
  *     viewing ends; its queue places wait for the grace</td></tr>
  * <tr><td>Resume</td><td colspan="3">the same session's lease and queue places continue (HolderResumed)</td></tr>
@@ -56,24 +66,30 @@ import java.util.function.Supplier;
  * <tr><td>Tick</td><td colspan="3">settling only</td></tr>
  * </table>
  * Every grant takes fence {@code lastFence + 1}. Every refusal also emits {@link LockEvent.Refused} for the audit
- * trail, and any change of who is on the resource emits {@link LockEvent.PresenceChanged}.
+ * trail, any change of who is on the resource emits {@link LockEvent.PresenceChanged}, and every waiter whose place
+ * or estimated wait changed gets {@link LockEvent.QueuePositionChanged}.
  */
 public final class LockMachine {
     /** Longest "ask the holder" message and handover note, in characters. */
     public static final int MAX_MESSAGE = 280;
-    private static final Duration DEFAULT_HOLD = Duration.ofMinutes(5);
 
     /**
-     * What a transition needs from outside: the time, fresh unguessable lease ids, and the users who may not be
-     * granted another lock right now (the store's per-user count said so).
+     * What a transition needs from outside: the time, fresh unguessable lease ids, the users who may not be granted
+     * (or offered) another lock right now, and the users who may not take another queue place (the store's per-user
+     * counts said so).
      */
-    public record Context(Instant now, Supplier<String> leaseIds, Set<String> usersAtLockLimit) {
+    public record Context(Instant now, Supplier<String> leaseIds, Set<String> usersAtLockLimit, Set<String> usersAtQueueLimit) {
         public Context {
             usersAtLockLimit = Set.copyOf(usersAtLockLimit);
+            usersAtQueueLimit = Set.copyOf(usersAtQueueLimit);
+        }
+
+        public Context(Instant now, Supplier<String> leaseIds, Set<String> usersAtLockLimit) {
+            this(now, leaseIds, usersAtLockLimit, Set.of());
         }
 
         public static Context at(Instant now, Supplier<String> leaseIds) {
-            return new Context(now, leaseIds, Set.of());
+            return new Context(now, leaseIds, Set.of(), Set.of());
         }
     }
 
@@ -88,6 +104,11 @@ public final class LockMachine {
     }
 
     public Transition apply(LockState state, Command command, Context context) {
+        Optional<RefusalCode> unknown = addsSomeone(command) ? policies.catalog().refusal(state.resourceId()) : Optional.empty();
+        if (unknown.isPresent()) {
+            return new Transition(state, new Outcome.Denied(unknown.get(), null),
+                    List.of(new LockEvent.Refused(state.resourceId(), actorOf(command), command.getClass().getSimpleName(), unknown.get())));
+        }
         Run run = new Run(state, policyFor(state.resourceId()), context);
         run.settle();
         Outcome outcome = switch (command) {
@@ -98,6 +119,7 @@ public final class LockMachine {
             case Command.LeaveQueue c -> run.leaveQueue(c.actor());
             case Command.Claim c -> run.claim(c.actor());
             case Command.View c -> run.view(c.actor());
+            case Command.Poll c -> run.poll(c.actor());
             case Command.Leave c -> run.leave(c.actor());
             case Command.AskHolder c -> run.askHolder(c.actor(), c.requestId(), c.message());
             case Command.AnswerAsk c -> run.answerAsk(c);
@@ -114,6 +136,7 @@ public final class LockMachine {
         if (outcome instanceof Outcome.Denied denied) {
             run.events.add(new LockEvent.Refused(state.resourceId(), actorOf(command), command.getClass().getSimpleName(), denied.code()));
         }
+        run.announceQueueMoves(state);
         List<PresenceEntry> before = state.presence();
         List<PresenceEntry> after = run.state.presence();
         if (!before.equals(after)) {
@@ -156,6 +179,7 @@ public final class LockMachine {
             case Command.LeaveQueue c -> c.actor();
             case Command.Claim c -> c.actor();
             case Command.View c -> c.actor();
+            case Command.Poll c -> c.actor();
             case Command.Leave c -> c.actor();
             case Command.AskHolder c -> c.actor();
             case Command.AnswerAsk c -> c.actor();
@@ -167,6 +191,35 @@ public final class LockMachine {
             case Command.MoveToSession c -> c.actor();
             case Command.Disconnect c -> null;
             case Command.Tick c -> null;
+        };
+    }
+
+    /**
+     * Whether {@code command} may put someone on the resource (as holder, waiter, viewer or asker): those are refused
+     * for resources outside the catalogue. The others only take away or settle, so state left over from an earlier
+     * configuration can still drain.
+     */
+    private static boolean addsSomeone(Command command) {
+        return switch (command) {
+            case Command.Acquire c -> true;
+            case Command.JoinQueue c -> true;
+            case Command.Claim c -> true;
+            case Command.View c -> true;
+            case Command.Poll c -> true;
+            case Command.AskHolder c -> true;
+            case Command.RequestTakeover c -> true;
+            case Command.EmergencyTakeover c -> true;
+            case Command.MoveToSession c -> true;
+            case Command.Release c -> false;
+            case Command.Extend c -> false;
+            case Command.LeaveQueue c -> false;
+            case Command.Leave c -> false;
+            case Command.AnswerAsk c -> false;
+            case Command.AnswerTakeover c -> false;
+            case Command.ForceRelease c -> false;
+            case Command.Disconnect c -> false;
+            case Command.Resume c -> false;
+            case Command.Tick c -> false;
         };
     }
 
@@ -231,7 +284,9 @@ public final class LockMachine {
             List<LockState.Waiter> waiting = new ArrayList<>();
             for (LockState.Waiter waiter : state.queue()) {
                 if (waiter.disconnectedAt() != null && !now.isBefore(waiter.disconnectedAt().plus(policy.disconnectGrace()))) {
-                    events.add(new LockEvent.LeftQueue(state.resourceId(), waiter.actor()));
+                    events.add(new LockEvent.LeftQueue(state.resourceId(), waiter.actor(), LockEvent.QueueExit.GRACE_PERIOD_EXPIRED));
+                } else if (!now.isBefore(waiter.joinedAt().plus(policy.queueTimeout()))) {
+                    events.add(new LockEvent.LeftQueue(state.resourceId(), waiter.actor(), LockEvent.QueueExit.EXPIRED));
                 } else {
                     waiting.add(waiter);
                 }
@@ -239,10 +294,17 @@ public final class LockMachine {
             if (waiting.size() != state.queue().size()) {
                 state = state.withQueue(waiting);
             }
+            if (state.viewers().stream().anyMatch(v -> v.expiresAt() != null && !now.isBefore(v.expiresAt()))) {
+                state = state.withViewers(state.viewers().stream().filter(v -> v.expiresAt() == null || now.isBefore(v.expiresAt())).toList());
+            }
             handOver();
         }
 
-        /** A free lock goes to a pending takeover requester, else to the first connected waiter. */
+        /**
+         * A free lock goes to a pending takeover requester, else to the first connected waiter who can take it: a
+         * waiter at the lock limit keeps their place but is passed over, so a free lock never waits for someone who
+         * could not take it (it stays free when nobody can).
+         */
         void handOver() {
             if (state.holder() != null || state.offer() != null) {
                 return;
@@ -256,13 +318,13 @@ public final class LockMachine {
                 }
             }
             for (LockState.Waiter waiter : state.queue()) {
-                if (waiter.disconnectedAt() != null) {
+                if (waiter.disconnectedAt() != null || atLimit(waiter.actor())) {
                     continue;
                 }
-                if (policy.queueAutoAcquire() && !atLimit(waiter.actor())) {
+                if (policy.queueAutoAcquire()) {
                     grant(waiter.actor(), LockEvent.Via.QUEUE_AUTO_ACQUIRE);
                 } else {
-                    removeWaiter(waiter.actor(), false);
+                    removeWaiter(waiter.actor(), null);
                     Instant claimBy = now.plus(policy.claimWindow());
                     state = state.withOffer(new LockState.Offer(waiter.actor(), claimBy));
                     events.add(new LockEvent.YourTurn(state.resourceId(), waiter.actor(), claimBy));
@@ -339,43 +401,47 @@ public final class LockMachine {
             if (lease != null && lease.holder().sameSession(actor)) {
                 return new Outcome.Granted(lease, null);
             }
+            if (lease == null && state.offer() == null) {
+                // Settling served everyone waiting who could take it: a free lock is taken, not waited for (and one
+                // who cannot take it must not line up in front of it).
+                return acquire(actor, Command.IfHeld.DENY);
+            }
             if (!policy.queueEnabled()) {
                 return new Outcome.Denied(RefusalCode.QUEUE_DISABLED, lease);
             }
             int position = state.positionOf(actor);
             if (position > 0) {
-                return new Outcome.Queued(position, estimate(position));
+                return new Outcome.Queued(position, state.estimatedWait(position));
             }
             if (state.offer() != null && state.offer().actor().sameSession(actor)) {
                 return new Outcome.Queued(0, Duration.ZERO);
             }
+            if (policy.upgradeMode() == UpgradeMode.DENY) {
+                return new Outcome.Denied(RefusalCode.LOCK_HELD, lease);
+            }
             if (state.queue().size() >= policy.queueMaxSize()) {
                 return new Outcome.Denied(RefusalCode.QUEUE_FULL, lease);
+            }
+            if (!state.hasQueuePlace(actor.userId()) && context.usersAtQueueLimit().contains(actor.userId())) {
+                return new Outcome.Denied(RefusalCode.MAX_QUEUES_EXCEEDED, lease);
             }
             List<LockState.Waiter> queue = new ArrayList<>(state.queue());
             queue.add(new LockState.Waiter(actor, now, null));
             state = state.withQueue(queue);
             removeViewer(actor);
-            handOver();
-            if (state.holder() != null && state.holder().holder().sameSession(actor)) {
-                return new Outcome.Granted(state.holder(), lastGrantNote);
-            }
-            position = state.positionOf(actor);
-            if (position == 0) {
-                return new Outcome.Queued(0, Duration.ZERO);
-            }
-            Duration wait = estimate(position);
-            events.add(new LockEvent.Queued(state.resourceId(), actor, position, wait));
-            return new Outcome.Queued(position, wait);
+            int place = state.positionOf(actor);
+            Duration wait = state.estimatedWait(place);
+            events.add(new LockEvent.Queued(state.resourceId(), actor, place, wait));
+            return new Outcome.Queued(place, wait);
         }
 
         Outcome leaveQueue(Actor actor) {
             if (state.offer() != null && state.offer().actor().sameSession(actor)) {
                 state = state.withOffer(null);
-                events.add(new LockEvent.LeftQueue(state.resourceId(), actor));
+                events.add(new LockEvent.LeftQueue(state.resourceId(), actor, LockEvent.QueueExit.LEFT));
                 return new Outcome.Done();
             }
-            if (!removeWaiter(actor, true)) {
+            if (!removeWaiter(actor, LockEvent.QueueExit.LEFT)) {
                 return new Outcome.Denied(RefusalCode.NOT_IN_QUEUE, null);
             }
             return new Outcome.Done();
@@ -388,7 +454,8 @@ public final class LockMachine {
             }
             LockState.Offer offer = state.offer();
             boolean offered = offer != null && offer.actor().sameSession(actor);
-            boolean freeForAll = lease == null && offer == null && state.queue().stream().allMatch(w -> w.disconnectedAt() != null);
+            // Settling has handed a free lock to every waiter who could take it; if it is still free, nobody waiting can.
+            boolean freeForAll = lease == null && offer == null;
             if (!offered && !freeForAll) {
                 return new Outcome.Denied(RefusalCode.NO_TURN, lease);
             }
@@ -405,23 +472,35 @@ public final class LockMachine {
                 return new Outcome.Done();
             }
             Lease lease = state.holder();
-            boolean already = state.viewers().stream().anyMatch(v -> v.actor().sameSession(actor))
-                    || (lease != null && lease.holder().sameSession(actor));
-            if (already) {
+            if (lease != null && lease.holder().sameSession(actor)) {
                 return new Outcome.Done();
             }
-            if (policy.maxViewers() > 0 && state.viewers().size() >= policy.maxViewers()) {
+            LockState.Viewer existing = state.viewers().stream().filter(v -> v.actor().sameSession(actor)).findFirst().orElse(null);
+            if (existing != null) {
+                if (existing.expiresAt() != null && (!actor.polling() || renewalDue(existing))) {
+                    replaceViewer(existing, new LockState.Viewer(actor, existing.since(), viewingDeadline(actor)));
+                }
+                return new Outcome.Done();
+            }
+            if (!state.hasViewerRoom(policy)) {
                 return new Outcome.Denied(RefusalCode.VIEWER_LIMIT, null);
             }
             List<LockState.Viewer> viewers = new ArrayList<>(state.viewers());
-            viewers.add(new LockState.Viewer(actor, now));
+            viewers.add(new LockState.Viewer(actor, now, viewingDeadline(actor)));
             state = state.withViewers(viewers);
+            return new Outcome.Done();
+        }
+
+        /** A polling viewer looked again: its viewing is renewed (once half its time is gone, to spare writes). */
+        Outcome poll(Actor actor) {
+            state.viewers().stream().filter(v -> v.actor().sameSession(actor) && v.expiresAt() != null && renewalDue(v)).findFirst()
+                    .ifPresent(v -> replaceViewer(v, new LockState.Viewer(v.actor(), v.since(), now.plus(policy.viewerTimeout()))));
             return new Outcome.Done();
         }
 
         Outcome leave(Actor actor) {
             removeViewer(actor);
-            removeWaiter(actor, true);
+            removeWaiter(actor, LockEvent.QueueExit.LEFT);
             if (state.offer() != null && state.offer().actor().sameSession(actor)) {
                 state = state.withOffer(null);
                 events.add(new LockEvent.TurnPassed(state.resourceId(), actor));
@@ -445,7 +524,8 @@ public final class LockMachine {
             if (!validNote(message)) {
                 return new Outcome.Denied(RefusalCode.MESSAGE_TOO_LONG, lease);
             }
-            if (state.asks().stream().anyMatch(a -> a.from().sameSession(actor))) {
+            // One pending ask per user, not per tab: fifty tabs of one nurse prompt the holder once.
+            if (state.asks().stream().anyMatch(a -> a.from().sameUser(actor))) {
                 return new Outcome.Denied(RefusalCode.REQUEST_PENDING, lease);
             }
             LockState.Ask ask = new LockState.Ask(requestId, actor, message == null ? "" : message.strip(), now.plus(policy.askHolderTimeout()));
@@ -497,8 +577,9 @@ public final class LockMachine {
                 return new Outcome.Denied(RefusalCode.TAKEOVER_PENDING, lease);
             }
             Instant autoForceAt = now.plus(policy.takeoverRequestTimeout());
-            state = state.withTakeover(new LockState.Takeover(actor, reason.strip(), autoForceAt));
-            events.add(new LockEvent.TakeoverRequested(state.resourceId(), actor, reason.strip(), autoForceAt, lease.holder()));
+            String why = reasonText(reason);
+            state = state.withTakeover(new LockState.Takeover(actor, why, autoForceAt));
+            events.add(new LockEvent.TakeoverRequested(state.resourceId(), actor, why, autoForceAt, lease.holder()));
             return new Outcome.TakeoverPending(autoForceAt);
         }
 
@@ -528,7 +609,7 @@ public final class LockMachine {
                 state = state.withTakeover(null);
             }
             if (lease != null) {
-                displace(actor, reason.strip(), true, null);
+                displace(actor, reasonText(reason), true, null);
             }
             Lease granted = grant(actor, LockEvent.Via.EMERGENCY);
             return new Outcome.Granted(granted, consumedNote);
@@ -561,6 +642,9 @@ public final class LockMachine {
         }
 
         Outcome forceRelease(Actor actor, String reason) {
+            if (!policy.takeoverEnabled()) {
+                return new Outcome.Denied(RefusalCode.TAKEOVER_DISABLED, state.holder());
+            }
             if (!actor.hasAnyRole(Set.of("admin"))) {
                 return new Outcome.Denied(RefusalCode.FORBIDDEN_ROLE, state.holder());
             }
@@ -574,7 +658,7 @@ public final class LockMachine {
             if (lease == null) {
                 return new Outcome.Denied(RefusalCode.NOT_HELD, null);
             }
-            String why = reason == null ? "" : reason.strip();
+            String why = reasonText(reason);
             events.add(new LockEvent.AdminReleased(lease, actor, why));
             end(ReleaseCause.ADMIN_RELEASE, null, actor, why);
             return new Outcome.Done();
@@ -630,7 +714,6 @@ public final class LockMachine {
         // ---- shared steps -----------------------------------------------------------------------------------
 
         private String consumedNote;
-        private String lastGrantNote;
 
         /** Grants a new lease to {@code actor} with the next fence; the previous holder's note goes with it. */
         Lease grant(Actor actor, LockEvent.Via via) {
@@ -639,10 +722,9 @@ public final class LockMachine {
                     now.plus(policy.idleTimeout()), now, false, null);
             String note = state.handoverNote();
             removeViewer(actor);
-            removeWaiter(actor, false);
+            removeWaiter(actor, null);
             state = state.withGrant(lease);
             consumedNote = note;
-            lastGrantNote = note;
             events.add(new LockEvent.Acquired(lease, via, note));
             return lease;
         }
@@ -662,7 +744,7 @@ public final class LockMachine {
                     && cause != ReleaseCause.GRACE_PERIOD_EXPIRED && policy.trackViewers();
             if (stillHere) {
                 List<LockState.Viewer> viewers = new ArrayList<>(state.viewers());
-                viewers.add(new LockState.Viewer(lease.holder(), now));
+                viewers.add(new LockState.Viewer(lease.holder(), now, viewingDeadline(lease.holder())));
                 state = state.withViewers(viewers);
             }
         }
@@ -705,16 +787,46 @@ public final class LockMachine {
             return context.usersAtLockLimit().contains(actor.userId());
         }
 
-        private boolean removeWaiter(Actor actor, boolean announce) {
+        /** Takes {@code actor}'s session out of the line, announcing why unless {@code why} is null (it got the lock). */
+        private boolean removeWaiter(Actor actor, LockEvent.QueueExit why) {
             List<LockState.Waiter> remaining = state.queue().stream().filter(w -> !w.actor().sameSession(actor)).toList();
             if (remaining.size() == state.queue().size()) {
                 return false;
             }
             state = state.withQueue(remaining);
-            if (announce) {
-                events.add(new LockEvent.LeftQueue(state.resourceId(), actor));
+            if (why != null) {
+                events.add(new LockEvent.LeftQueue(state.resourceId(), actor, why));
             }
             return true;
+        }
+
+        /** Tells every waiter still in line whose place or estimated wait this transition changed. */
+        void announceQueueMoves(LockState before) {
+            List<LockState.Waiter> queue = state.queue();
+            for (int i = 0; i < queue.size(); i++) {
+                Actor waiter = queue.get(i).actor();
+                int was = before.positionOf(waiter);
+                if (was == 0) {
+                    continue; // new in line: its own answer (Queued) says where it stands
+                }
+                Duration wait = state.estimatedWait(i + 1);
+                if (was != i + 1 || before.estimatedWait(was).toSeconds() != wait.toSeconds()) {
+                    events.add(new LockEvent.QueuePositionChanged(state.resourceId(), waiter, i + 1, wait));
+                }
+            }
+        }
+
+        /** Until when {@code actor} watches: a polling actor for the viewer timeout, a live connection until it goes. */
+        private Instant viewingDeadline(Actor actor) {
+            return actor.polling() ? now.plus(policy.viewerTimeout()) : null;
+        }
+
+        private boolean renewalDue(LockState.Viewer viewer) {
+            return viewer.expiresAt().isBefore(now.plus(policy.viewerTimeout().dividedBy(2)));
+        }
+
+        private void replaceViewer(LockState.Viewer old, LockState.Viewer renewed) {
+            state = state.withViewers(state.viewers().stream().map(v -> v == old ? renewed : v).toList());
         }
 
         private void removeViewer(Actor actor) {
@@ -723,13 +835,13 @@ public final class LockMachine {
             }
         }
 
-        private Duration estimate(int position) {
-            Duration average = state.averageHold() == null ? DEFAULT_HOLD : state.averageHold();
-            return average.multipliedBy(Math.max(1, position));
-        }
-
         private static boolean validNote(String note) {
             return note == null || note.length() <= MAX_MESSAGE;
+        }
+
+        /** A takeover's reason as recorded: stripped, and empty when none was needed and none was given. */
+        private static String reasonText(String reason) {
+            return reason == null ? "" : reason.strip();
         }
 
         private static String blankToNull(String note) {

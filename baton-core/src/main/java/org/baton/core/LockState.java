@@ -26,6 +26,8 @@ public record LockState(ResourceId resourceId, Lease holder, List<Waiter> queue,
                         List<String> recentlyEnded) {
 
     static final int RECENT_LEASES = 8;
+    /** The wait estimate per place in line before any lease has ended here. */
+    static final Duration DEFAULT_HOLD = Duration.ofMinutes(5);
 
     /** One user waiting in line; {@code disconnectedAt} is set while their connection is down. */
     public record Waiter(Actor actor, Instant joinedAt, Instant disconnectedAt) {
@@ -35,8 +37,11 @@ public record LockState(ResourceId resourceId, Lease holder, List<Waiter> queue,
     public record Offer(Actor actor, Instant claimBy) {
     }
 
-    /** Someone watching the resource read-only. */
-    public record Viewer(Actor actor, Instant since) {
+    /**
+     * Someone watching the resource read-only; a polling viewer (REST) until {@code expiresAt} unless it looks again,
+     * a viewer on a live connection ({@code expiresAt} null) until it leaves or disconnects.
+     */
+    public record Viewer(Actor actor, Instant since, Instant expiresAt) {
     }
 
     /** "Ask the holder": {@code from} asked for the lock with a short message, until {@code expiresAt}. */
@@ -88,7 +93,40 @@ public record LockState(ResourceId resourceId, Lease holder, List<Waiter> queue,
         }
         asks.forEach(a -> deadlines.add(a.expiresAt()));
         queue.stream().filter(w -> w.disconnectedAt() != null).forEach(w -> deadlines.add(w.disconnectedAt().plus(policy.disconnectGrace())));
+        queue.forEach(w -> deadlines.add(w.joinedAt().plus(policy.queueTimeout())));
+        viewers.stream().filter(v -> v.expiresAt() != null).forEach(v -> deadlines.add(v.expiresAt()));
         return deadlines.stream().min(Instant::compareTo);
+    }
+
+    /** How long the one at 1-based {@code position} may wait: the moving average hold per place ahead, at least one place. */
+    public Duration estimatedWait(int position) {
+        Duration average = averageHold == null ? DEFAULT_HOLD : averageHold;
+        return average.multipliedBy(Math.max(1, position));
+    }
+
+    /** True when {@code userId} waits here, in line or offered the lock, in any of their sessions. */
+    public boolean hasQueuePlace(String userId) {
+        return (offer != null && offer.actor().userId().equals(userId)) || queue.stream().anyMatch(w -> w.actor().userId().equals(userId));
+    }
+
+    /** True when {@code userId} is on this resource in any session: editing, offered, waiting or viewing. */
+    public boolean isPresent(String userId) {
+        return (holder != null && holder.holder().userId().equals(userId)) || hasQueuePlace(userId)
+                || viewers.stream().anyMatch(v -> v.actor().userId().equals(userId));
+    }
+
+    /**
+     * Whether {@code userId} may read the record behind this resource (the records API): always when the type has no
+     * viewer limit; with one, when the user is already here in some session or one more viewer fits. A viewer the
+     * limit refused does not read the record by another door.
+     */
+    public boolean admitsReader(String userId, LockPolicy policy) {
+        return policy.maxViewers() == 0 || isPresent(userId) || hasViewerRoom(policy);
+    }
+
+    /** True when one more viewer fits under the policy's viewer limit (0 = unlimited). */
+    public boolean hasViewerRoom(LockPolicy policy) {
+        return policy.maxViewers() == 0 || viewers.size() < policy.maxViewers();
     }
 
     /** 1-based queue position of a session, or 0 when not queued. */

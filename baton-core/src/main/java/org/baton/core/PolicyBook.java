@@ -2,10 +2,18 @@ package org.baton.core;
 
 import java.util.Map;
 
-/** The lock policy of every resource type: one default, and per-type overrides. */
-public record PolicyBook(LockPolicy defaults, Map<String, LockPolicy> byType) {
+/**
+ * The lock policy of every resource type: one default and per-type overrides, and the catalogue of which resources
+ * may be locked at all.
+ */
+public record PolicyBook(LockPolicy defaults, Map<String, LockPolicy> byType, ResourceCatalog catalog) {
     public PolicyBook {
         byType = Map.copyOf(byType);
+    }
+
+    /** Policies for any well-formed resource id. */
+    public PolicyBook(LockPolicy defaults, Map<String, LockPolicy> byType) {
+        this(defaults, byType, ResourceCatalog.any());
     }
 
     public static PolicyBook of(LockPolicy defaults) {

@@ -11,6 +11,7 @@ public enum RefusalCode {
     LEASE_EXPIRED(410, "This lease has ended; acquire the lock again."),
     STALE_FENCING_TOKEN(423, "A newer lease exists for this record; your save was refused."),
     MAX_LOCKS_EXCEEDED(409, "You hold as many locks as allowed; release one first."),
+    MAX_QUEUES_EXCEEDED(409, "You are waiting in as many queues as allowed; leave one first."),
     QUEUE_FULL(409, "The queue for this record is full."),
     QUEUE_DISABLED(409, "Queueing is disabled for this record type."),
     ALREADY_QUEUED(409, "You are already in the queue for this record."),
@@ -19,13 +20,15 @@ public enum RefusalCode {
     VIEWER_LIMIT(409, "This record has as many viewers as allowed."),
     FORBIDDEN_ROLE(403, "Your role does not allow this."),
     REASON_REQUIRED(400, "A reason is required."),
-    TAKEOVER_DISABLED(403, "Takeover is disabled for this record type."),
+    TAKEOVER_DISABLED(403, "Taking over or force-releasing locks is turned off."),
     TAKEOVER_PENDING(409, "A takeover request is already pending for this record."),
     NO_TAKEOVER_PENDING(404, "There is no takeover request to answer."),
     NO_SUCH_REQUEST(404, "There is no such request."),
     REQUEST_PENDING(409, "You already asked the holder; wait for the answer."),
     NOT_HELD(409, "Nobody holds this lock."),
-    MESSAGE_TOO_LONG(400, "The message is too long.");
+    MESSAGE_TOO_LONG(400, "The message is too long."),
+    UNKNOWN_RESOURCE_TYPE(400, "There is no such resource type: Baton locks only the record types and resource types it is configured with."),
+    UNKNOWN_SECTION(400, "This record type has no such section.");
 
     private final int httpStatus;
     private final String message;

@@ -26,8 +26,9 @@ class LockPropertiesTest {
     static final List<ResourceId> RESOURCES = List.of(ResourceId.parse("patient:1"), ResourceId.parse("patient:1:medications"),
             ResourceId.parse("catheter:7"));
     static final List<Actor> ACTORS = List.of(Fixture.SHARMA, Fixture.JOHNSON, Fixture.CHEN, Fixture.OKAFOR, Fixture.RIVERA,
-            Fixture.otherTab(Fixture.CHEN));
+            Fixture.otherTab(Fixture.CHEN), new Actor("lindqvist", "Nurse Erik Lindqvist", List.of("nurse"), "rest-lindqvist", true));
     static final int MAX_LOCKS = 2;
+    static final int MAX_QUEUES = 2;
     static final int QUEUE_MAX = 3;
 
     @ParameterizedTest(name = "auto-acquire {0}")
@@ -52,8 +53,8 @@ class LockPropertiesTest {
         SplittableRandom random = new SplittableRandom(seed);
         ManualClock clock = new ManualClock(Instant.parse("2026-01-13T09:00:00Z"));
         AtomicLong ids = new AtomicLong();
-        LockPolicy policy = LockPolicy.defaults().withQueue(true, QUEUE_MAX, autoAcquire).withLimits(MAX_LOCKS, 0)
-                .withUpgradeMode(UpgradeMode.values()[random.nextInt(3)]);
+        LockPolicy policy = LockPolicy.defaults().withQueue(true, QUEUE_MAX, autoAcquire).withLimits(MAX_LOCKS, random.nextInt(3))
+                .withUpgradeMode(UpgradeMode.values()[random.nextInt(3)]).withQueuePlaces(MAX_QUEUES, Duration.ofMinutes(random.nextInt(30, 120)));
         var store = new InMemoryLockStore();
         var locks = new LockCoordinator(store, PolicyBook.of(policy), clock, () -> "l" + ids.incrementAndGet());
         Map<ResourceId, Long> lastFence = new HashMap<>();
@@ -87,13 +88,22 @@ class LockPropertiesTest {
                         Instant grantedJoin = before.queue().stream().filter(w -> w.actor().sameSession(acquired.lease().holder()))
                                 .map(LockState.Waiter::joinedAt).findFirst().orElse(null);
                         if (grantedJoin != null) {
-                            assertThat(after.queue()).as("FIFO: nobody connected who joined earlier is still waiting")
-                                    .noneMatch(w -> w.disconnectedAt() == null && w.joinedAt().isBefore(grantedJoin));
+                            assertThat(after.queue()).as("FIFO: nobody connected who could take it and joined earlier is still waiting")
+                                    .noneMatch(w -> w.disconnectedAt() == null && w.joinedAt().isBefore(grantedJoin)
+                                            && !atLockLimit(store, w.actor().userId(), resource, clock.instant()));
                         }
                     }
                 }
             }
             Lease holder = after.holder();
+            if (holder == null && after.offer() == null) { // issue 12.3: a free lock never waits for someone who cannot take it
+                assertThat(after.queue()).as("a free lock with a connected waiter who could take it stays unassigned")
+                        .allMatch(w -> w.disconnectedAt() != null || atLockLimit(store, w.actor().userId(), resource, clock.instant()));
+            }
+            for (Actor actor : ACTORS) {
+                long places = RESOURCES.stream().filter(r -> store.load(r).value().hasQueuePlace(actor.userId())).count();
+                assertThat(places).as("queue places of %s never exceed the limit", actor.userId()).isLessThanOrEqualTo(MAX_QUEUES);
+            }
             assertThat(holder == null ? null : holder.leaseId()).isEqualTo(liveLease.containsKey(resource) ? liveLease.get(resource).leaseId() : null);
             if (holder != null) {
                 assertThat(holder.fencingToken()).isEqualTo(after.lastFence());
@@ -116,6 +126,12 @@ class LockPropertiesTest {
         }
     }
 
+    /** What the store's lease guard says: {@code userId} holds live leases on as many other resources as allowed. */
+    private static boolean atLockLimit(InMemoryLockStore store, String userId, ResourceId except, Instant now) {
+        return RESOURCES.stream().filter(r -> !r.equals(except)).map(r -> store.load(r).value().holder())
+                .filter(l -> l != null && l.holder().userId().equals(userId) && l.expiresAt().isAfter(now)).count() >= MAX_LOCKS;
+    }
+
     private static Duration jump(SplittableRandom random) {
         return switch (random.nextInt(5)) {
             case 0 -> Duration.ofSeconds(random.nextInt(1, 40));
@@ -134,7 +150,7 @@ class LockPropertiesTest {
                 new Command.Release(actor, leaseId, random.nextBoolean() ? null : "note"),
                 new Command.Extend(actor, leaseId, random.nextBoolean()),
                 new Command.JoinQueue(actor), new Command.LeaveQueue(actor), new Command.Claim(actor),
-                new Command.View(actor), new Command.Leave(actor),
+                new Command.View(actor), new Command.Poll(actor), new Command.Leave(actor),
                 new Command.AskHolder(actor, "r" + random.nextInt(5), "may I?"),
                 new Command.AnswerAsk(actor, "r" + random.nextInt(5), random.nextBoolean(), null),
                 new Command.RequestTakeover(actor, random.nextBoolean() ? "urgent" : ""),

@@ -361,4 +361,189 @@ class LockScenarioTest {
         assertThat(main).isNotNull();
         assertThat(meds).isInstanceOf(Outcome.Granted.class);
     }
+
+    // ---- issue 12: rules that keep their promises -------------------------------------------------------------
+
+    private static ResourceId doc(int i) {
+        return ResourceId.parse("doc:" + i);
+    }
+
+    private static void holdFive(Fixture fixture, Actor actor) {
+        for (int i = 1; i <= 5; i++) {
+            assertThat(fixture.locks.apply(doc(i), new Command.Acquire(actor, Command.IfHeld.DENY)).outcome()).isInstanceOf(Outcome.Granted.class);
+        }
+    }
+
+    @Test
+    void issue12_3_aUserAtTheLockLimit_cannotLineUpInFrontOfAFreeLock() {
+        holdFive(f, OKAFOR);
+        var joined = f.run(new Command.JoinQueue(OKAFOR));
+        assertThat(joined.outcome()).isEqualTo(new Outcome.Denied(RefusalCode.MAX_LOCKS_EXCEEDED, null));
+        assertThat(f.state().queue()).isEmpty();
+        assertThat(f.state().offer()).isNull();
+        assertThat(f.acquire(CHEN).holder()).isEqualTo(CHEN);
+    }
+
+    @Test
+    void issue12_3_withoutAutoAcquire_aWaiterAtTheLockLimit_isPassedOver_notOfferedTheLock() {
+        Fixture manual = new Fixture(LockPolicy.defaults().withQueue(true, 10, false));
+        Lease sharma = manual.acquire(SHARMA);
+        manual.run(new Command.JoinQueue(OKAFOR));
+        manual.run(new Command.JoinQueue(CHEN));
+        holdFive(manual, OKAFOR);
+        var released = manual.run(new Command.Release(SHARMA, sharma.leaseId(), null));
+        assertThat(released.events()).noneMatch(e -> e instanceof LockEvent.YourTurn t && t.actor().equals(OKAFOR))
+                .anyMatch(e -> e instanceof LockEvent.YourTurn t && t.actor().equals(CHEN));
+        assertThat(manual.state().offer().actor()).isEqualTo(CHEN);
+        assertThat(manual.state().positionOf(OKAFOR)).as("keeps the place for when a lock elsewhere is released").isEqualTo(1);
+    }
+
+    @Test
+    void issue12_3_whenNobodyWaitingCanTakeIt_theLockStaysFreeForAnyone() {
+        Lease sharma = f.acquire(SHARMA);
+        f.run(new Command.JoinQueue(OKAFOR));
+        holdFive(f, OKAFOR);
+        f.run(new Command.Release(SHARMA, sharma.leaseId(), null));
+        LockState settled = f.run(new Command.Tick()).state();
+        assertThat(settled.holder()).isNull();
+        assertThat(settled.offer()).isNull();
+        assertThat(f.run(new Command.Claim(CHEN)).outcome()).isInstanceOf(Outcome.Granted.class);
+    }
+
+    @Test
+    void issue12_3_queuePlacesPerUser_areCapped_acrossResources() {
+        Fixture capped = new Fixture(LockPolicy.defaults().withQueuePlaces(2, Duration.ofHours(1)));
+        for (int i = 1; i <= 3; i++) {
+            capped.locks.apply(doc(i), new Command.Acquire(SHARMA, Command.IfHeld.DENY));
+        }
+        assertThat(capped.locks.apply(doc(1), new Command.JoinQueue(OKAFOR)).outcome()).isInstanceOf(Outcome.Queued.class);
+        assertThat(capped.locks.apply(doc(2), new Command.Acquire(OKAFOR, Command.IfHeld.QUEUE)).outcome()).isInstanceOf(Outcome.Queued.class);
+        assertThat(capped.locks.apply(doc(2), new Command.JoinQueue(Fixture.otherTab(OKAFOR))).outcome())
+                .as("another tab in a line the user is already in takes no new place").isInstanceOf(Outcome.Queued.class);
+        var third = capped.locks.apply(doc(3), new Command.JoinQueue(OKAFOR));
+        assertThat(((Outcome.Denied) third.outcome()).code()).isEqualTo(RefusalCode.MAX_QUEUES_EXCEEDED);
+        assertThat(capped.locks.read(doc(3)).queue()).isEmpty();
+        capped.locks.apply(doc(1), new Command.LeaveQueue(OKAFOR));
+        assertThat(capped.locks.apply(doc(3), new Command.JoinQueue(OKAFOR)).outcome()).isInstanceOf(Outcome.Queued.class);
+    }
+
+    @Test
+    void issue12_6_askTheHolder_isOnePendingRequestPerUser_notPerTab() {
+        f.acquire(SHARMA);
+        assertThat(f.run(new Command.AskHolder(OKAFOR, "r1", "may I?")).outcome()).isInstanceOf(Outcome.AskSent.class);
+        var again = f.run(new Command.AskHolder(Fixture.otherTab(OKAFOR), "r2", "may I?"));
+        assertThat(((Outcome.Denied) again.outcome()).code()).isEqualTo(RefusalCode.REQUEST_PENDING);
+        assertThat(again.events()).noneMatch(LockEvent.AskReceived.class::isInstance);
+        assertThat(f.run(new Command.AskHolder(CHEN, "r3", "me too")).outcome()).isInstanceOf(Outcome.AskSent.class);
+    }
+
+    @Test
+    void issue12_7_resourcesOutsideTheCatalogue_areRefused_andNothingIsStored() {
+        var catalog = ResourceCatalog.of(java.util.Map.of("patient", java.util.Set.of("main", "allergies"), "ward_note", java.util.Set.of()));
+        var store = new org.baton.core.store.InMemoryLockStore();
+        var locks = new LockCoordinator(store, new PolicyBook(LockPolicy.defaults(), java.util.Map.of(), catalog), f.clock, () -> "l");
+        var unknownType = locks.apply(ResourceId.parse("unknowntype:x"), new Command.Acquire(SHARMA, Command.IfHeld.DENY));
+        assertThat(((Outcome.Denied) unknownType.outcome()).code()).isEqualTo(RefusalCode.UNKNOWN_RESOURCE_TYPE);
+        var unknownSection = locks.apply(ResourceId.parse("patient:x:nosuchsection"), new Command.View(SHARMA));
+        assertThat(((Outcome.Denied) unknownSection.outcome()).code()).isEqualTo(RefusalCode.UNKNOWN_SECTION);
+        assertThat(store.activeStates()).isEmpty();
+        assertThat(store.load(ResourceId.parse("unknowntype:x")).version()).isZero();
+        assertThat(locks.apply(ResourceId.parse("patient:x:allergies"), new Command.Acquire(SHARMA, Command.IfHeld.DENY)).outcome())
+                .isInstanceOf(Outcome.Granted.class);
+        assertThat(locks.apply(ResourceId.parse("ward_note:7:any-child"), new Command.Acquire(SHARMA, Command.IfHeld.DENY)).outcome())
+                .as("a type without named sections takes any child").isInstanceOf(Outcome.Granted.class);
+    }
+
+    @Test
+    void issue12_10_upgradeModeDeny_refusesQueueingByEveryPath() {
+        Fixture deny = new Fixture(LockPolicy.defaults().withUpgradeMode(UpgradeMode.DENY));
+        deny.acquire(SHARMA);
+        assertThat(((Outcome.Denied) deny.run(new Command.Acquire(OKAFOR, Command.IfHeld.QUEUE)).outcome()).code()).isEqualTo(RefusalCode.LOCK_HELD);
+        assertThat(((Outcome.Denied) deny.run(new Command.JoinQueue(OKAFOR)).outcome()).code()).isEqualTo(RefusalCode.LOCK_HELD);
+        assertThat(deny.state().queue()).isEmpty();
+    }
+
+    @Test
+    void issue12_10_takeoverSwitchedOff_refusesAdminForceReleaseToo() {
+        Fixture off = new Fixture(LockPolicy.defaults().withTakeover(false, java.util.Set.of("admin", "attending"), true, Duration.ofSeconds(30)));
+        off.acquire(OKAFOR);
+        assertThat(((Outcome.Denied) off.run(new Command.ForceRelease(RIVERA, "stuck")).outcome()).code()).isEqualTo(RefusalCode.TAKEOVER_DISABLED);
+        assertThat(((Outcome.Denied) off.run(new Command.EmergencyTakeover(JOHNSON, "code blue")).outcome()).code())
+                .isEqualTo(RefusalCode.TAKEOVER_DISABLED);
+        assertThat(off.state().holder().holder()).isEqualTo(OKAFOR);
+    }
+
+    @Test
+    void issue12_10_aPollingViewer_leavesPresence_whenItStopsLooking() {
+        Actor rest = new Actor("lindqvist", "Nurse Erik Lindqvist", List.of("nurse"), "rest-1", true);
+        f.run(new Command.View(rest));
+        f.run(new Command.View(OKAFOR));
+        f.advance(Duration.ofMinutes(6));
+        f.run(new Command.Poll(rest));
+        f.advance(Duration.ofMinutes(9));
+        assertThat(f.state().viewers()).extracting(v -> v.actor().userId()).as("renewed at minute 6").contains("lindqvist");
+        f.advance(Duration.ofMinutes(2));
+        var tick = f.run(new Command.Tick());
+        assertThat(tick.state().viewers()).extracting(v -> v.actor().userId()).containsExactly("okafor");
+        assertThat(tick.events()).anyMatch(LockEvent.PresenceChanged.class::isInstance);
+    }
+
+    @Test
+    void issue12_10_aPollingHolder_whoReleases_keepsWatchingOnlyUntilTheViewerTimeout() {
+        Actor rest = new Actor("lindqvist", "Nurse Erik Lindqvist", List.of("nurse"), "rest-1", true);
+        Lease lease = f.acquire(rest);
+        f.run(new Command.Release(rest, lease.leaseId(), null));
+        assertThat(f.state().viewers()).extracting(v -> v.actor().userId()).containsExactly("lindqvist");
+        f.advance(Duration.ofMinutes(10));
+        assertThat(f.run(new Command.Tick()).state().viewers()).isEmpty();
+    }
+
+    @Test
+    void issue12_10_whenNoReasonIsRequired_aTakeoverWithoutOne_works() {
+        Fixture lenient = new Fixture(LockPolicy.defaults().withTakeover(true, java.util.Set.of("attending"), false, Duration.ofSeconds(30)));
+        lenient.acquire(OKAFOR);
+        assertThat(lenient.run(new Command.RequestTakeover(JOHNSON, null)).outcome()).isInstanceOf(Outcome.TakeoverPending.class);
+        assertThat(lenient.run(new Command.EmergencyTakeover(SHARMA, null)).outcome()).as("was a NullPointerException (500)")
+                .isInstanceOf(Outcome.Granted.class);
+    }
+
+    // ---- issue 13: a queue you can see ------------------------------------------------------------------------
+
+    @Test
+    void issue13_3_everyoneBehind_isToldTheirNewPlace_whenSomeoneAheadLeavesOrIsServed() {
+        Lease sharma = f.acquire(SHARMA);
+        f.run(new Command.JoinQueue(OKAFOR));
+        f.run(new Command.JoinQueue(CHEN));
+        f.run(new Command.JoinQueue(JOHNSON));
+        var left = f.run(new Command.LeaveQueue(OKAFOR));
+        assertThat(left.events()).filteredOn(LockEvent.QueuePositionChanged.class::isInstance).map(LockEvent.QueuePositionChanged.class::cast)
+                .extracting(e -> e.actor().userId() + "@" + e.position()).containsExactly("chen@1", "johnson@2");
+        f.advance(Duration.ofMinutes(10));
+        var served = f.run(new Command.Release(SHARMA, sharma.leaseId(), null));
+        assertThat(served.events()).filteredOn(LockEvent.QueuePositionChanged.class::isInstance).map(LockEvent.QueuePositionChanged.class::cast)
+                .singleElement().satisfies(e -> {
+                    assertThat(e.actor()).isEqualTo(JOHNSON);
+                    assertThat(e.position()).isEqualTo(1);
+                    assertThat(e.estimatedWait()).as("the moving average of holds: 10 min").isEqualTo(Duration.ofMinutes(10));
+                });
+    }
+
+    @Test
+    void issue13_3_queuePlacesExpire_afterTheQueueTimeout_andThoseBehindMoveUp() {
+        LockPolicy policy = LockPolicy.defaults().withLeaseTtl(Duration.ofHours(1)).withQueuePlaces(5, Duration.ofMinutes(20));
+        Fixture timed = new Fixture(policy);
+        timed.acquire(SHARMA);
+        timed.run(new Command.JoinQueue(OKAFOR));
+        timed.advance(Duration.ofMinutes(5));
+        timed.run(new Command.JoinQueue(CHEN));
+        assertThat(timed.state().nextDeadline(policy)).as("the timer is set for the first place to expire")
+                .contains(Fixture.T0.plus(Duration.ofMinutes(20)));
+        timed.advance(Duration.ofMinutes(15));
+        var tick = timed.run(new Command.Tick());
+        assertThat(tick.events()).anySatisfy(e -> assertThat(e).isEqualTo(
+                new LockEvent.LeftQueue(Fixture.CATHETER, OKAFOR, LockEvent.QueueExit.EXPIRED)));
+        assertThat(tick.events()).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(LockEvent.QueuePositionChanged.class,
+                p -> assertThat(p.position()).isEqualTo(1)));
+        assertThat(tick.state().positionOf(CHEN)).isEqualTo(1);
+    }
 }

@@ -77,17 +77,40 @@ class LockTransitionTableTest {
                 row("Resume", Start.S, l -> new Command.Resume(me), Expect.of(Outcome.Done.class)),
                 row("MoveToSession same user", Start.S, l -> new Command.MoveToSession(Fixture.otherTab(me)), Expect.of(Outcome.Granted.class)),
                 row("MoveToSession other user", Start.H, l -> new Command.MoveToSession(me), Expect.denied(RefusalCode.LOCK_HELD)),
-                row("Tick", Start.H, l -> new Command.Tick(), Expect.of(Outcome.Done.class)));
+                row("Tick", Start.H, l -> new Command.Tick(), Expect.of(Outcome.Done.class)),
+                row("Poll", Start.H, l -> new Command.Poll(me), Expect.of(Outcome.Done.class)),
+                row("JoinQueue type denies", Start.H, l -> new Command.JoinQueue(me), Expect.denied(RefusalCode.LOCK_HELD),
+                        LockPolicy.defaults().withUpgradeMode(UpgradeMode.DENY)),
+                row("Acquire QUEUE type denies", Start.H, l -> new Command.Acquire(me, Command.IfHeld.QUEUE), Expect.denied(RefusalCode.LOCK_HELD),
+                        LockPolicy.defaults().withUpgradeMode(UpgradeMode.DENY)),
+                row("JoinQueue F type denies", Start.F, l -> new Command.JoinQueue(me), Expect.of(Outcome.Granted.class),
+                        LockPolicy.defaults().withUpgradeMode(UpgradeMode.DENY)),
+                row("ForceRelease takeover off", Start.H, l -> new Command.ForceRelease(RIVERA, "stuck"), Expect.denied(RefusalCode.TAKEOVER_DISABLED),
+                        LockPolicy.defaults().withTakeover(false, java.util.Set.of("admin"), true, java.time.Duration.ofSeconds(30))),
+                row("View at the viewer limit", Start.H, l -> new Command.View(me), Expect.denied(RefusalCode.VIEWER_LIMIT),
+                        LockPolicy.defaults().withLimits(5, 1), Fixture.otherTab(JOHNSON)));
     }
 
     static Arguments row(String name, Start start, Function<String, Command> command, Expect expect) {
-        return Arguments.of(name, start, command, expect);
+        return row(name, start, command, expect, LockPolicy.defaults());
+    }
+
+    static Arguments row(String name, Start start, Function<String, Command> command, Expect expect, LockPolicy policy) {
+        return Arguments.of(name, start, command, expect, policy, null);
+    }
+
+    /** A row whose start also has {@code viewer} watching. */
+    static Arguments row(String name, Start start, Function<String, Command> command, Expect expect, LockPolicy policy, Actor viewer) {
+        return Arguments.of(name, start, command, expect, policy, viewer);
     }
 
     @ParameterizedTest(name = "{0} from {1}")
     @MethodSource("table")
-    void outcome_matchesTheTable(String name, Start start, Function<String, Command> command, Expect expect) {
-        Fixture f = new Fixture();
+    void outcome_matchesTheTable(String name, Start start, Function<String, Command> command, Expect expect, LockPolicy policy, Actor viewer) {
+        Fixture f = new Fixture(policy);
+        if (viewer != null) {
+            f.run(new Command.View(viewer));
+        }
         String leaseId = switch (start) {
             case F -> "none";
             case S -> f.acquire(OKAFOR).leaseId();

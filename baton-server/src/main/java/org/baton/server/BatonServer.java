@@ -62,6 +62,7 @@ import org.baton.server.locks.EventFanOut;
 import org.baton.server.locks.LockGateway;
 import org.baton.server.locks.LockMessages;
 import org.baton.server.locks.LockRoutes;
+import org.baton.server.locks.LocksSwitch;
 import org.baton.server.ws.OriginPolicy;
 import org.baton.server.ws.WsGateway;
 import java.time.Duration;
@@ -172,7 +173,7 @@ public final class BatonServer implements AutoCloseable {
             var fanOut = new EventFanOut(sessions, gateway::tick);
             bus.subscribe(fanOut);
             gateway.addDecisionListener(new Notifier(stores.inbox, bus, clock, config.locks().queueNotifications()));
-            var alerts = new AlertWatch(sessions, clock, AlertWatch.Thresholds.defaults(), coordinator::active);
+            var alerts = new AlertWatch(sessions, clock, config.alerts(), coordinator::active);
             fanOut.addListener(alerts);
             fanOut.addListener(new AdminFeed(sessions));
             var budget = RequestBudget.on(clock, config.http().rateLimitPerSecond(), config.http().rateBurst());
@@ -210,6 +211,8 @@ public final class BatonServer implements AutoCloseable {
             if (demo != null) {
                 routes.add(new DevSignInRoutes(demo));
             }
+            var locksSwitch = new LocksSwitch(config.locks().enabled());
+            routes.add(locksSwitch);
             routes.add(new LockRoutes(gateway));
             routes.add(new AuditRoutes(stores.audit));
             routes.add(new NotificationRoutes(stores.inbox, clock));
@@ -220,7 +223,7 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new ClientConfigRoutes(config));
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
-            var websockets = new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
+            var websockets = new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions, locksSwitch)),
                     new WsGateway.Limits(config.http().maxBodyBytes(), (int) transportLimit, 1_000, Duration.ofSeconds(5)), budget,
                     new ConnectionQuota(config.http().maxConnectionsPerUser()), requestAudit, clock, timers.scheduler());
             routes.add(websockets);

@@ -8,6 +8,7 @@ const params = new URLSearchParams(location.search);
 const type = params.get("type");
 const id = params.get("id");
 const { body: clientConfig } = await api("GET", "/api/client-config");
+const locksOn = clientConfig.locksEnabled !== false; // LOCK_ENABLED=false: records can be read, not edited
 const locks = connectLocks({ heartbeatSeconds: clientConfig.heartbeatSeconds });
 shell(user, locks);
 
@@ -97,7 +98,7 @@ class Section {
       class: `avatar ${p.hasLock ? "editor" : p.mode}`, title: `${p.name} (${p.role}) · ${p.hasLock ? "editing" : p.mode}`,
       "aria-label": `${p.name}, ${p.hasLock ? "editing" : p.mode}`,
     }, initials(p.name))));
-    this.els.edit.hidden = this.mine || !!this.queued;
+    this.els.edit.hidden = this.mine || !!this.queued || !locksOn;
     this.els.save.hidden = this.els.saveRelease.hidden = this.els.release.hidden = !this.mine;
     this.els.leaveQueue.hidden = !this.queued;
     for (const input of this.els.form.elements) input.disabled = !this.mine;
@@ -561,14 +562,20 @@ setInterval(() => { for (const s of sections.values()) s.refresh(); }, 30000);
 
 // ---- start -------------------------------------------------------------------------------------------------
 
+if (!locksOn) {
+  host.before(el("p", { class: "banner warn", id: "locks-off", role: "status" },
+    "Edit locks are turned off on this server (LOCK_ENABLED=false): you can read this record, but nobody can edit it here."));
+}
 await locks.connect();
 for (const section of sections.values()) {
-  await locks.join(section.rid, "viewer");
-  const [t, i, c] = section.rid.split(":");
-  const { body: check } = await api("GET", `/api/locks/check/${t}/${i}${c === "main" ? "" : `?child=${c}`}`);
-  if (check.holder) section.holder = check.holder;
-  if (check.queue?.position) section.queued = check.queue.position;
+  if (locksOn) {
+    await locks.join(section.rid, "viewer");
+    const [t, i, c] = section.rid.split(":");
+    const { body: check } = await api("GET", `/api/locks/check/${t}/${i}${c === "main" ? "" : `?child=${c}`}`);
+    if (check.holder) section.holder = check.holder;
+    if (check.queue?.position) section.queued = check.queue.position;
+  }
   section.refresh();
 }
 document.body.dataset.ready = "true";
-for (const section of sections.values()) await restoreFlow(section);
+if (locksOn) for (const section of sections.values()) await restoreFlow(section);

@@ -15,7 +15,7 @@ import org.baton.core.bus.BusMessage;
 /**
  * A {@link LockStore} in memory, for tests and for embedding Baton's core in another JVM service without
  * durability. Every write (compare-and-set, guard count and announcement) happens under one lock, so the per-user
- * limit is atomic and announcements leave in write order.
+ * limits are atomic and announcements leave in write order.
  */
 public final class InMemoryLockStore implements LockStore {
     private record Row(Versioned<LockState> state, Instant nextDeadline) {
@@ -53,8 +53,12 @@ public final class InMemoryLockStore implements LockStore {
         if (!guard.isNone()) {
             long held = rows.entrySet().stream()
                     .filter(e -> !e.getKey().equals(id))
-                    .map(e -> e.getValue().state().value().holder())
-                    .filter(l -> l != null && l.holder().userId().equals(guard.userId()) && l.expiresAt().isAfter(guard.now()))
+                    .map(e -> e.getValue().state().value())
+                    .filter(s -> switch (guard.kind()) {
+                        case LEASES -> s.holder() != null && s.holder().holder().userId().equals(guard.userId())
+                                && s.holder().expiresAt().isAfter(guard.now());
+                        case QUEUE_PLACES -> s.hasQueuePlace(guard.userId());
+                    })
                     .count();
             if (held >= guard.maxLocks()) {
                 return CasResult.GUARD_REFUSED;

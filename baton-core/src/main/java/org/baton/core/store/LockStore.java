@@ -9,8 +9,8 @@ import org.baton.core.ResourceId;
 
 /**
  * Where lock states live: a dumb, durable map from resource to {@link LockState} with compare-and-set. No lock rule
- * lives here; the store compares versions, counts a user's live leases for the {@link HolderGuard}, and keeps each
- * state's next deadline so that due resources can be found by any instance.
+ * lives here; the store compares versions, counts a user's live leases or queue places for the {@link HolderGuard},
+ * and keeps each state's next deadline so that due resources can be found by any instance.
  *
  * <p>Every write is one atomic step (one transaction): the state, the audit journal of the decision's events, and
  * its announcement on the event bus ({@link org.baton.core.bus.BusMessage.ResourceChanged}, delivered only once the

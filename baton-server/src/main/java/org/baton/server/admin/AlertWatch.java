@@ -18,16 +18,13 @@ import org.baton.server.session.Outbound;
 import org.baton.server.session.SessionRegistry;
 
 /**
- * Proactive alerts for admins (SPEC 14-15 and 26): a lock held longer than an hour, a holder idle past a threshold,
- * a queue at its alert size, a burst of overrides. Each alert is pushed live ({@code admin:alert}) to every
+ * Proactive alerts for admins (SPEC 14-15 and 26): a lock held too long (an hour by default), a holder idle past a
+ * threshold, a queue at its alert size, a burst of overrides; the thresholds are settings. Each alert is pushed live ({@code admin:alert}) to every
  * connected admin session once, and stays listed ({@link #current()}) until its condition clears.
  */
 public final class AlertWatch implements Consumer<List<LockEvent>> {
-    /** Thresholds of the alerts. */
+    /** Thresholds of the alerts ({@code BATON_ALERT_*}). */
     public record Thresholds(Duration heldLong, Duration idle, int queueSize, int overrideBurst, Duration overrideWindow) {
-        public static Thresholds defaults() {
-            return new Thresholds(Duration.ofHours(1), Duration.ofMinutes(15), 10, 3, Duration.ofMinutes(10));
-        }
     }
 
     /** One active alert. */

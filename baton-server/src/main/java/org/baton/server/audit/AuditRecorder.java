@@ -19,7 +19,8 @@ import org.baton.store.jdbc.audit.JdbcAuditTrail;
 /**
  * Writes every lock event worth keeping to the audit trail, in the same transaction as the decision itself: grants and releases
  * (with cause and fence), queue moves, asks, takeovers and admin releases (with their reasons, severity HIGH) and
- * every refused attempt (WARNING). Presence changes are not audited: they are not decisions.
+ * every refused attempt (WARNING). Presence changes and queue moves are not audited: they are not decisions, only their
+ * consequences.
  *
  * <p>Each entry carries the network address and user agent of the acting user's session ({@code clientAddress},
  * {@code userAgent} in its details), looked up by the actor's session id. They are kept with the session, not in the
@@ -77,7 +78,11 @@ public final class AuditRecorder implements EventJournal {
                 details.put("position", Integer.toString(e.position()));
                 yield record(e.actor(), "QUEUE_JOINED", rid, "INFO", null, details);
             }
-            case LockEvent.LeftQueue e -> record(e.actor(), "QUEUE_LEFT", rid, "INFO", null, details);
+            case LockEvent.LeftQueue e -> {
+                details.put("why", e.why().name());
+                yield record(e.actor(), "QUEUE_LEFT", rid, "INFO", null, details);
+            }
+            case LockEvent.QueuePositionChanged e -> null;
             case LockEvent.YourTurn e -> record(e.actor(), "QUEUE_YOUR_TURN", rid, "INFO", null, details);
             case LockEvent.TurnPassed e -> record(e.actor(), "QUEUE_TURN_MISSED", rid, "INFO", null, details);
             case LockEvent.Expiring e -> record(e.lease().holder(), "LOCK_EXPIRING", rid, "INFO", null, details);

@@ -17,9 +17,11 @@ import java.util.Set;
  * @param store which database holds the state (embedded SQLite or a shared PostgreSQL) and this instance's place among others
  * @param resourceTypes per-type overrides of the default policy, from {@code BATON_CONFIG}
  * @param recordTypes the record types and their fields, from {@code BATON_RECORD_TYPES} or the built-in demo types
+ * @param alerts when admins are alerted ({@code BATON_ALERT_*})
  */
 public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Path dataDir, Store store,
-                          Map<String, ResourceTypePolicy> resourceTypes, org.baton.server.records.RecordTypes recordTypes) {
+                          Map<String, ResourceTypePolicy> resourceTypes, org.baton.server.records.RecordTypes recordTypes,
+                          org.baton.server.admin.AlertWatch.Thresholds alerts) {
 
     /**
      * The durable store and this instance's identity among others: the embedded SQLite file (one instance) or a
@@ -62,7 +64,8 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
                         Duration disconnectGrace, boolean queueEnabled, int queueMaxSize, boolean queueNotifications,
                         boolean queueAutoAcquire, Duration claimWindow, int maxLocksPerUser, boolean forceUnlockAllowed,
                         Set<String> forceUnlockRoles, boolean forceUnlockRequiresReason, Duration takeoverRequestTimeout,
-                        Duration askHolderTimeout, boolean trackViewers, Duration viewerTimeout) {
+                        Duration askHolderTimeout, boolean trackViewers, Duration viewerTimeout, int maxQueuesPerUser,
+                        Duration queueTimeout, boolean anyResourceType) {
     }
 
     /** Drafts. */
@@ -90,7 +93,10 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
                 seconds(Settings.BATON_TAKEOVER_REQUEST_TIMEOUT.read(env)),
                 seconds(Settings.BATON_ASK_HOLDER_TIMEOUT.read(env)),
                 Settings.LOCK_TRACK_VIEWERS.read(env),
-                seconds(Settings.LOCK_VIEWER_TIMEOUT.read(env)));
+                seconds(Settings.LOCK_VIEWER_TIMEOUT.read(env)),
+                Settings.BATON_MAX_QUEUES_PER_USER.isSet(env) ? Settings.BATON_MAX_QUEUES_PER_USER.read(env) : Settings.BATON_MAX_LOCKS_PER_USER.read(env),
+                seconds(Settings.QUEUE_TIMEOUT.read(env)),
+                Settings.BATON_ALLOW_ANY_RESOURCE_TYPE.read(env));
         if (!Settings.FORCE_UNLOCK_AUDIT_LOG.read(env)) {
             throw new ConfigException("FORCE_UNLOCK_AUDIT_LOG='" + env.get("FORCE_UNLOCK_AUDIT_LOG")
                     + "': expected true (takeovers are always audited in Baton; this key exists for seed compatibility)");
@@ -126,7 +132,10 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
         Path policyFile = Settings.BATON_CONFIG.read(env);
         Map<String, ResourceTypePolicy> types = policyFile == null ? Map.of() : PolicyFile.read(policyFile);
         var recordTypes = org.baton.server.records.RecordTypes.load(Settings.BATON_RECORD_TYPES.read(env));
-        return new BatonConfig(http, jwt, locks, autosave, Settings.BATON_DATA_DIR.read(env), readStore(env), types, recordTypes);
+        var alerts = new org.baton.server.admin.AlertWatch.Thresholds(seconds(Settings.BATON_ALERT_HELD_AFTER.read(env)),
+                seconds(Settings.BATON_ALERT_IDLE_AFTER.read(env)), Settings.BATON_ALERT_QUEUE_LENGTH.read(env),
+                Settings.BATON_ALERT_OVERRIDE_BURST.read(env), seconds(Settings.BATON_ALERT_OVERRIDE_WINDOW.read(env)));
+        return new BatonConfig(http, jwt, locks, autosave, Settings.BATON_DATA_DIR.read(env), readStore(env), types, recordTypes, alerts);
     }
 
     private static Store readStore(Map<String, String> env) {

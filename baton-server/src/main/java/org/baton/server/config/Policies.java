@@ -1,9 +1,12 @@
 package org.baton.server.config;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.baton.core.LockPolicy;
 import org.baton.core.PolicyBook;
+import org.baton.core.ResourceCatalog;
 import org.baton.core.UpgradeMode;
 
 /** Builds the core's {@link PolicyBook} from the environment defaults and the per-type YAML overrides. */
@@ -21,7 +24,25 @@ public final class Policies {
                 throw new ConfigException("resourceTypes." + type + ": " + e.getMessage());
             }
         });
-        return new PolicyBook(defaults, byType);
+        return new PolicyBook(defaults, byType, catalog(config));
+    }
+
+    /**
+     * What may be locked: the record types with their sections, and the types the policy file names (any child);
+     * or anything, when {@code BATON_ALLOW_ANY_RESOURCE_TYPE} says so.
+     */
+    static ResourceCatalog catalog(BatonConfig config) {
+        if (config.locks().anyResourceType()) {
+            return ResourceCatalog.any();
+        }
+        Map<String, Set<String>> types = new HashMap<>();
+        config.resourceTypes().keySet().forEach(type -> types.put(type, Set.of()));
+        config.recordTypes().all().forEach((type, schema) -> {
+            Set<String> sections = new HashSet<>(schema.sections());
+            sections.add("main");
+            types.put(type, sections);
+        });
+        return ResourceCatalog.of(types);
     }
 
     static LockPolicy defaults(BatonConfig.Locks l) {
@@ -29,7 +50,7 @@ public final class Policies {
             return new LockPolicy(l.leaseTtl(), l.heartbeatInterval(), l.idleTimeout(), l.idleWarning(), l.disconnectGrace(),
                     l.claimWindow(), l.queueEnabled(), l.queueMaxSize(), l.queueAutoAcquire(), l.maxLocksPerUser(), 0, UpgradeMode.QUEUE,
                     l.forceUnlockAllowed(), l.forceUnlockRoles(), l.forceUnlockRequiresReason(), l.takeoverRequestTimeout(),
-                    l.askHolderTimeout(), l.trackViewers());
+                    l.askHolderTimeout(), l.trackViewers(), l.maxQueuesPerUser(), l.queueTimeout(), l.viewerTimeout());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("lock settings: " + e.getMessage());
         }
@@ -43,7 +64,8 @@ public final class Policies {
                 or(o.maxConcurrentTabLocksPerUser(), d.maxLocksPerUser()), or(o.maxViewersPerChild(), d.maxViewers()),
                 o.upgradeMode() == null ? d.upgradeMode() : UpgradeMode.valueOf(o.upgradeMode().toUpperCase(java.util.Locale.ROOT)),
                 d.takeoverEnabled(), or(o.takeoverRoles(), d.takeoverRoles()), or(o.takeoverRequiresReason(), d.takeoverRequiresReason()),
-                d.takeoverRequestTimeout(), d.askHolderTimeout(), or(o.trackViewers(), d.trackViewers()));
+                d.takeoverRequestTimeout(), d.askHolderTimeout(), or(o.trackViewers(), d.trackViewers()), d.maxQueuesPerUser(),
+                d.queueTimeout(), d.viewerTimeout());
     }
 
     private static <T> T or(T value, T fallback) {

@@ -34,6 +34,8 @@ public final class Settings {
             "Whether the next user in line gets a lock_available notification.");
     public static final Setting<Boolean> QUEUE_AUTO_ACQUIRE = bool("QUEUE_AUTO_ACQUIRE", "true",
             "Whether the next user in line gets the lock automatically (else: lock:your_turn and a claim window).");
+    public static final Setting<Integer> QUEUE_TIMEOUT = seconds("QUEUE_TIMEOUT", 3_600, 60, 86_400,
+            "A place in a queue expires this long after joining; the waiter gets queue:left with reason EXPIRED.");
     public static final Setting<Boolean> AUTOSAVE_ENABLED = bool("AUTOSAVE_ENABLED", "true",
             "Whether drafts are accepted.");
     public static final Setting<Integer> AUTOSAVE_INTERVAL = seconds("AUTOSAVE_INTERVAL", 120, 5, 3_600,
@@ -63,6 +65,10 @@ public final class Settings {
             "YAML file of per-resource-type policies (see Per-type policies in README.md).");
     public static final Setting<Path> BATON_RECORD_TYPES = optionalPath("BATON_RECORD_TYPES",
             "YAML file of record types and their fields (default: the APS demo's five types, see docs/records.md).");
+    public static final Setting<Boolean> BATON_ALLOW_ANY_RESOURCE_TYPE = bool("BATON_ALLOW_ANY_RESOURCE_TYPE", "false",
+            "Whether any well-formed resource id may be locked (for applications that bring their own records); when false, "
+                    + "types that are neither record types nor named in BATON_CONFIG get UNKNOWN_RESOURCE_TYPE, and sections a record "
+                    + "type does not have get UNKNOWN_SECTION.");
     public static final Setting<String> BATON_JWT_SECRET = secret("BATON_JWT_SECRET",
             "HS256 shared secret (at least 32 bytes). Setting it (or a key) turns demo mode off.");
     public static final Setting<Path> BATON_JWT_PUBLIC_KEY = optionalPath("BATON_JWT_PUBLIC_KEY",
@@ -89,6 +95,8 @@ public final class Settings {
             "With QUEUE_AUTO_ACQUIRE=false: how long the next user has to claim the lock.");
     public static final Setting<Integer> BATON_MAX_LOCKS_PER_USER = integer("BATON_MAX_LOCKS_PER_USER", 5, 1, 1_000, "locks",
             "Locks one user may hold at once; one more gets MAX_LOCKS_EXCEEDED.");
+    public static final Setting<Integer> BATON_MAX_QUEUES_PER_USER = optionalInteger("BATON_MAX_QUEUES_PER_USER", 1, 1_000, "queues",
+            "Queues one user may wait in at once, across all records (unset: the same as BATON_MAX_LOCKS_PER_USER); one more gets MAX_QUEUES_EXCEEDED.");
     public static final Setting<Integer> BATON_TAKEOVER_REQUEST_TIMEOUT = seconds("BATON_TAKEOVER_REQUEST_TIMEOUT", 30, 5, 600,
             "A takeover request the holder does not answer is forced after this long.");
     public static final Setting<Integer> BATON_ASK_HOLDER_TIMEOUT = seconds("BATON_ASK_HOLDER_TIMEOUT", 120, 10, 3_600,
@@ -104,6 +112,16 @@ public final class Settings {
             "Sustained requests per second per user, across all of the user's REST calls and WebSocket messages; letting go (release, leaving a queue or resource, answering) has its own budget twice as large and is never refused by this one.");
     public static final Setting<Integer> BATON_RATE_BURST = integer("BATON_RATE_BURST", 60, 1, 1_000_000, "requests",
             "Burst allowed above the sustained rate.");
+    public static final Setting<Integer> BATON_ALERT_HELD_AFTER = seconds("BATON_ALERT_HELD_AFTER", 3_600, 60, 604_800,
+            "Admins get a LOCK_HELD_LONG alert when one lease has been held this long.");
+    public static final Setting<Integer> BATON_ALERT_IDLE_AFTER = seconds("BATON_ALERT_IDLE_AFTER", 900, 60, 86_400,
+            "Admins get a LOCK_IDLE alert when a holder has shown no activity for this long.");
+    public static final Setting<Integer> BATON_ALERT_QUEUE_LENGTH = integer("BATON_ALERT_QUEUE_LENGTH", 10, 1, 1_000, "users",
+            "Admins get a QUEUE_LONG alert when this many users wait for one record.");
+    public static final Setting<Integer> BATON_ALERT_OVERRIDE_BURST = integer("BATON_ALERT_OVERRIDE_BURST", 3, 1, 1_000, "overrides",
+            "Admins get an OVERRIDE_BURST alert when this many takeovers and admin releases happen within BATON_ALERT_OVERRIDE_WINDOW.");
+    public static final Setting<Integer> BATON_ALERT_OVERRIDE_WINDOW = seconds("BATON_ALERT_OVERRIDE_WINDOW", 600, 60, 86_400,
+            "The window in which overrides are counted for OVERRIDE_BURST.");
     public static final Setting<Integer> BATON_MAX_CONNECTIONS_PER_USER = integer("BATON_MAX_CONNECTIONS_PER_USER", 20, 1, 10_000,
             "connections", "WebSocket connections one user may have open at once; one more gets TOO_MANY_CONNECTIONS.");
     public static final Setting<String> BATON_STORE = choice("BATON_STORE", "sqlite", List.of("sqlite", "postgres"),
@@ -129,13 +147,15 @@ public final class Settings {
 
     /** Every setting, in the order of the README table. */
     public static final List<Setting<?>> ALL = List.of(LOCK_ENABLED, LOCK_TIMEOUT, LOCK_HEARTBEAT_INTERVAL, LOCK_WARNING_TIME,
-            LOCK_GRACE_PERIOD, QUEUE_ENABLED, QUEUE_MAX_SIZE, QUEUE_NOTIFICATION_ENABLED, QUEUE_AUTO_ACQUIRE, AUTOSAVE_ENABLED,
+            LOCK_GRACE_PERIOD, QUEUE_ENABLED, QUEUE_MAX_SIZE, QUEUE_NOTIFICATION_ENABLED, QUEUE_AUTO_ACQUIRE, QUEUE_TIMEOUT, AUTOSAVE_ENABLED,
             AUTOSAVE_INTERVAL, AUTOSAVE_RETENTION_HOURS, ALLOW_FORCE_UNLOCK, FORCE_UNLOCK_ROLES, FORCE_UNLOCK_REQUIRES_REASON,
             FORCE_UNLOCK_AUDIT_LOG, LOCK_TRACK_VIEWERS, LOCK_VIEWER_TIMEOUT, BATON_PORT, BATON_BIND, BATON_DATA_DIR, BATON_CONFIG, BATON_RECORD_TYPES,
-            BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY, BATON_JWT_JWKS, BATON_JWT_JWKS_URL, BATON_JWT_ROLES_CLAIM, BATON_JWT_AUDIENCE, BATON_JWT_ISSUER, BATON_JWT_CLOCK_SKEW,
-            BATON_DEMO, BATON_LEASE_TTL, BATON_CLAIM_WINDOW, BATON_MAX_LOCKS_PER_USER, BATON_TAKEOVER_REQUEST_TIMEOUT,
-            BATON_ASK_HOLDER_TIMEOUT, BATON_ALLOWED_ORIGINS, BATON_MAX_BODY_BYTES, BATON_MAX_DRAFT_BYTES, BATON_RATE_LIMIT,
-            BATON_RATE_BURST, BATON_MAX_CONNECTIONS_PER_USER, BATON_STORE, BATON_DB_URL, BATON_DB_USER, BATON_DB_PASSWORD,
+            BATON_ALLOW_ANY_RESOURCE_TYPE, BATON_JWT_SECRET, BATON_JWT_PUBLIC_KEY, BATON_JWT_JWKS, BATON_JWT_JWKS_URL, BATON_JWT_ROLES_CLAIM,
+            BATON_JWT_AUDIENCE, BATON_JWT_ISSUER, BATON_JWT_CLOCK_SKEW, BATON_DEMO, BATON_LEASE_TTL, BATON_CLAIM_WINDOW,
+            BATON_MAX_LOCKS_PER_USER, BATON_MAX_QUEUES_PER_USER, BATON_TAKEOVER_REQUEST_TIMEOUT, BATON_ASK_HOLDER_TIMEOUT,
+            BATON_ALLOWED_ORIGINS, BATON_MAX_BODY_BYTES, BATON_MAX_DRAFT_BYTES, BATON_RATE_LIMIT, BATON_RATE_BURST,
+            BATON_MAX_CONNECTIONS_PER_USER, BATON_ALERT_HELD_AFTER, BATON_ALERT_IDLE_AFTER, BATON_ALERT_QUEUE_LENGTH,
+            BATON_ALERT_OVERRIDE_BURST, BATON_ALERT_OVERRIDE_WINDOW, BATON_STORE, BATON_DB_URL, BATON_DB_USER, BATON_DB_PASSWORD,
             BATON_DB_PASSWORD_FILE, BATON_DB_POOL_SIZE, BATON_DB_TIMEOUT, BATON_INSTANCE_ID, BATON_INSTANCE_TIMEOUT, BATON_LOG_FORMAT);
 
     /** The README's configuration table. */
@@ -175,6 +195,12 @@ public final class Settings {
             }
             return value;
         });
+    }
+
+    /** A whole number with no fixed default (the reader derives one when it is unset): null when unset. */
+    private static Setting<Integer> optionalInteger(String key, int min, int max, String unit, String description) {
+        Setting<Integer> bounded = integer(key, min, min, max, unit, description);
+        return new Setting<>(key, null, unit, bounded.allowed(), description, raw -> raw == null ? null : bounded.parser().apply(raw));
     }
 
     private static Setting<String> text(String key, String def, String allowed, String description) {

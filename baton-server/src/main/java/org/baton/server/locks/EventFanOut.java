@@ -182,6 +182,7 @@ public final class EventFanOut implements BusListener {
             case LockEvent.Expiring e -> Set.of(e.lease().holder().sessionId());
             case LockEvent.Queued e -> Set.of(e.actor().sessionId());
             case LockEvent.LeftQueue e -> Set.of(e.actor().sessionId());
+            case LockEvent.QueuePositionChanged e -> Set.of(e.actor().sessionId());
             case LockEvent.YourTurn e -> Set.of(e.actor().sessionId());
             case LockEvent.TurnPassed e -> Set.of(e.actor().sessionId());
             case LockEvent.AskReceived e -> Set.of(e.holder().sessionId());
@@ -228,7 +229,15 @@ public final class EventFanOut implements BusListener {
                 data.put("estimatedWaitSeconds", Wire.seconds(e.estimatedWait()));
                 yield "lock:queued";
             }
-            case LockEvent.LeftQueue e -> "queue:left";
+            case LockEvent.LeftQueue e -> {
+                data.put("reason", e.why().name());
+                yield "queue:left";
+            }
+            case LockEvent.QueuePositionChanged e -> {
+                data.put("position", e.position());
+                data.put("estimatedWaitSeconds", Wire.seconds(e.estimatedWait()));
+                yield "queue:position";
+            }
             case LockEvent.YourTurn e -> {
                 data.put("claimBy", e.claimBy());
                 yield "lock:your_turn";

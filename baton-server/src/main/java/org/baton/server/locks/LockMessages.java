@@ -9,6 +9,7 @@ import org.baton.core.Actor;
 import org.baton.core.Command;
 import org.baton.core.LockCoordinator;
 import org.baton.core.LockState;
+import org.baton.core.Outcome;
 import org.baton.core.ResourceId;
 import org.baton.server.http.ApiException;
 import org.baton.server.session.ClientSession;
@@ -26,10 +27,12 @@ import org.baton.server.ws.MessageHandler;
 public final class LockMessages implements MessageHandler {
     private final LockGateway gateway;
     private final SessionRegistry sessions;
+    private final LocksSwitch locksSwitch;
 
-    public LockMessages(LockGateway gateway, SessionRegistry sessions) {
+    public LockMessages(LockGateway gateway, SessionRegistry sessions, LocksSwitch locksSwitch) {
         this.gateway = gateway;
         this.sessions = sessions;
+        this.locksSwitch = locksSwitch;
     }
 
     @Override
@@ -53,17 +56,19 @@ public final class LockMessages implements MessageHandler {
 
     @Override
     public void onMessage(ClientSession session, Envelope message) {
+        locksSwitch.requireEnabled();
         JsonNode data = message.data();
         ResourceId id = Requests.resourceId(data);
         Actor actor = Requests.actor(session.identity(), session);
         String ref = message.ref();
+        boolean joinedBefore = session.joinedResources().contains(id.toString());
         Command command = switch (message.event()) {
             case "resource:join" -> {
-                sessions.join(session, id.toString());
                 String mode = data.path("mode").asText("viewer");
                 if (!mode.equals("viewer") && !mode.equals("editor")) {
                     throw ApiException.badRequest("INVALID_FIELD", "'mode' must be viewer or editor.");
                 }
+                sessions.join(session, id.toString()); // before the command, so the session hears its own news
                 yield mode.equals("editor") ? new Command.Acquire(actor, Command.IfHeld.POLICY) : new Command.View(actor);
             }
             case "resource:leave" -> {
@@ -96,11 +101,30 @@ public final class LockMessages implements MessageHandler {
         if (command == null) {
             return;
         }
-        LockCoordinator.Decision decision = gateway.run(id, command, session.id());
+        LockCoordinator.Decision decision;
+        try {
+            decision = gateway.run(id, command, session.id());
+        } catch (RuntimeException e) {
+            leaveIfNew(session, id, joinedBefore, message);
+            throw e;
+        }
+        if (decision.outcome() instanceof Outcome.Denied && leaveIfNew(session, id, joinedBefore, message)) {
+            session.deliver(Answers.ws(id, decision.outcome(), decision.version(), ref)); // refused (VIEWER_LIMIT, unknown resource...): not joined
+            return;
+        }
         session.deliver(Answers.ws(id, decision.outcome(), decision.version(), ref));
         if (message.event().equals("resource:join")) {
             session.deliver(presence(decision.state(), decision.version(), null));
         }
+    }
+
+    /** A refused join leaves the session as it was: not joined, so it receives none of the resource's events. */
+    private boolean leaveIfNew(ClientSession session, ResourceId id, boolean joinedBefore, Envelope message) {
+        if (message.event().equals("resource:join") && !joinedBefore) {
+            sessions.leave(session, id.toString());
+            return true;
+        }
+        return false;
     }
 
     /** WebSocket clients may omit the lease id: the session's own lease on the resource is meant. */

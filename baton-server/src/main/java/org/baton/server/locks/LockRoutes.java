@@ -11,14 +11,16 @@ import org.baton.core.Actor;
 import org.baton.core.Command;
 import org.baton.core.LockCoordinator;
 import org.baton.core.LockState;
+import org.baton.core.Outcome;
 import org.baton.core.ResourceId;
+import org.baton.server.http.ApiException;
 import org.baton.server.http.Json;
 import org.baton.server.http.RouteGroup;
 
 /**
  * The lock endpoints of PROTOCOL.md (and the few Baton adds), for clients without a WebSocket: each handler reads
  * the request, runs one command through the {@link LockGateway}, and answers. REST clients follow a queue by
- * polling {@code check}.
+ * polling {@code check}; a REST viewer ({@code view}) stays in presence while it keeps polling.
  */
 public final class LockRoutes implements RouteGroup {
     private final LockGateway gateway;
@@ -49,10 +51,12 @@ public final class LockRoutes implements RouteGroup {
                         Requests.text(body, "note"))));
         routes.post("/api/locks/queue/join", ctx -> command(ctx, (actor, body) -> new Command.JoinQueue(actor)));
         routes.delete("/api/locks/queue/leave", ctx -> command(ctx, (actor, body) -> new Command.LeaveQueue(actor)));
+        routes.post("/api/locks/view", ctx -> command(ctx, (actor, body) -> new Command.View(actor)));
+        routes.post("/api/locks/leave", ctx -> command(ctx, (actor, body) -> new Command.Leave(actor)));
         routes.get("/api/locks/check/{type}/{id}", this::check);
         routes.get("/api/locks/queue/{type}/{id}", ctx -> {
             ResourceId id = Requests.resourceId(ctx);
-            LockState state = gateway.tick(id).state();
+            LockState state = look(id, Requests.actor(ctx)).state();
             ctx.json(Map.of("resourceId", id.toString(), "entries", Wire.queue(state)));
         });
         routes.post("/api/admin/locks/force-release", ctx -> command(ctx, (actor, body) ->
@@ -73,7 +77,7 @@ public final class LockRoutes implements RouteGroup {
     private void command(Context ctx, CommandBuilder builder) {
         JsonNode body = Json.readTree(ctx.body());
         if (!body.isObject()) {
-            throw org.baton.server.http.ApiException.badRequest("INVALID_JSON", "The request body must be a JSON object.");
+            throw ApiException.badRequest("INVALID_JSON", "The request body must be a JSON object.");
         }
         ResourceId id = Requests.resourceId(body);
         Actor actor = Requests.actor(ctx);
@@ -82,10 +86,19 @@ public final class LockRoutes implements RouteGroup {
         ctx.status(answer.status()).json(answer.body());
     }
 
+    /** A REST client looks at a resource: the state now, and its viewing (if it views by polling) renewed. */
+    private LockCoordinator.Decision look(ResourceId id, Actor actor) {
+        LockCoordinator.Decision decision = gateway.run(id, new Command.Poll(actor), actor.sessionId());
+        if (decision.outcome() instanceof Outcome.Denied denied) {
+            throw new ApiException(Wire.refusal(denied.code(), denied.holder()));
+        }
+        return decision;
+    }
+
     private void check(Context ctx) {
         ResourceId id = Requests.resourceId(ctx);
         Actor actor = Requests.actor(ctx);
-        LockCoordinator.Decision now = gateway.tick(id);
+        LockCoordinator.Decision now = look(id, actor);
         LockState state = now.state();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("resourceId", id.toString());
@@ -100,6 +113,9 @@ public final class LockRoutes implements RouteGroup {
         Map<String, Object> queue = new LinkedHashMap<>();
         queue.put("length", state.queue().size());
         queue.put("position", state.positionOf(actor));
+        if (state.positionOf(actor) > 0) {
+            queue.put("estimatedWaitSeconds", Wire.seconds(state.estimatedWait(state.positionOf(actor))));
+        }
         if (state.offer() != null && state.offer().actor().sameSession(actor)) {
             queue.put("yourTurn", true);
             queue.put("claimBy", state.offer().claimBy());

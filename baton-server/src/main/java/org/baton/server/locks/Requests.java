@@ -17,12 +17,15 @@ public final class Requests {
     private Requests() {
     }
 
+    /** The actor of a live connection (WebSocket): it is told when the connection drops. */
     public static Actor actor(Identity identity, ClientSession session) {
         return new Actor(identity.userId(), identity.name(), identity.roles(), session.id());
     }
 
+    /** The actor of a REST request: it follows by polling, so its viewing lapses when it stops looking. */
     public static Actor actor(Context ctx) {
-        return actor(RequestAuth.identity(ctx), RequestAuth.session(ctx));
+        Identity identity = RequestAuth.identity(ctx);
+        return new Actor(identity.userId(), identity.name(), identity.roles(), RequestAuth.session(ctx).id(), true);
     }
 
     /** {@code resourceId} from a JSON body; a missing or malformed one is a 400 {@code INVALID_RESOURCE_ID}. */

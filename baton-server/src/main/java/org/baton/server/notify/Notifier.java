@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 import org.baton.core.Actor;
 import org.baton.core.LockEvent;
+import org.baton.core.PresenceEntry;
 import org.baton.core.ReleaseCause;
 import org.baton.core.notify.Notification;
 import org.baton.core.notify.NotificationInbox;
@@ -20,13 +23,17 @@ import org.baton.server.http.Json;
  * inbox (once), and pushes them live ({@code notification} event) to every connected session of that user, on
  * whichever instance it is connected:
  * <ul>
- *   <li>{@code lock_acquired}: you got the lock without asking right then (queue hand-over, approved request);</li>
- *   <li>{@code lock_released}: your lock ended without you (expired, idle, disconnected, admin release);</li>
- *   <li>{@code lock_available}: your turn to claim (when queue notifications are on);</li>
+ *   <li>{@code lock_available}: it is your turn: with auto-acquire you have the record now, without it you may claim
+ *       it (when queue notifications are on);</li>
+ *   <li>{@code lock_acquired}: someone started editing a record you follow (you view it or wait for it); or you got
+ *       the lock without asking right then (an approved request or takeover);</li>
+ *   <li>{@code lock_released}: someone finished editing a record you follow; or your own lock ended without you
+ *       (expired, idle, disconnected, admin release);</li>
  *   <li>{@code lock_override}: someone took your lock, with their reason; your draft is kept;</li>
  *   <li>{@code lock_expiring}: your lock is about to end for inactivity;</li>
  *   <li>{@code takeover_requested}: someone asks to take your lock, and when it will be forced.</li>
  * </ul>
+ * Who follows a record is read from the presence the same decision published: its viewers and waiters.
  */
 public final class Notifier implements Consumer<List<LockEvent>> {
     private final NotificationInbox inbox;
@@ -44,19 +51,37 @@ public final class Notifier implements Consumer<List<LockEvent>> {
 
     @Override
     public void accept(List<LockEvent> events) {
+        List<Actor> followers = followers(events);
         List<Notification> pending = new ArrayList<>();
+        List<Notification> followed = new ArrayList<>();
         for (LockEvent event : events) {
             String rid = event.resourceId().toString();
             switch (event) {
-                case LockEvent.Acquired e when e.via() != LockEvent.Via.DIRECT && e.via() != LockEvent.Via.MOVED
-                        && e.via() != LockEvent.Via.EMERGENCY -> pending.add(note(e.lease().holder(), "lock_acquired", rid,
-                        "You are now editing " + rid + "." + (e.handoverNote() == null ? "" : " Note from the previous editor: " + e.handoverNote())));
-                case LockEvent.Released e when e.cause() != ReleaseCause.TAKEOVER && e.cause() != ReleaseCause.MOVED && e.cause().wasInvoluntary() ->
-                        pending.add(note(e.lease().holder(), "lock_released", rid, "Your edit lock on " + rid + " ended ("
+                case LockEvent.Acquired e -> {
+                    Actor editor = e.lease().holder();
+                    String note = e.handoverNote() == null ? "" : " Note from the previous editor: " + e.handoverNote();
+                    if (e.via() == LockEvent.Via.QUEUE_AUTO_ACQUIRE && queueNotifications) {
+                        pending.add(note(editor, "lock_available", rid, "It is your turn: you have " + rid + " now and are editing it." + note));
+                    } else if (e.via() != LockEvent.Via.DIRECT && e.via() != LockEvent.Via.MOVED && e.via() != LockEvent.Via.EMERGENCY) {
+                        pending.add(note(editor, "lock_acquired", rid, "You are now editing " + rid + "." + note));
+                    }
+                    if (e.via() != LockEvent.Via.MOVED) {
+                        tellFollowers(followers, editor, "lock_acquired", rid, editor.name() + " started editing " + rid + ".", followed);
+                    }
+                }
+                case LockEvent.Released e -> {
+                    Actor editor = e.lease().holder();
+                    if (e.cause() != ReleaseCause.TAKEOVER && e.cause() != ReleaseCause.MOVED && e.cause().wasInvoluntary()) {
+                        pending.add(note(editor, "lock_released", rid, "Your edit lock on " + rid + " ended ("
                                 + e.cause().name().toLowerCase().replace('_', ' ') + ")" + (e.reason() == null ? "" : ": " + e.reason())
                                 + ". Your draft is kept."));
+                    }
+                    if (e.cause() != ReleaseCause.MOVED) {
+                        tellFollowers(followers, editor, "lock_released", rid, editor.name() + " finished editing " + rid + ".", followed);
+                    }
+                }
                 case LockEvent.YourTurn e when queueNotifications -> pending.add(note(e.actor(), "lock_available", rid,
-                        rid + " is available: claim it before " + e.claimBy() + "."));
+                        "It is your turn: " + rid + " is available; claim it before " + e.claimBy() + "."));
                 case LockEvent.TakenOver e -> pending.add(note(e.displaced().holder(), "lock_override", rid,
                         "Your edit session on " + rid + " was overridden by " + e.by().name() + (e.emergency() ? " (emergency)" : "")
                                 + ": " + e.reason() + ". Your draft is kept."));
@@ -67,8 +92,32 @@ public final class Notifier implements Consumer<List<LockEvent>> {
                 default -> { }
             }
         }
+        // A follower who was told something about the record personally in this decision needs no second word on it.
+        Set<String> toldPersonally = pending.stream().map(p -> p.userId() + " " + p.resourceId()).collect(Collectors.toSet());
+        followed.stream().filter(f -> !toldPersonally.contains(f.userId() + " " + f.resourceId())).forEach(pending::add);
         for (Notification stored : inbox.add(pending)) {
             bus.publish(new BusMessage.Push(BusMessage.Audience.USER, stored.userId(), "notification", Json.write(wire(stored))));
+        }
+    }
+
+    /** The viewers and waiters after the decision, one per user, from the presence it published (none if unchanged). */
+    private static List<Actor> followers(List<LockEvent> events) {
+        Map<String, Actor> byUser = new LinkedHashMap<>();
+        for (LockEvent event : events) {
+            if (event instanceof LockEvent.PresenceChanged presence) {
+                byUser.clear();
+                presence.users().stream().filter(u -> u.mode() != PresenceEntry.Mode.EDITOR)
+                        .forEach(u -> byUser.putIfAbsent(u.actor().userId(), u.actor()));
+            }
+        }
+        return List.copyOf(byUser.values());
+    }
+
+    private void tellFollowers(List<Actor> followers, Actor editor, String type, String resourceId, String message, List<Notification> pending) {
+        for (Actor follower : followers) {
+            if (!follower.sameUser(editor)) {
+                pending.add(note(follower, type, resourceId, message));
+            }
         }
     }
 

@@ -48,7 +48,14 @@ public final class RecordRoutes implements RouteGroup {
             records.schema(type);
             int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
             int limit = intParam(ctx, "limit", 50, 1, 500);
-            var items = records.store().list(type, offset, limit).stream().map(RecordService::wire).toList();
+            boolean summaries = records.limitsViewers(type);
+            var items = records.store().list(type, offset, limit).stream().map(r -> {
+                Map<String, Object> item = RecordService.wire(r);
+                if (summaries) {
+                    item.remove("fields");
+                }
+                return item;
+            }).toList();
             ctx.json(Map.of("items", items, "total", records.store().count(type), "offset", offset, "limit", limit));
         });
         routes.post("/api/records/{type}", ctx -> {
@@ -63,9 +70,14 @@ public final class RecordRoutes implements RouteGroup {
             ctx.status(201).header("Location", "/api/records/" + created.type() + "/" + created.id());
             respond(ctx, created);
         });
-        routes.get("/api/records/{type}/{id}", ctx -> respond(ctx, records.get(ctx.pathParam("type"), ctx.pathParam("id"))));
-        routes.get("/api/records/{type}/{id}/history", ctx -> ctx.json(Map.of("versions",
-                records.history(ctx.pathParam("type"), ctx.pathParam("id")).stream().map(RecordService::wire).toList())));
+        routes.get("/api/records/{type}/{id}", ctx -> {
+            records.requireReadable(RequestAuth.identity(ctx), ctx.pathParam("type"), ctx.pathParam("id"));
+            respond(ctx, records.get(ctx.pathParam("type"), ctx.pathParam("id")));
+        });
+        routes.get("/api/records/{type}/{id}/history", ctx -> {
+            records.requireReadable(RequestAuth.identity(ctx), ctx.pathParam("type"), ctx.pathParam("id"));
+            ctx.json(Map.of("versions", records.history(ctx.pathParam("type"), ctx.pathParam("id")).stream().map(RecordService::wire).toList()));
+        });
         routes.put("/api/records/{type}/{id}", ctx -> {
             long expected = ifMatch(ctx);
             JsonNode body = Json.readTree(ctx.body());
@@ -90,6 +102,7 @@ public final class RecordRoutes implements RouteGroup {
             if (base == null) {
                 throw ApiException.badRequest("INVALID_FIELD", "'baseVersion' must be the record version the edit started from.");
             }
+            records.requireReadable(RequestAuth.identity(ctx), ctx.pathParam("type"), ctx.pathParam("id"));
             ctx.json(records.propose(ctx.pathParam("type"), ctx.pathParam("id"), base, body.get("fields")));
         });
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.baton.core.LockCoordinator;
+import org.baton.core.RefusalCode;
 import org.baton.core.ResourceId;
 import org.baton.core.record.FieldError;
 import org.baton.core.record.MergeProposal;
@@ -63,6 +64,26 @@ public final class RecordService {
     public VersionedRecord get(String type, String id) {
         schema(type);
         return store.get(type, id).orElseThrow(() -> notFound(type, id));
+    }
+
+    /**
+     * Refuses {@code who} reading the record with {@code VIEWER_LIMIT} when its type limits viewers and the record
+     * has as many as allowed, unless {@code who} is already on it: the records API is no way round the viewer limit.
+     */
+    public void requireReadable(Identity who, String type, String id) {
+        schema(type);
+        if (!ID.matcher(id).matches()) {
+            return; // no such record: the read answers 404
+        }
+        ResourceId resource = ResourceId.of(type, id, null);
+        if (locks.policyFor(resource).maxViewers() > 0 && !locks.read(resource).admitsReader(who.userId(), locks.policyFor(resource))) {
+            throw ApiException.of(RefusalCode.VIEWER_LIMIT.httpStatus(), RefusalCode.VIEWER_LIMIT.name(), RefusalCode.VIEWER_LIMIT.message());
+        }
+    }
+
+    /** True when the type limits viewers: its list shows no field values (reading them is viewing the record). */
+    public boolean limitsViewers(String type) {
+        return locks.policyFor(ResourceId.of(schema(type).type(), "any", null)).maxViewers() > 0; // policies are per type
     }
 
     public List<VersionedRecord> history(String type, String id) {

@@ -67,7 +67,12 @@ class BatonConfigTest {
                 Arguments.of("BATON_DB_PASSWORD_FILE", "/no/such/password"), Arguments.of("BATON_DB_POOL_SIZE", "1"),
                 Arguments.of("BATON_DB_TIMEOUT", "0"), Arguments.of("BATON_INSTANCE_ID", "two words"),
                 Arguments.of("BATON_INSTANCE_TIMEOUT", "1"),
-                Arguments.of("BATON_RECORD_TYPES", "/no/such/record-types.yaml"));
+                Arguments.of("BATON_RECORD_TYPES", "/no/such/record-types.yaml"),
+                Arguments.of("QUEUE_TIMEOUT", "10"), Arguments.of("BATON_ALLOW_ANY_RESOURCE_TYPE", "maybe"),
+                Arguments.of("BATON_MAX_QUEUES_PER_USER", "0"), Arguments.of("BATON_MAX_QUEUES_PER_USER", "many"),
+                Arguments.of("BATON_ALERT_HELD_AFTER", "1h"), Arguments.of("BATON_ALERT_IDLE_AFTER", "1"),
+                Arguments.of("BATON_ALERT_QUEUE_LENGTH", "0"), Arguments.of("BATON_ALERT_OVERRIDE_BURST", "0"),
+                Arguments.of("BATON_ALERT_OVERRIDE_WINDOW", "x"));
     }
 
     @ParameterizedTest(name = "{0}={1}")

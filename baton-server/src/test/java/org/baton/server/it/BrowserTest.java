@@ -181,4 +181,16 @@ class BrowserTest {
         a.screenshot("12-tablet-width");
         assertThat(a.find(MAIN + " [data-role='badge']").getText()).contains("You are editing");
     }
+
+    @Test
+    void issue12_10_withLocksTurnedOff_theRecordPageSaysSo_andOffersNoEdit() {
+        start(Map.of("LOCK_ENABLED", "false"));
+        Browser a = browser("sharma").open("/record?type=drug_regime&id=d-3001");
+        assertThat(a.waitVisible("#locks-off").getText()).contains("Edit locks are turned off on this server");
+        assertThat(a.find(MAIN + " [data-action='edit']").isDisplayed()).isFalse();
+        assertThat(a.find("#f-drug").isEnabled()).as("the record is shown read-only").isFalse();
+        assertThat(a.value("#f-drug")).isNotBlank();
+        assertThat((java.util.List<?>) a.driver.executeScript("return window.__batonErrors")).as("no page errors").isEmpty();
+        a.screenshot("13-locks-turned-off");
+    }
 }

@@ -54,14 +54,14 @@ class LockRestTest extends RunningBaton {
 
     @Test
     void release_andExtend_byAnotherSessionOrUser_areRefused_andChangeNothing() {
-        var acquired = baton.call("POST", "/api/locks/acquire", sharma, Map.of("resourceId", "patient:7:medications"));
+        var acquired = baton.call("POST", "/api/locks/acquire", sharma, Map.of("resourceId", "patient:7:allergies"));
         String leaseId = acquired.body().path("lease").path("leaseId").asText();
-        var otherUser = baton.call("POST", "/api/locks/release", okafor, Map.of("resourceId", "patient:7:medications", "leaseId", leaseId));
+        var otherUser = baton.call("POST", "/api/locks/release", okafor, Map.of("resourceId", "patient:7:allergies", "leaseId", leaseId));
         assertThat(otherUser.status()).isEqualTo(403);
         assertThat(otherUser.code()).isEqualTo("NOT_LOCK_HOLDER");
-        var otherTab = baton.call("POST", "/api/locks/extend", sharma, Map.of("resourceId", "patient:7:medications", "leaseId", leaseId));
+        var otherTab = baton.call("POST", "/api/locks/extend", sharma, Map.of("resourceId", "patient:7:allergies", "leaseId", leaseId));
         assertThat(otherTab.status()).as("a new session of the same user").isEqualTo(403);
-        var check = baton.call("GET", "/api/locks/check/patient/7?child=medications", okafor, null);
+        var check = baton.call("GET", "/api/locks/check/patient/7?child=allergies", okafor, null);
         assertThat(check.body().path("holder").path("userId").asText()).isEqualTo("sharma");
     }
 
@@ -111,15 +111,15 @@ class LockRestTest extends RunningBaton {
         assertThat(baton.call("GET", "/api/locks/check/a/b%20c", sharma, null).code()).isEqualTo("INVALID_RESOURCE_ID");
         assertThat(baton.call("POST", "/api/locks/acquire", sharma, Map.of("resourceId", "a:" + "x".repeat(70_000))).status()).isEqualTo(413);
         assertThat(baton.call("GET", "/api/admin/locks", sharma, null).code()).isEqualTo("FORBIDDEN_ROLE");
-        assertThat(baton.call("GET", "/api/locks/check/a/b", sharma, null).body().path("locked").asBoolean()).isFalse();
+        assertThat(baton.call("GET", "/api/locks/check/catheter/b", sharma, null).body().path("locked").asBoolean()).isFalse();
     }
 
     @Test
     void sixthLock_isRefused_maxLocksExceeded() {
         for (int i = 1; i <= 5; i++) {
-            assertThat(baton.call("POST", "/api/locks/acquire", sharma, Map.of("resourceId", "doc:123:tab" + i)).status()).isEqualTo(200);
+            assertThat(baton.call("POST", "/api/locks/acquire", sharma, Map.of("resourceId", "catheter:12" + i)).status()).isEqualTo(200);
         }
-        var sixth = baton.call("POST", "/api/locks/acquire", sharma, Map.of("resourceId", "doc:123:images"));
+        var sixth = baton.call("POST", "/api/locks/acquire", sharma, Map.of("resourceId", "catheter:126"));
         assertThat(sixth.status()).isEqualTo(409);
         assertThat(sixth.code()).isEqualTo("MAX_LOCKS_EXCEEDED");
     }

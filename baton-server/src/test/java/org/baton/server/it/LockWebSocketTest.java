@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The WebSocket protocol end to end: several users in real connections, time moved by the manual clock. */
 class LockWebSocketTest extends RunningBaton {
-    static final String RID = "patient:8f3c:medications";
+    static final String RID = "patient:8f3c:allergies";
 
 
     static Map<String, Object> rid() {
@@ -210,7 +210,7 @@ class LockWebSocketTest extends RunningBaton {
         var okafor = baton.connect("okafor");
         JsonNode notYours = okafor.answer(okafor.send("lock:release", Map.of("resourceId", RID, "leaseId", "guess")));
         assertThat(notYours.at("/data/code").asText()).isEqualTo("NOT_LOCK_HOLDER");
-        assertThat(baton.call("GET", "/api/locks/check/patient/8f3c?child=medications", baton.token("chen"), null).body().path("locked").asBoolean()).isFalse();
+        assertThat(baton.call("GET", "/api/locks/check/patient/8f3c?child=allergies", baton.token("chen"), null).body().path("locked").asBoolean()).isFalse();
     }
 
     @Test

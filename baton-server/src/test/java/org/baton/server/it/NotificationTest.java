@@ -29,14 +29,15 @@ class NotificationTest extends RunningBaton {
     }
 
     @Test
-    void offlineUser_findsLockAcquiredInTheInbox_afterAQueueHandOver() {
+    void offlineUser_findsLockAvailableInTheInbox_afterAQueueHandOver() {
         String sharma = baton.token("sharma");
         var held = baton.call("POST", "/api/locks/acquire", sharma, Map.of("resourceId", "patient:2"));
         baton.call("POST", "/api/locks/queue/join", baton.token("chen"), Map.of("resourceId", "patient:2"));
         baton.call("POST", "/api/locks/release", sharma, Map.of("resourceId", "patient:2", "leaseId", held.body().at("/lease/leaseId").asText()),
                 Map.of("X-Session-Id", held.raw().headers().firstValue("X-Session-Id").orElseThrow()));
         JsonNode items = baton.call("GET", "/api/notifications", baton.token("chen"), null).body().path("notifications");
-        assertThat(items.findValuesAsText("type")).contains("lock_acquired");
+        assertThat(items.findValuesAsText("type")).as("issue 13.3: lock_available also with auto-acquire").contains("lock_available");
+        assertThat(items.findValuesAsText("message")).anyMatch(m -> m.contains("you have patient:2:main now"));
         assertThat(baton.call("GET", "/api/notifications?limit=9999", baton.token("chen"), null).code()).isEqualTo("INVALID_FIELD");
     }
 }

@@ -50,7 +50,26 @@ final class PostgresServer implements AutoCloseable {
     }
 
     String url() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+        return url(DATABASE);
+    }
+
+    String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /**
+     * Creates a login role that must authenticate with {@code password} (SCRAM, checked before the server's default
+     * trust rule) and a database it owns.
+     */
+    void createPasswordUser(String user, String password, String database) throws IOException, SQLException {
+        Path hba = dataDir.resolve("pg_hba.conf");
+        java.nio.file.Files.writeString(hba, "host all " + user + " 127.0.0.1/32 scram-sha-256\n" + java.nio.file.Files.readString(hba));
+        try (Connection c = DriverManager.getConnection(admin()); Statement s = c.createStatement()) {
+            s.execute("set password_encryption = 'scram-sha-256'");
+            s.execute("create role " + user + " login password '" + password + "'");
+            s.execute("create database " + database + " owner " + user);
+            s.execute("select pg_reload_conf()");
+        }
     }
 
     private String admin() {

@@ -343,6 +343,60 @@ class ScaledOutClusterTest {
         }
     }
 
+    /**
+     * The database settings do what they say: a wrong password (from BATON_DB_PASSWORD_FILE) stops start-up, the
+     * right one (file or BATON_DB_PASSWORD) connects as BATON_DB_USER, and BATON_DB_POOL_SIZE bounds the connections one
+     * instance opens, however many requests arrive at once.
+     */
+    @Test
+    void databaseCredentials_andPoolSize_areWhatAnInstanceConnectsWith() throws Exception {
+        cluster.postgres.createPasswordUser("baton_app", "s3cret-pw", "baton_app_db");
+        Path passwords = Files.createDirectories(dir.resolve("passwords"));
+        Path wrong = Files.writeString(passwords.resolve("wrong"), "not-it\n");
+        Path right = Files.writeString(passwords.resolve("right"), "s3cret-pw\n");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("BATON_STORE", "postgres", "BATON_DB_URL", cluster.postgres.url("baton_app_db"),
+                "BATON_DB_USER", "baton_app", "BATON_DB_PASSWORD_FILE", wrong.toString(), "BATON_INSTANCE_ID", "baton-pw",
+                "BATON_DB_POOL_SIZE", "3"));
+        try (ServerProcess refused = new ServerProcess(Files.createDirectories(dir.resolve("pw-wrong")), env)) {
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(refused::start)).as("a wrong password stops start-up")
+                    .hasStackTraceContaining("exited with 3");
+        }
+        env.put("BATON_DB_PASSWORD_FILE", right.toString());
+        try (ServerProcess fromFile = new ServerProcess(Files.createDirectories(dir.resolve("pw-file")), env)) {
+            fromFile.start();
+            List<CompletableFuture<TestBaton.Reply>> burst = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String rid = freshResource();
+                burst.add(CompletableFuture.supplyAsync(() -> cluster.call(fromFile.base(), "POST", "/api/locks/acquire", "chen", "resident",
+                        data("resourceId", rid), Map.of())));
+            }
+            int maxConnections = 0;
+            while (!burst.stream().allMatch(CompletableFuture::isDone)) {
+                maxConnections = Math.max(maxConnections, connectionsOf("baton_app"));
+            }
+            assertThat(burst).allSatisfy(f -> assertThat(f.join().status()).isIn(200, 409));
+            assertThat(maxConnections).as("connections of one instance under a burst of 40 requests").isBetween(1, 3);
+        }
+        env.remove("BATON_DB_PASSWORD_FILE");
+        env.put("BATON_DB_PASSWORD", "s3cret-pw");
+        try (ServerProcess fromVariable = new ServerProcess(Files.createDirectories(dir.resolve("pw-var")), env)) {
+            fromVariable.start();
+            assertThat(cluster.call(fromVariable.base(), "GET", "/health/ready", "chen", "resident", null, Map.of()).status()).isEqualTo(200);
+        }
+    }
+
+    /** Pooled connections (application name "baton") the given user has open now. */
+    private int connectionsOf(String user) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(cluster.postgres.url(), org.baton.store.tck.TestPostgres.USER, null);
+             var s = c.prepareStatement("select count(*) from pg_stat_activity where usename = ? and application_name = 'baton'")) {
+            s.setString(1, user);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** Which instance (1-based) the store says holds {@code sessionId}'s connection. */
     private int whichInstanceHolds(String sessionId) throws Exception {
         String[] holder = new String[1];

@@ -55,8 +55,9 @@ final class ServerProcess implements AutoCloseable {
     /** Starts the server and waits (bounded) until {@code /health/ready} answers 200. */
     ServerProcess start() throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "org.baton.server.Main").redirectErrorStream(true).redirectOutput(dataDir.resolve("server-" + (++starts) + ".log").toFile());
+        // The shipped logging configuration (BATON_LOG_FORMAT), not the tests' logback-test.xml that the classpath also holds.
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback.xml",
+                "-cp", System.getProperty("java.class.path"), "org.baton.server.Main").redirectErrorStream(true).redirectOutput(dataDir.resolve("server-" + (++starts) + ".log").toFile());
         Map<String, String> env = new HashMap<>(Map.of("BATON_PORT", Integer.toString(port), "BATON_BIND", "127.0.0.1",
                 "BATON_DATA_DIR", dataDir.toString(), "BATON_JWT_SECRET", SECRET, "BATON_LOG_FORMAT", "text",
                 "BATON_RATE_LIMIT", "10000", "BATON_RATE_BURST", "10000"));

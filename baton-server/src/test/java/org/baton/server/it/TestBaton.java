@@ -129,6 +129,35 @@ final class TestBaton implements AutoCloseable {
         return call(method, path, token, body, Map.of());
     }
 
+    /** One REST session (a tab without a WebSocket) of a demo user. */
+    RestTab tab(String userId) {
+        return new RestTab(token(userId));
+    }
+
+    /** A REST client that sends its {@code X-Session-Id} back on every call, so it acts as one session. */
+    final class RestTab {
+        final String token;
+        volatile String session;
+
+        RestTab(String token) {
+            this.token = token;
+        }
+
+        Reply call(String method, String path, Object body) {
+            Reply reply = TestBaton.this.call(method, path, token, body, session == null ? Map.of() : Map.of("X-Session-Id", session));
+            reply.raw().headers().firstValue("X-Session-Id").ifPresent(s -> session = s);
+            return reply;
+        }
+
+        Reply post(String path, Object body) {
+            return call("POST", path, body);
+        }
+
+        Reply check(String type, String id) {
+            return call("GET", "/api/locks/check/" + type + "/" + id, null);
+        }
+    }
+
     Client connect(String userId) {
         return connect(userId, "?access_token=" + token(userId));
     }
@@ -251,6 +280,19 @@ final class TestBaton implements AutoCloseable {
                 return false;
             });
             return found[0];
+        }
+
+        /**
+         * A round trip: once the answer to a request sent now arrives, every message the server sent this connection
+         * before it has arrived too (one connection delivers in order). Use it before asserting something did NOT come.
+         */
+        void sync() {
+            answer(send("presence:get", Map.of("resourceId", "catheter:sync")));
+        }
+
+        /** How many messages of {@code event} matching {@code test} arrived so far. */
+        long count(String event, Predicate<JsonNode> test) {
+            return received.stream().filter(m -> m.path("event").asText().equals(event) && test.test(m.path("data"))).count();
         }
 
         List<String> events() {

@@ -27,7 +27,8 @@ import org.baton.core.store.Versioned;
  * <p>Besides the state JSON, each row carries derived columns: the holder's user, session, lease id and fence
  * ({@code current_fence}), so the per-user count needs no decoding; {@code max_fence}, which never decreases — rows
  * are never deleted, so fencing tokens continue after a restart; and {@code next_deadline}, the earliest instant a
- * time-driven transition is due, which any instance's sweep finds with an index scan.
+ * time-driven transition is due, which any instance's sweep finds with an index scan. {@code lock_waiter} lists who
+ * waits where, for the per-user queue limit.
  */
 public final class JdbcLockStore implements LockStore {
     private final Database database;
@@ -97,7 +98,7 @@ public final class JdbcLockStore implements LockStore {
             HolderGuard guard = write.guard();
             if (!guard.isNone()) {
                 dialect.lockUser(c, guard.userId());
-                if (liveLeasesElsewhere(c, id, guard) >= guard.maxLocks()) {
+                if (countedElsewhere(c, id, guard) >= guard.maxLocks()) {
                     return CasResult.GUARD_REFUSED;
                 }
             }
@@ -122,12 +123,16 @@ public final class JdbcLockStore implements LockStore {
         }
     }
 
-    private static long liveLeasesElsewhere(Connection c, ResourceId id, HolderGuard guard) throws SQLException {
-        try (PreparedStatement count = c.prepareStatement(
-                "select count(*) from lock_state where holder_user_id = ? and resource_id <> ? and lease_expires_at > ?")) {
+    private static long countedElsewhere(Connection c, ResourceId id, HolderGuard guard) throws SQLException {
+        boolean leases = guard.kind() == HolderGuard.Kind.LEASES;
+        try (PreparedStatement count = c.prepareStatement(leases
+                ? "select count(*) from lock_state where holder_user_id = ? and resource_id <> ? and lease_expires_at > ?"
+                : "select count(*) from lock_waiter where user_id = ? and resource_id <> ?")) {
             count.setString(1, guard.userId());
             count.setString(2, id.toString());
-            count.setLong(3, guard.now().toEpochMilli());
+            if (leases) {
+                count.setLong(3, guard.now().toEpochMilli());
+            }
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -171,7 +176,35 @@ public final class JdbcLockStore implements LockStore {
             if (written != 1 && expectedVersion != 0) {
                 throw new IllegalStateException("lock_state row for " + id + " changed while locked by its own transaction");
             }
-            return written == 1;
+            if (written != 1) {
+                return false;
+            }
+        }
+        writeWaiters(c, id, next);
+        return true;
+    }
+
+    /** Replaces the resource's {@code lock_waiter} rows: one per user waiting in line or offered the lock. */
+    private static void writeWaiters(Connection c, ResourceId id, LockState next) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("delete from lock_waiter where resource_id = ?")) {
+            delete.setString(1, id.toString());
+            delete.executeUpdate();
+        }
+        java.util.Set<String> waiting = new java.util.LinkedHashSet<>();
+        next.queue().forEach(w -> waiting.add(w.actor().userId()));
+        if (next.offer() != null) {
+            waiting.add(next.offer().actor().userId());
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("insert into lock_waiter (resource_id, user_id) values (?, ?)")) {
+            for (String user : waiting) {
+                insert.setString(1, id.toString());
+                insert.setString(2, user);
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 

@@ -98,7 +98,8 @@ public abstract class LockStoreContract {
         LockState full = new LockState(A, lease,
                 List.of(new LockState.Waiter(viewer, NOW, null), new LockState.Waiter(new Actor("chen", "Dr. Mei Chen", List.of(), "s3"), NOW, NOW)),
                 new LockState.Offer(viewer, NOW.plusSeconds(30)),
-                List.of(new LockState.Viewer(viewer, NOW)),
+                List.of(new LockState.Viewer(viewer, NOW, null),
+                        new LockState.Viewer(new Actor("lindqvist", "Nurse Erik Lindqvist", List.of("nurse"), "s4", true), NOW, NOW.plusSeconds(600))),
                 List.of(new LockState.Ask("r1", viewer, "may I? \"quoted\" \n newline ünïcode", NOW.plusSeconds(120))),
                 new LockState.Takeover(viewer, "emergency, surgery", NOW.plusSeconds(30)), 7, Duration.ofMillis(123_456),
                 "dose change pending", List.of("l0", "l-1"));
@@ -129,6 +130,34 @@ public abstract class LockStoreContract {
         LockState renewed = heldBy(A, SHARMA, 2, NOW.plusSeconds(600));
         assertThat(store.compareAndSet(A, 1, renewed, new HolderGuard("sharma", 3, NOW)))
                 .as("the resource being written does not count against its own guard").isEqualTo(LockStore.CasResult.WRITTEN);
+    }
+
+    protected static LockState waitedForBy(ResourceId id, Actor holder, Actor waiter) {
+        Lease lease = new Lease(id, "lease-" + id, 1, holder, NOW, NOW.plusSeconds(300), NOW.plusSeconds(300), NOW, false, null);
+        return new LockState(id, lease, List.of(new LockState.Waiter(waiter, NOW, null)), null, List.of(), List.of(), null, 1, null, null, List.of());
+    }
+
+    /** Issue 12.3: the queue limit counts the OTHER resources where the user waits, in line or offered the lock. */
+    @Test
+    void queuePlacesGuard_refusesWhenTheUserWaitsOnTheMaximumElsewhere() {
+        Actor okafor = new Actor("okafor", "Nurse Grace Okafor", List.of("nurse"), "s2");
+        ResourceId doc1 = ResourceId.parse("doc:1");
+        ResourceId doc2 = ResourceId.parse("doc:2");
+        store.compareAndSet(doc1, 0, waitedForBy(doc1, SHARMA, okafor), HolderGuard.NONE);
+        LockState offered = new LockState(doc2, null, List.of(), new LockState.Offer(okafor, NOW.plusSeconds(30)), List.of(), List.of(), null, 1,
+                null, null, List.of());
+        store.compareAndSet(doc2, 0, offered, HolderGuard.NONE);
+        LockState third = waitedForBy(A, SHARMA, okafor);
+        assertThat(store.compareAndSet(A, 0, third, HolderGuard.queuePlaces("okafor", 2, NOW))).isEqualTo(LockStore.CasResult.GUARD_REFUSED);
+        assertThat(store.load(A).version()).isZero();
+        assertThat(store.compareAndSet(A, 0, third, HolderGuard.queuePlaces("okafor", 3, NOW))).isEqualTo(LockStore.CasResult.WRITTEN);
+        assertThat(store.compareAndSet(A, 1, third, HolderGuard.queuePlaces("okafor", 3, NOW)))
+                .as("the resource being written does not count against its own guard").isEqualTo(LockStore.CasResult.WRITTEN);
+        store.compareAndSet(doc1, 1, heldBy(doc1, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE);
+        assertThat(store.compareAndSet(ResourceId.parse("doc:3"), 0, waitedForBy(ResourceId.parse("doc:3"), SHARMA, okafor),
+                HolderGuard.queuePlaces("okafor", 3, NOW))).as("a place given up no longer counts").isEqualTo(LockStore.CasResult.WRITTEN);
+        assertThat(store.compareAndSet(ResourceId.parse("doc:4"), 0, heldBy(ResourceId.parse("doc:4"), okafor, 1, NOW.plusSeconds(300)),
+                new HolderGuard("okafor", 1, NOW))).as("queue places are not leases").isEqualTo(LockStore.CasResult.WRITTEN);
     }
 
     @Test
