@@ -21,6 +21,8 @@ import org.baton.server.auth.DemoSignIn;
 import org.baton.server.auth.TokenVerifier;
 import org.baton.server.config.BatonConfig;
 import org.baton.server.config.ConfigException;
+import org.baton.server.contract.ApiDocsRoutes;
+import org.baton.server.contract.ApiDocuments;
 import org.baton.server.http.DevSignInRoutes;
 import org.baton.server.http.HealthRoutes;
 import org.baton.server.http.HttpApp;
@@ -136,8 +138,11 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new BodyLimits(config.http().maxBodyBytes()));
             routes.add(new HealthRoutes(database::isReachable));
             routes.add(new MetricsRoutes(registry));
-            routes.add(new RequestAuth(verifier, sessions, restLimiter,
-                    demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of()));
+            Set<String> openPaths = new LinkedHashSet<>(ApiDocsRoutes.OPEN_PATHS);
+            if (demo != null) {
+                openPaths.add(DevSignInRoutes.PREFIX);
+            }
+            routes.add(new RequestAuth(verifier, sessions, restLimiter, openPaths));
             if (demo != null) {
                 routes.add(new DevSignInRoutes(demo));
             }
@@ -149,6 +154,7 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new GuardRoutes(coordinator));
             routes.add(new AdminRoutes(alerts, metrics));
             routes.add(new ClientConfigRoutes(config));
+            routes.add(new ApiDocsRoutes(ApiDocuments.load()));
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
             routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
@@ -196,6 +202,11 @@ public final class BatonServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Every HTTP route as "METHOD /path" (the contract test compares them with the OpenAPI document). */
+    public List<String> endpoints() {
+        return http.endpoints();
     }
 
     public BatonConfig config() {

@@ -21,12 +21,17 @@ import java.util.function.Predicate;
 import org.baton.core.time.ManualClock;
 import org.baton.server.BatonServer;
 import org.baton.server.config.BatonConfig;
+import org.baton.server.contract.AsyncApiContract;
+import org.baton.server.contract.OpenApiContract;
 import org.baton.server.http.Json;
 import org.baton.server.timers.ManualTimers;
 
 /**
  * A real Baton on a free port with its own data directory, a manual clock and manual lock timers, plus JDK HTTP
  * and WebSocket clients signed in as the demo users. Tests move time with {@link #advance(Duration)}.
+ *
+ * <p>Every answer {@link #call} receives is checked against the OpenAPI document (issue 17), and every frame a
+ * {@link Client} receives against the AsyncAPI document: a test whose traffic differs from the contract fails.
  */
 final class TestBaton implements AutoCloseable {
     final ManualClock clock;
@@ -90,6 +95,7 @@ final class TestBaton implements AutoCloseable {
             }
             headers.forEach(request::header);
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            OpenApiContract.get().check(method, path, response.statusCode(), response.headers().map(), response.body());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode json = response.body().isEmpty() || !type.contains("json") ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
             return new Reply(response.statusCode(), json, response);
@@ -118,18 +124,23 @@ final class TestBaton implements AutoCloseable {
         return client;
     }
 
+    /** Closes the clients and the server, then fails if any client received a frame that breaks the AsyncAPI contract. */
     @Override
     public void close() {
         for (Client client : clients) {
             client.close();
         }
         server.close();
+        for (Client client : clients) {
+            client.assertFramesMatchContract();
+        }
     }
 
-    /** A WebSocket client that records every message it receives. */
+    /** A WebSocket client that records every message it receives, and checks each against the AsyncAPI document. */
     static final class Client implements WebSocket.Listener {
         final String userId;
         final List<JsonNode> received = new CopyOnWriteArrayList<>();
+        private final List<String> contractViolations = new CopyOnWriteArrayList<>();
         private final StringBuilder partial = new StringBuilder();
         volatile WebSocket socket;
         volatile int closeCode = -1;
@@ -144,7 +155,9 @@ final class TestBaton implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
-                    received.add(Json.mapper().readTree(partial.toString()));
+                    JsonNode frame = Json.mapper().readTree(partial.toString());
+                    contractViolations.addAll(AsyncApiContract.get().problems(frame));
+                    received.add(frame);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -187,6 +200,7 @@ final class TestBaton implements AutoCloseable {
                 }
                 return false;
             });
+            assertFramesMatchContract();
             return found[0];
         }
 
@@ -206,7 +220,16 @@ final class TestBaton implements AutoCloseable {
                 }
                 return false;
             });
+            assertFramesMatchContract();
             return found[0];
+        }
+
+        /** Fails when a frame this client received differs from the AsyncAPI document. */
+        void assertFramesMatchContract() {
+            if (!contractViolations.isEmpty()) {
+                throw new AssertionError(userId + " received frames that break the AsyncAPI contract:\n  "
+                        + String.join("\n  ", contractViolations));
+            }
         }
 
         List<String> events() {
