@@ -30,3 +30,4 @@ npm_ci() { # npm_ci <dir> <a package it installs> <why>
 }
 npm_ci baton-server/src/test/socketio socket.io-client "the Socket.IO compatibility test"
 npm_ci baton-server/src/test/contract @asyncapi/parser "the contract documents test"
+npm_ci baton-client-js typescript "the browser client's type check"
