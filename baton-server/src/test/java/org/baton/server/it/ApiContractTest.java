@@ -57,6 +57,18 @@ class ApiContractTest extends RunningBaton {
     }
 
     @Test
+    void swaggerUi_rendersEveryOperation_fromTheJarOnly() {
+        try (Browser browser = new Browser(baton, "sharma")) {
+            browser.driver.get(baton.base() + "/api/docs");
+            int operations = OpenApiContract.get().operations().size();
+            browser.waitFor(() -> browser.findAll(".opblock").size() == operations);
+            assertThat(browser.findAll(".swagger-ui .errors-wrapper")).as("Swagger UI found no errors in the document").isEmpty();
+            assertThat(browser.find(".swagger-ui .info .title").getText()).contains("Baton REST API");
+            browser.screenshot("api-docs");
+        }
+    }
+
+    @Test
     void everyDocumentedClientEvent_isHandledByTheServer() {
         TestBaton.Client client = baton.connect("sharma");
         client.await("session:ready");
