@@ -62,6 +62,18 @@ class ContractCheckersTest {
     }
 
     @Test
+    void rest_refusesAnAcceptedRequestBodyTheDocumentDoesNotAllow() {
+        String acquired = "{\"resourceId\":\"patient:p-1:main\",\"status\":\"acquired\",\"lease\":" + LEASE + "}";
+        assertThatCode(() -> rest.check("POST", "/api/locks/acquire", "{\"resourceId\":\"patient:p-1\",\"queue\":true}", 200, JSON, acquired))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> rest.check("POST", "/api/locks/acquire", "{\"resourceId\":\"patient:p-1\",\"queue\":\"yes\"}", 200, JSON, acquired))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("request body");
+        String problem = "{\"type\":\"t\",\"title\":\"Bad request\",\"status\":400,\"code\":\"INVALID_FIELD\",\"detail\":\"d\"}";
+        assertThatCode(() -> rest.check("POST", "/api/locks/acquire", "{\"queue\":\"yes\"}", 400,
+                Map.of("Content-Type", List.of("application/problem+json")), problem)).as("a refused request may be anything").doesNotThrowAnyException();
+    }
+
+    @Test
     void rest_refusesARecordWithoutItsETag() {
         String record = "{\"id\":\"c-1\",\"type\":\"catheter\",\"version\":2,\"fields\":{},\"updatedAt\":\"2026-01-13T09:00:00Z\",\"updatedBy\":\"sharma\"}";
         assertThatThrownBy(() -> rest.check("GET", "/api/records/catheter/c-1", 200, JSON, record))

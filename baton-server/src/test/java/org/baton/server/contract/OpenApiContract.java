@@ -64,6 +64,16 @@ public final class OpenApiContract {
      * @param headers the answer's headers (names in any case)
      */
     public void check(String method, String target, int status, Map<String, List<String>> headers, String body) {
+        check(method, target, null, status, headers, body);
+    }
+
+    /**
+     * As {@link #check(String, String, int, Map, String)}, and when the server accepted the request (2xx), the JSON
+     * request body it accepted must match the documented request schema too: what the server takes is documented.
+     *
+     * @param requestBody the JSON body sent, or null
+     */
+    public void check(String method, String target, String requestBody, int status, Map<String, List<String>> headers, String body) {
         String path = URI.create(target).getPath();
         if (!path.startsWith("/api/") && !path.startsWith("/health/") && !path.equals("/metrics")) {
             return; // the demo pages and browser modules: not part of the API
@@ -84,6 +94,9 @@ public final class OpenApiContract {
                     + " (add it to baton-server/src/main/resources/baton/api/openapi.yaml)");
         }
         Operation operation = found.get();
+        if (requestBody != null && status >= 200 && status < 300) {
+            expectRequestValid(method + " " + target, operation, requestBody);
+        }
         String responsePointer = operation.pointer() + "/responses/" + status;
         JsonNode response = operation.node().path("responses").path(Integer.toString(status));
         if (response.isMissingNode()) {
@@ -109,6 +122,23 @@ public final class OpenApiContract {
         }
         if (contentType.endsWith("json")) {
             expectValid(where, responsePointer + "/content/" + SchemaCheck.escape(contentType) + "/schema", body);
+        }
+    }
+
+    private void expectRequestValid(String where, Operation operation, String requestBody) {
+        String pointer = operation.pointer() + "/requestBody";
+        JsonNode spec = operation.node().path("requestBody");
+        if (spec.has("$ref")) {
+            pointer = spec.get("$ref").asText().substring(1);
+            spec = document.at(pointer);
+        }
+        if (!spec.path("content").has("application/json")) {
+            throw new AssertionError(where + ": the server accepted a JSON body, but the document declares none for this operation");
+        }
+        List<String> problems = schemas.problems(pointer + "/content/application~1json/schema", requestBody);
+        if (!problems.isEmpty()) {
+            throw new AssertionError(where + ": the server accepted a request body the document does not allow:\n  "
+                    + String.join("\n  ", problems) + "\nrequest: " + requestBody);
         }
     }
 

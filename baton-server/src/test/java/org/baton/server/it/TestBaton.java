@@ -95,7 +95,8 @@ final class TestBaton implements AutoCloseable {
             }
             headers.forEach(request::header);
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            OpenApiContract.get().check(method, path, response.statusCode(), response.headers().map(), response.body());
+            String sent = body == null ? null : body instanceof String s ? s : Json.write(body);
+            OpenApiContract.get().check(method, path, sent, response.statusCode(), response.headers().map(), response.body());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode json = response.body().isEmpty() || !type.contains("json") ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
             return new Reply(response.statusCode(), json, response);
