@@ -154,7 +154,7 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new GuardRoutes(coordinator));
             routes.add(new AdminRoutes(alerts, metrics));
             routes.add(new ClientConfigRoutes(config));
-            routes.add(new ApiDocsRoutes(ApiDocuments.load()));
+            routes.add(new ApiDocsRoutes(ApiDocuments::load));
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
             routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),

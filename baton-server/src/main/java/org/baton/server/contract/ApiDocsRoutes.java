@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.baton.server.http.ApiException;
 import org.baton.server.http.RouteGroup;
 
@@ -15,6 +16,9 @@ import org.baton.server.http.RouteGroup;
  * Serves the contract without a token: {@code /api/openapi.json}, {@code /api/asyncapi.json}, and Swagger UI at
  * {@code /api/docs}, whose scripts come from the swagger-ui WebJar inside Baton's jar (nothing is fetched from
  * elsewhere, so the page works on a hospital network without internet access).
+ *
+ * <p>The documents are read on the first request for them, not at start-up: parsing them costs about a second on a
+ * busy machine, which a restarting instance should not spend before it serves locks.
  */
 public final class ApiDocsRoutes implements RouteGroup {
     /** The paths that need no token (the contract is public; it holds no data). */
@@ -27,18 +31,33 @@ public final class ApiDocsRoutes implements RouteGroup {
             "favicon-32x32.png", "image/png",
             "baton-docs.js", "text/javascript; charset=utf-8");
 
-    private final ApiDocuments documents;
+    private final Supplier<ApiDocuments> loader;
     private final String swaggerUiRoot;
+    private volatile ApiDocuments documents;
 
-    public ApiDocsRoutes(ApiDocuments documents) {
-        this.documents = documents;
+    /** @param loader reads the documents (normally {@code ApiDocuments::load}); called once, on first use */
+    public ApiDocsRoutes(Supplier<ApiDocuments> loader) {
+        this.loader = loader;
         this.swaggerUiRoot = WEBJAR + webJarVersion() + "/";
+    }
+
+    private ApiDocuments documents() {
+        ApiDocuments loaded = documents;
+        if (loaded == null) {
+            synchronized (this) {
+                if (documents == null) {
+                    documents = loader.get();
+                }
+                loaded = documents;
+            }
+        }
+        return loaded;
     }
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get("/api/openapi.json", ctx -> json(ctx, documents.openApiJson()));
-        routes.get("/api/asyncapi.json", ctx -> json(ctx, documents.asyncApiJson()));
+        routes.get("/api/openapi.json", ctx -> json(ctx, documents().openApiJson()));
+        routes.get("/api/asyncapi.json", ctx -> json(ctx, documents().asyncApiJson()));
         routes.get("/api/docs", ctx -> {
             ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache");
             ctx.result(resource("baton/api/docs.html"));
