@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond Java and Maven, only when it is missing:
 #  - Node.js (for the browser client's unit tests and the Socket.IO compatibility test),
-#  - the socket.io-client package from npm (pinned by package-lock.json),
+#  - npm packages pinned by committed package-lock.json files: socket.io-client (Socket.IO compatibility test),
+#    the OpenAPI and AsyncAPI validators (contract test), TypeScript (the browser client's types),
 #  - Debian's chromium and chromium-driver for the browser tests (never a browser download from elsewhere),
 #  - Debian's haproxy (the load balancer of the cluster tests) and faketime (libfaketime: one instance's clock skewed).
 set -euo pipefail
@@ -24,8 +25,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-socketio=baton-server/src/test/socketio
-if [ -f "$socketio/package.json" ] && [ ! -d "$socketio/node_modules/socket.io-client" ]; then
-  echo "baton: installing socket.io-client for the Socket.IO compatibility test..."
-  (cd "$socketio" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+npm_ci() { # npm_ci <dir> <a package it installs> <why>
+  if [ -f "$1/package-lock.json" ] && [ ! -d "$1/node_modules/$2" ]; then
+    echo "baton: installing $2 for $3..."
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+npm_ci baton-server/src/test/socketio socket.io-client "the Socket.IO compatibility test"
+npm_ci baton-server/src/test/contract @asyncapi/parser "the contract documents test"
+npm_ci baton-client-js typescript "the browser client's type check"

@@ -1,6 +1,7 @@
 // Drives Baton's Socket.IO endpoint with the real socket.io-client, exactly as the seed's UI code would:
 // socket.emit('resource:join', ...) and socket.on('lock:acquired', ...). Prints one JSON line per step and exits
-// non-zero when an expectation fails. Invoked by SocketIoCompatibilityTest with BATON_URL, ORIGIN, TOKEN_A, TOKEN_B.
+// non-zero when an expectation fails, and one {"frame": {event, data}} line per event received (the test checks each
+// against the AsyncAPI document). Invoked by SocketIoCompatibilityTest with BATON_URL, ORIGIN, TOKEN_A, TOKEN_B.
 import { io } from "socket.io-client";
 
 const url = process.env.BATON_URL;
@@ -15,7 +16,9 @@ function fail(why) {
 
 function connect(token) {
   // Node has no browser to add the Origin header; a browser sends its own.
-  return io(url, { transports: ["websocket"], auth: { token }, extraHeaders: { Origin: origin }, reconnection: false });
+  const socket = io(url, { transports: ["websocket"], auth: { token }, extraHeaders: { Origin: origin }, reconnection: false });
+  socket.onAny((event, data) => console.log(JSON.stringify({ frame: { event, data } })));
+  return socket;
 }
 
 function next(socket, event, predicate = () => true) {
@@ -48,6 +51,7 @@ console.log(JSON.stringify({ step: "b-presence", users: presence.users.map((u) =
 
 // An acknowledgement callback gets the direct answer as {event, data}.
 const answer = await new Promise((resolve) => b.emit("lock:request", { resourceId }, resolve));
+console.log(JSON.stringify({ frame: answer }));
 console.log(JSON.stringify({ step: "b-request-ack", event: answer.event, position: answer.data.position }));
 
 const handedOver = next(b, "lock:acquired");

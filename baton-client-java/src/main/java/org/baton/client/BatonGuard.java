@@ -1,14 +1,12 @@
 package org.baton.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -24,36 +22,14 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * The {@code fence <= ?} clause closes the window between the check and the write: a writer whose lease was
- * taken over after its check carries a smaller token than the one the new holder writes with.
+ * taken over after its check carries a smaller token than the one the new holder writes with. The guard fails
+ * closed: when Baton cannot be reached or fails, it throws {@link IOException}, and the write must be refused.
  */
 public final class BatonGuard {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http;
-    private final URI verifyUri;
-    private final Duration timeout;
+    private final Transport transport;
 
     /** A lease that may write now, and the fencing token to store with the row. */
-    public record Lease(String resourceId, long fencingToken, String holderUserId) {
-    }
-
-    /** The lease may not write: {@code code} is Baton's (NOT_LOCK_HOLDER, LEASE_EXPIRED, STALE_FENCING_TOKEN, ...). */
-    public static final class LeaseRefusedException extends Exception {
-        private final String code;
-        private final int status;
-
-        LeaseRefusedException(int status, String code, String detail) {
-            super(code + ": " + detail);
-            this.code = code;
-            this.status = status;
-        }
-
-        public String code() {
-            return code;
-        }
-
-        public int status() {
-            return status;
-        }
+    public record Verified(String resourceId, long fencingToken, Person holder, Instant expiresAt) {
     }
 
     public BatonGuard(URI batonBaseUrl) {
@@ -61,48 +37,38 @@ public final class BatonGuard {
     }
 
     public BatonGuard(URI batonBaseUrl, HttpClient http, Duration timeout) {
-        this.http = http;
-        this.verifyUri = batonBaseUrl.resolve("/api/guard/verify");
-        this.timeout = timeout;
+        this.transport = new Transport(batonBaseUrl, http, timeout);
     }
 
     /**
-     * Verifies that {@code leaseId} is the live lease of the token's user on {@code resourceId}. Fails closed: when
-     * Baton cannot be reached the write must be refused, so this throws {@link IOException}.
+     * Verifies that {@code leaseId} is the live lease of the token's user on {@code resourceId}.
      *
      * @param fencingToken the token the client was granted, or null to accept the lease's own
      * @param bearerToken the end user's JWT (the lease must be theirs)
+     * @throws LeaseRefusedException the lease may not write (NOT_LOCK_HOLDER, LEASE_EXPIRED, STALE_FENCING_TOKEN)
+     * @throws BatonProblemException another refusal (UNAUTHENTICATED, INVALID_RESOURCE_ID, ...)
+     * @throws IOException Baton is unreachable or failed: refuse the write
      */
-    public Lease requireLease(String resourceId, String leaseId, Long fencingToken, String bearerToken)
-            throws LeaseRefusedException, IOException, InterruptedException {
-        ObjectNode body = JSON.createObjectNode().put("resourceId", resourceId).put("leaseId", leaseId);
+    public Verified requireLease(String resourceId, String leaseId, Long fencingToken, String bearerToken)
+            throws BatonProblemException, IOException, InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("resourceId", resourceId);
+        body.put("leaseId", leaseId);
         if (fencingToken != null) {
             body.put("fencingToken", fencingToken);
         }
-        HttpRequest request = HttpRequest.newBuilder(verifyUri).timeout(timeout)
-                .header("Authorization", "Bearer " + bearerToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        JsonNode answer = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        if (response.statusCode() == 200) {
-            return new Lease(answer.path("resourceId").asText(), answer.path("fencingToken").asLong(),
-                    answer.path("holder").path("userId").asText());
-        }
-        if (response.statusCode() >= 500) {
-            throw new IOException("Baton answered " + response.statusCode() + "; refuse the write (fail closed)");
-        }
-        throw new LeaseRefusedException(response.statusCode(), answer.path("code").asText("UNKNOWN"), answer.path("detail").asText(""));
+        return Transport.read(transport.send("POST", "/api/guard/verify", bearerToken, Map.of(), body).body(), Verified.class);
     }
 
     /** {@link #requireLease(String, String, Long, String)} without a fencing token of the caller's own. */
-    public Lease requireLease(String resourceId, String leaseId, String bearerToken)
-            throws LeaseRefusedException, IOException, InterruptedException {
+    public Verified requireLease(String resourceId, String leaseId, String bearerToken)
+            throws BatonProblemException, IOException, InterruptedException {
         return requireLease(resourceId, leaseId, null, bearerToken);
     }
 
     /** Convenience for frameworks that hold the token in a supplier. */
-    public Lease requireLease(String resourceId, String leaseId, Supplier<String> bearerToken)
-            throws LeaseRefusedException, IOException, InterruptedException {
+    public Verified requireLease(String resourceId, String leaseId, Supplier<String> bearerToken)
+            throws BatonProblemException, IOException, InterruptedException {
         return requireLease(resourceId, leaseId, null, bearerToken.get());
     }
 }

@@ -68,7 +68,7 @@ class BatonGuardTest {
             JsonNode takeover = post(base, "/api/locks/force-release", sharma,
                     "{\"resourceId\":\"ward_note:17\",\"emergency\":true,\"reason\":\"urgent\"}");
             assertThatThrownBy(() -> guard.requireLease("ward_note:17", leaseId, lease.path("fencingToken").asLong(), chen))
-                    .isInstanceOfSatisfying(BatonGuard.LeaseRefusedException.class, e -> {
+                    .isInstanceOfSatisfying(LeaseRefusedException.class, e -> {
                         assertThat(e.status()).isEqualTo(423);
                         assertThat(e.code()).isIn("STALE_FENCING_TOKEN", "NOT_LOCK_HOLDER");
                     });

@@ -21,6 +21,8 @@ import org.baton.server.auth.DemoSignIn;
 import org.baton.server.auth.TokenVerifier;
 import org.baton.server.config.BatonConfig;
 import org.baton.server.config.ConfigException;
+import org.baton.server.contract.ApiDocsRoutes;
+import org.baton.server.contract.ApiDocuments;
 import org.baton.server.http.DevSignInRoutes;
 import org.baton.server.http.HealthRoutes;
 import org.baton.server.http.HttpApp;
@@ -205,8 +207,11 @@ public final class BatonServer implements AutoCloseable {
             checks.put("instance", liveness::isAlive);
             routes.add(new HealthRoutes(checks, Map.of("store", stores.scaledOut() ? "postgres" : "sqlite", "instance", watch.name())));
             routes.add(new MetricsRoutes(registry));
-            routes.add(new RequestAuth(verifier, sessions, budget,
-                    demo != null ? Set.of(DevSignInRoutes.PREFIX) : Set.of(), requestAudit));
+            Set<String> openPaths = new LinkedHashSet<>(ApiDocsRoutes.OPEN_PATHS);
+            if (demo != null) {
+                openPaths.add(DevSignInRoutes.PREFIX);
+            }
+            routes.add(new RequestAuth(verifier, sessions, budget, openPaths, requestAudit));
             routes.add(new AdminAccess(requestAudit));
             if (demo != null) {
                 routes.add(new DevSignInRoutes(demo));
@@ -221,6 +226,7 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new GuardRoutes(coordinator, requestAudit));
             routes.add(new AdminRoutes(alerts, metrics));
             routes.add(new ClientConfigRoutes(config));
+            routes.add(new ApiDocsRoutes(ApiDocuments::load));
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
             var websockets = new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions, locksSwitch)),
@@ -287,6 +293,11 @@ public final class BatonServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Every HTTP route as "METHOD /path" (the contract test compares them with the OpenAPI document). */
+    public List<String> endpoints() {
+        return http.endpoints();
     }
 
     public BatonConfig config() {

@@ -50,6 +50,13 @@ public final class HttpApp {
         javalin.stop();
     }
 
+    /** Every HTTP route as "METHOD /path", in registration order (filters and WebSocket routes left out). */
+    public List<String> endpoints() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+    }
+
     public Javalin javalin() {
         return javalin;
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.baton.server.contract.AsyncApiContract;
 import org.baton.server.http.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SPEC feature 28: the seed's UI code, written with the npm {@code socket.io-client} ({@code transports: ['websocket']}),
  * connects to Baton unchanged. The real client package (installed by {@code scripts/test-deps.sh}) runs
  * {@code src/test/socketio/scenario.mjs} against a real server: join as editor, presence, an acknowledged
- * {@code lock:request}, release and hand-over.
+ * {@code lock:request}, release and hand-over. Every event the clients receive is checked against the AsyncAPI document.
  */
 class SocketIoCompatibilityTest {
     @TempDir
@@ -33,6 +34,7 @@ class SocketIoCompatibilityTest {
         assertThat(Path.of("src/test/socketio/node_modules/socket.io-client")).as("run ./test.sh (or scripts/test-deps.sh) to install socket.io-client").exists();
         try (TestBaton baton = new TestBaton(dir, Map.of())) {
             List<JsonNode> steps = new ArrayList<>();
+            List<JsonNode> frames = new ArrayList<>();
             List<String> raw = new ArrayList<>();
             ProcessBuilder builder = new ProcessBuilder("node", scenario.toString()).directory(scenario.getParent().toFile()).redirectErrorStream(true);
             builder.environment().putAll(Map.of("BATON_URL", baton.base(), "ORIGIN", baton.origin(),
@@ -43,7 +45,12 @@ class SocketIoCompatibilityTest {
                 while ((line = out.readLine()) != null) {
                     raw.add(line);
                     if (line.startsWith("{")) {
-                        steps.add(Json.mapper().readTree(line));
+                        JsonNode parsed = Json.mapper().readTree(line);
+                        if (parsed.has("frame")) {
+                            frames.add(parsed.get("frame"));
+                        } else {
+                            steps.add(parsed);
+                        }
                     }
                 }
             }
@@ -55,6 +62,9 @@ class SocketIoCompatibilityTest {
             assertThat(steps.get(3).path("event").asText()).isEqualTo("lock:queued");
             assertThat(steps.get(3).path("position").asInt()).isEqualTo(1);
             assertThat(steps.get(4).path("fencingToken").asLong()).isEqualTo(2);
+            assertThat(frames).as("events the Socket.IO clients received").hasSizeGreaterThan(5);
+            assertThat(frames.stream().flatMap(f -> AsyncApiContract.get().problems(f).stream()).toList())
+                    .as("Socket.IO frames against the AsyncAPI document (issue 17)").isEmpty();
         }
     }
 }

@@ -21,6 +21,8 @@ import java.util.function.Predicate;
 import org.baton.core.time.ManualClock;
 import org.baton.server.BatonServer;
 import org.baton.server.config.BatonConfig;
+import org.baton.server.contract.AsyncApiContract;
+import org.baton.server.contract.OpenApiContract;
 import org.baton.server.http.Json;
 import org.baton.server.timers.ManualTimers;
 
@@ -31,6 +33,9 @@ import org.baton.server.timers.ManualTimers;
  * <p>The store is SQLite unless the system property {@code baton.test.store} is {@code postgres} (the build runs the
  * integration tests once on each): then Baton runs scaled-out style on a fresh database of a real PostgreSQL, one
  * per data directory, so a restart on the same directory finds the same data.
+ *
+ * <p>Every answer {@link #call} receives is checked against the OpenAPI document (issue 17), and every frame a
+ * {@link Client} receives against the AsyncAPI document: a test whose traffic differs from the contract fails.
  */
 final class TestBaton implements AutoCloseable {
     /** The store the integration tests run against in this JVM. */
@@ -117,6 +122,8 @@ final class TestBaton implements AutoCloseable {
             }
             headers.forEach(request::header);
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String sent = body == null ? null : body instanceof String s ? s : Json.write(body);
+            OpenApiContract.get().check(method, path, sent, response.statusCode(), response.headers().map(), response.body());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode json = response.body().isEmpty() || !type.contains("json") ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
             return new Reply(response.statusCode(), json, response);
@@ -174,18 +181,23 @@ final class TestBaton implements AutoCloseable {
         return client;
     }
 
+    /** Closes the clients and the server, then fails if any client received a frame that breaks the AsyncAPI contract. */
     @Override
     public void close() {
         for (Client client : clients) {
             client.close();
         }
         server.close();
+        for (Client client : clients) {
+            client.assertFramesMatchContract();
+        }
     }
 
-    /** A WebSocket client that records every message it receives. */
+    /** A WebSocket client that records every message it receives, and checks each against the AsyncAPI document. */
     static final class Client implements WebSocket.Listener {
         final String userId;
         final List<JsonNode> received = new CopyOnWriteArrayList<>();
+        private final List<String> contractViolations = new CopyOnWriteArrayList<>();
         private final StringBuilder partial = new StringBuilder();
         volatile WebSocket socket;
         volatile int closeCode = -1;
@@ -201,7 +213,9 @@ final class TestBaton implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
-                    received.add(Json.mapper().readTree(partial.toString()));
+                    JsonNode frame = Json.mapper().readTree(partial.toString());
+                    contractViolations.addAll(AsyncApiContract.get().problems(frame));
+                    received.add(frame);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -245,6 +259,7 @@ final class TestBaton implements AutoCloseable {
                 }
                 return false;
             });
+            assertFramesMatchContract();
             return found[0];
         }
 
@@ -279,6 +294,7 @@ final class TestBaton implements AutoCloseable {
                 }
                 return false;
             });
+            assertFramesMatchContract();
             return found[0];
         }
 
@@ -293,6 +309,14 @@ final class TestBaton implements AutoCloseable {
         /** How many messages of {@code event} matching {@code test} arrived so far. */
         long count(String event, Predicate<JsonNode> test) {
             return received.stream().filter(m -> m.path("event").asText().equals(event) && test.test(m.path("data"))).count();
+        }
+
+        /** Fails when a frame this client received differs from the AsyncAPI document. */
+        void assertFramesMatchContract() {
+            if (!contractViolations.isEmpty()) {
+                throw new AssertionError(userId + " received frames that break the AsyncAPI contract:\n  "
+                        + String.join("\n  ", contractViolations));
+            }
         }
 
         List<String> events() {
