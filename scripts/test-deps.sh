@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond Java and Maven, only when it is missing:
 #  - Node.js (for the browser client's unit tests and the Socket.IO compatibility test),
-#  - the socket.io-client package from npm (pinned by package-lock.json),
+#  - npm packages pinned by committed package-lock.json files: socket.io-client (Socket.IO compatibility test),
+#    fake-indexeddb (the browser client's unit tests), axe-core (accessibility checks in the browser tests),
 #  - Debian's chromium and chromium-driver for the browser tests (never a browser download from elsewhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +22,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-socketio=baton-server/src/test/socketio
-if [ -f "$socketio/package.json" ] && [ ! -d "$socketio/node_modules/socket.io-client" ]; then
-  echo "baton: installing socket.io-client for the Socket.IO compatibility test..."
-  (cd "$socketio" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# each directory with its package that must be present
+for pair in baton-server/src/test/socketio:socket.io-client baton-client-js/src/test/js:fake-indexeddb; do
+  dir=${pair%%:*}
+  package=${pair#*:}
+  if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules/$package" ]; then
+    echo "baton: installing $package (npm ci in $dir)..."
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

@@ -51,6 +51,9 @@ import org.baton.server.records.DemoRecords;
 import org.baton.server.records.DraftMessages;
 import org.baton.server.records.Drafts;
 import org.baton.server.records.GuardRoutes;
+import org.baton.server.records.LocalDraftKeyRoutes;
+import org.baton.server.records.LocalDraftKeys;
+import org.baton.server.records.MasterKey;
 import org.baton.server.records.RecordRoutes;
 import org.baton.server.records.RecordService;
 import org.baton.store.jdbc.JdbcDraftStore;
@@ -146,6 +149,7 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new NotificationRoutes(inbox, clock));
             routes.add(new RecordRoutes(records));
             routes.add(new AutosaveRoutes(drafts));
+            routes.add(new LocalDraftKeyRoutes(new LocalDraftKeys(MasterKey.inDataDirectory(config.dataDir()))));
             routes.add(new GuardRoutes(coordinator));
             routes.add(new AdminRoutes(alerts, metrics));
             routes.add(new ClientConfigRoutes(config));
