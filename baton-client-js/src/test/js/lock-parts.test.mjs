@@ -204,10 +204,16 @@ test("the longest message comes from the server's client configuration", async (
   assert.equal((await asked).event, "lock:request_sent");
 });
 
-test("a displaced editor's note goes out as lock:leave_note", async () => {
+test("a displaced editor's note goes out as lock:leave_note with the lease it lost", async () => {
   const locks = await overSocket();
+  const acquired = locks.acquire(RID);
+  answer("lock:request", "lock:acquired", { resourceId: RID, lease: lease(), yours: true });
+  await acquired;
+  FakeSocket.latest().receive("lock:taken_by_admin", { resourceId: RID, by: { name: "Dr. Alan Johnson" }, reason: "crash", draftKept: false });
+  assert.equal(locks.lease(RID), null);
   const sent = locks.leaveNote(RID, "dose change pending pharmacy check");
-  assert.deepEqual(FakeSocket.latest().last("lock:leave_note").data, { resourceId: RID, note: "dose change pending pharmacy check" });
+  assert.deepEqual(FakeSocket.latest().last("lock:leave_note").data,
+    { resourceId: RID, leaseId: "L-7", note: "dose change pending pharmacy check" });
   answer("lock:leave_note", "ok", { resourceId: RID });
   await sent;
   await flush();

@@ -270,9 +270,13 @@ export class LockManager {
   answerTakeover(resourceId, approve, note) {
     return this.checkLength(note, "note") || this.send("lock:takeover_answer", { resourceId, approve, ...(note ? { note } : {}) });
   }
-  /** After being displaced (takeover or admin release): leaves a note for whoever edits the record now. */
+  /**
+   * After losing the lock (takeover, admin release): leaves a note for whoever edits the record now, or for the next
+   * editor. The lease this tab lost proves who it was; without one, the server answers NOTE_NOT_ALLOWED.
+   */
   leaveNote(resourceId, note) {
-    return this.checkLength(note, "note") || this.send("lock:leave_note", { resourceId, note });
+    const ended = this.book.endedLease(resourceId);
+    return this.checkLength(note, "note") || this.send("lock:leave_note", { resourceId, leaseId: ended?.leaseId ?? "", note });
   }
   moveHere(resourceId) { return this.send("lock:move_here", { resourceId }); }
   saveDraft(resourceId, data, baseVersion) { return this.send("draft:save", { resourceId, data, baseVersion }); }

@@ -25,7 +25,9 @@ public enum RefusalCode {
     NO_SUCH_REQUEST(404, "There is no such request."),
     REQUEST_PENDING(409, "You already asked the holder; wait for the answer."),
     NOT_HELD(409, "Nobody holds this lock."),
-    MESSAGE_TOO_LONG(400, "The message is too long.");
+    MESSAGE_TOO_LONG(400, "The message is too long."),
+    NOTE_NOT_ALLOWED(403, "Only an editor who recently lost this lock can leave a note for the next one."),
+    NOTE_REQUIRED(400, "The note is empty.");
 
     private final int httpStatus;
     private final String message;

@@ -48,9 +48,11 @@ import org.baton.server.http.BodyLimits;
 import org.baton.server.http.ClientConfigRoutes;
 import org.baton.server.records.AutosaveRoutes;
 import org.baton.server.records.DemoRecords;
+import org.baton.server.records.DisplacedDrafts;
 import org.baton.server.records.DraftMessages;
 import org.baton.server.records.Drafts;
 import org.baton.server.records.GuardRoutes;
+import org.baton.server.records.KeptDrafts;
 import org.baton.server.records.LocalDraftKeyRoutes;
 import org.baton.server.records.LocalDraftKeys;
 import org.baton.server.records.MasterKey;
@@ -110,9 +112,11 @@ public final class BatonServer implements AutoCloseable {
             var auditTrail = new JdbcAuditTrail(database);
             var coordinator = new LockCoordinator(new JdbcLockStore(database, new AuditRecorder(auditTrail, clock)), Policies.from(config), clock,
                     LockCoordinator.randomIds());
-            var fanOut = new EventFanOut(sessions);
+            var draftStore = new JdbcDraftStore(database);
+            var keptDrafts = new KeptDrafts(draftStore, config.autosave().retention(), clock);
+            var fanOut = new EventFanOut(sessions, keptDrafts);
             var inbox = new JdbcNotificationInbox(database);
-            fanOut.addListener(new Notifier(inbox, sessions, clock, config.locks().queueNotifications()));
+            fanOut.addListener(new Notifier(inbox, sessions, clock, config.locks().queueNotifications(), keptDrafts));
             var alerts = new AlertWatch(sessions, clock, AlertWatch.Thresholds.defaults(), coordinator::active);
             fanOut.addListener(alerts);
             Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines and housekeeping; tests drive them by hand
@@ -120,7 +124,9 @@ public final class BatonServer implements AutoCloseable {
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var metrics = new LockMetrics(registry, clock, coordinator::active);
             var records = new RecordService(config.recordTypes(), new JdbcRecordStore(database), coordinator, clock);
-            var drafts = new Drafts(new JdbcDraftStore(database), config.autosave(), records, clock, metrics::draftRecovered);
+            var displacedDrafts = new DisplacedDrafts(sessions, keptDrafts, coordinator::read);
+            fanOut.addListener(displacedDrafts);
+            var drafts = new Drafts(draftStore, config.autosave(), records, clock, metrics::draftRecovered, displacedDrafts::draftSaved);
             if (demo != null) {
                 DemoRecords.seedIfEmpty(records.store(), clock);
             }

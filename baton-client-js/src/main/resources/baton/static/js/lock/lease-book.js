@@ -8,6 +8,7 @@ export class LeaseBook {
     this.joined = new Map();  // resourceId -> "viewer" | "editor"
     this.leases = new Map();  // resourceId -> lease (only this session's)
     this.places = new Map();  // resourceId -> {position, estimatedWaitSeconds, claimBy?}
+    this.ended = new Map();   // resourceId -> the last lease this tab lost (its id lets a displaced editor leave a note)
     this.serverSendsPositions = false;
     this.userId = null;
   }
@@ -37,15 +38,24 @@ export class LeaseBook {
    */
   sessionLost() {
     const lost = [...this.leases.keys()].map((resourceId) => ["lease", { resourceId, lease: null, reason: "SESSION_LOST" }]);
+    for (const [resourceId, lease] of this.leases) this.ended.set(resourceId, lease);
     const left = [...this.places.keys()].map((resourceId) => ["queue:left", { resourceId, reason: "SESSION_LOST" }]);
     this.leases.clear();
     this.places.clear();
     return [...lost, ...left];
   }
 
-  /** Forgets a lease the server refused (LEASE_EXPIRED, NOT_LOCK_HOLDER); returns the events to announce. */
+  /** The last lease this tab held on a resource and lost, or null. */
+  endedLease(resourceId) {
+    return this.ended.get(resourceId) || null;
+  }
+
+  /** Forgets a lease that ended (released, taken over, refused by the server); returns the events to announce. */
   drop(resourceId, reason) {
-    if (!this.leases.delete(resourceId)) return [];
+    const lease = this.leases.get(resourceId);
+    if (!lease) return [];
+    this.leases.delete(resourceId);
+    this.ended.set(resourceId, lease);
     return [["lease", { resourceId, lease: null, reason }]];
   }
 

@@ -1,6 +1,9 @@
 package org.baton.server.locks;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -21,11 +24,24 @@ import org.baton.server.session.SessionRegistry;
  * sent twice.
  */
 public final class EventFanOut {
+    /** Whether a user has a draft of a resource on the server now, for messages that mention it. */
+    @FunctionalInterface
+    public interface DraftFacts {
+        /** The draft's save time and age, or empty when the user has none (within the retention). */
+        Optional<KeptDraft> of(String userId, ResourceId resource);
+    }
+
+    /** A draft that exists: when it was saved, and how long ago. */
+    public record KeptDraft(Instant savedAt, Duration age) {
+    }
+
     private final SessionRegistry sessions;
+    private final DraftFacts drafts;
     private final java.util.List<Consumer<java.util.List<LockEvent>>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public EventFanOut(SessionRegistry sessions) {
+    public EventFanOut(SessionRegistry sessions, DraftFacts drafts) {
         this.sessions = sessions;
+        this.drafts = drafts;
     }
 
     /** Receives every decision's events, in order, before they are pushed to clients. */
@@ -39,10 +55,11 @@ public final class EventFanOut {
             listeners.forEach(l -> l.accept(events));
         }
         for (LockEvent event : events) {
-            Outbound message = toWire(event);
-            if (message == null) {
+            Outbound wire = toWire(event);
+            if (wire == null) {
                 continue;
             }
+            Outbound message = event instanceof LockEvent.TakenOver takenOver ? withDraftFacts(wire, takenOver) : wire;
             String rid = event.resourceId().toString();
             Outbound[] variants = new Outbound[2]; // the holder's and everyone else's form of a grant, each built once
             if (event.resourceWide()) {
@@ -91,6 +108,22 @@ public final class EventFanOut {
         return new Outbound(message.event(), copy, message.ref());
     }
 
+    /**
+     * {@code lock:taken_by_admin} says what is true at that moment: whether the displaced editor has a draft on the
+     * server, when it was saved and how old it is (their page then sends whatever it has not sent yet).
+     */
+    private Outbound withDraftFacts(Outbound message, LockEvent.TakenOver event) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        ((Map<?, ?>) message.data()).forEach((k, v) -> data.put(String.valueOf(k), v));
+        Optional<KeptDraft> kept = drafts.of(event.displaced().holder().userId(), event.resourceId());
+        data.put("draftKept", kept.isPresent());
+        kept.ifPresentOrElse(draft -> {
+            data.put("draftSavedAt", draft.savedAt());
+            data.put("draftAgeSeconds", Wire.seconds(draft.age()));
+        }, () -> data.remove("draftUrl"));
+        return new Outbound(message.event(), data, message.ref());
+    }
+
     private static boolean isAnswered(LockEvent event, String sessionId, String callerSessionId) {
         if (callerSessionId == null || !callerSessionId.equals(sessionId)) {
             return false;
@@ -116,6 +149,7 @@ public final class EventFanOut {
             case LockEvent.TakeoverRequested e -> Set.of(e.holder().sessionId());
             case LockEvent.TakeoverDenied e -> Set.of(e.from().sessionId());
             case LockEvent.TakenOver e -> Set.of(e.displaced().holder().sessionId());
+            case LockEvent.NoteLeft e -> Set.of(e.holder().sessionId());
             default -> Set.of();
         };
     }
@@ -196,7 +230,6 @@ public final class EventFanOut {
                 data.put("by", Wire.person(e.by()));
                 data.put("reason", e.reason());
                 data.put("emergency", e.emergency());
-                data.put("draftKept", true);
                 ResourceId where = e.resourceId();
                 data.put("draftUrl", "/api/autosave/restore/" + where.type() + "/" + where.id()
                         + (where.child().equals("main") ? "" : "?child=" + where.child()));
@@ -205,6 +238,11 @@ public final class EventFanOut {
             case LockEvent.PresenceChanged e -> {
                 data.put("users", Wire.presence(e.users()));
                 yield "presence:update";
+            }
+            case LockEvent.NoteLeft e -> {
+                data.put("from", Wire.person(e.from()));
+                data.put("note", e.note());
+                yield "lock:note_left";
             }
             case LockEvent.AdminReleased e -> null;
             case LockEvent.Refused e -> null;

@@ -9,8 +9,10 @@ import java.util.function.Consumer;
 import org.baton.core.Actor;
 import org.baton.core.LockEvent;
 import org.baton.core.ReleaseCause;
+import org.baton.core.ResourceId;
 import org.baton.core.notify.Notification;
 import org.baton.core.notify.NotificationInbox;
+import org.baton.server.locks.EventFanOut;
 import org.baton.server.session.ClientSession;
 import org.baton.server.session.Outbound;
 import org.baton.server.session.SessionRegistry;
@@ -22,7 +24,8 @@ import org.baton.server.session.SessionRegistry;
  *   <li>{@code lock_acquired}: you got the lock without asking right then (queue hand-over, approved request);</li>
  *   <li>{@code lock_released}: your lock ended without you (expired, idle, disconnected, admin release);</li>
  *   <li>{@code lock_available}: your turn to claim (when queue notifications are on);</li>
- *   <li>{@code lock_override}: someone took your lock, with their reason; your draft is kept;</li>
+ *   <li>{@code lock_override}: someone took your lock, with their reason, and whether your draft is on the server
+ *       (and since when) — never a promise of a draft that does not exist;</li>
  *   <li>{@code lock_expiring}: your lock is about to end for inactivity;</li>
  *   <li>{@code takeover_requested}: someone asks to take your lock, and when it will be forced.</li>
  * </ul>
@@ -32,12 +35,15 @@ public final class Notifier implements Consumer<List<LockEvent>> {
     private final SessionRegistry sessions;
     private final InstantSource clock;
     private final boolean queueNotifications;
+    private final EventFanOut.DraftFacts drafts;
 
-    public Notifier(NotificationInbox inbox, SessionRegistry sessions, InstantSource clock, boolean queueNotifications) {
+    public Notifier(NotificationInbox inbox, SessionRegistry sessions, InstantSource clock, boolean queueNotifications,
+                    EventFanOut.DraftFacts drafts) {
         this.inbox = inbox;
         this.sessions = sessions;
         this.clock = clock;
         this.queueNotifications = queueNotifications;
+        this.drafts = drafts;
     }
 
     @Override
@@ -52,12 +58,12 @@ public final class Notifier implements Consumer<List<LockEvent>> {
                 case LockEvent.Released e when e.cause() != ReleaseCause.TAKEOVER && e.cause() != ReleaseCause.MOVED && e.cause().wasInvoluntary() ->
                         pending.add(note(e.lease().holder(), "lock_released", rid, "Your edit lock on " + rid + " ended ("
                                 + e.cause().name().toLowerCase().replace('_', ' ') + ")" + (e.reason() == null ? "" : ": " + e.reason())
-                                + ". Your draft is kept."));
+                                + ". " + draftSentence(e.lease().holder(), e.resourceId())));
                 case LockEvent.YourTurn e when queueNotifications -> pending.add(note(e.actor(), "lock_available", rid,
                         rid + " is available: claim it before " + e.claimBy() + "."));
                 case LockEvent.TakenOver e -> pending.add(note(e.displaced().holder(), "lock_override", rid,
                         "Your edit session on " + rid + " was overridden by " + e.by().name() + (e.emergency() ? " (emergency)" : "")
-                                + ": " + e.reason() + ". Your draft is kept."));
+                                + ": " + e.reason() + ". " + draftSentence(e.displaced().holder(), e.resourceId())));
                 case LockEvent.Expiring e -> pending.add(note(e.lease().holder(), "lock_expiring", rid,
                         "Your lock on " + rid + " ends at " + e.lease().idleExpiresAt() + " unless you keep editing."));
                 case LockEvent.TakeoverRequested e -> pending.add(note(e.holder(), "takeover_requested", rid,
@@ -82,6 +88,14 @@ public final class Notifier implements Consumer<List<LockEvent>> {
         m.put("at", n.at());
         m.put("read", n.readAt() != null);
         return m;
+    }
+
+    /** What is true about the user's draft right now. */
+    private String draftSentence(Actor holder, ResourceId resource) {
+        return drafts.of(holder.userId(), resource)
+                .map(d -> "Your unsaved changes are kept as your draft (saved " + d.savedAt() + ", "
+                        + d.age().toSeconds() + " s before this).")
+                .orElse("No draft of yours was on the server at that moment; an open page saves what you typed as your draft.");
     }
 
     private Notification note(Actor to, String type, String resourceId, String message) {
