@@ -23,7 +23,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # each directory with its package that must be present
-for pair in baton-server/src/test/socketio:socket.io-client baton-client-js/src/test/js:fake-indexeddb; do
+for pair in baton-server/src/test/socketio:socket.io-client baton-client-js/src/test/js:fake-indexeddb baton-server/src/test/a11y:axe-core; do
   dir=${pair%%:*}
   package=${pair#*:}
   if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules/$package" ]; then

@@ -132,6 +132,10 @@ async function deriveKeys(subtle, raw) {
   return { content, index };
 }
 
+/**
+ * Opens (creating on first use) the device's draft database. A connection closes itself when another page needs to
+ * upgrade the database, and when its page goes away, so a page opening it is never blocked by an earlier one.
+ */
 function openDatabase(factory) {
   return new Promise((resolve, reject) => {
     const opening = factory.open(DB_NAME, 1);
@@ -139,8 +143,14 @@ function openDatabase(factory) {
       const store = opening.result.createObjectStore(STORE, { keyPath: "id" });
       store.createIndex("owner", "owner");
     };
-    opening.onsuccess = () => resolve(opening.result);
+    opening.onsuccess = () => {
+      const db = opening.result;
+      db.onversionchange = () => db.close();
+      globalThis.addEventListener?.("pagehide", () => db.close(), { once: true });
+      resolve(db);
+    };
     opening.onerror = () => reject(opening.error);
+    opening.onblocked = () => console.warn("baton: the draft store waits for another tab to close it");
   });
 }
 
