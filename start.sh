@@ -13,7 +13,8 @@ stale() {
 if stale; then
   baton_find_maven
   echo "baton: building (first run downloads dependencies from Maven Central; this takes a minute or two)..."
-  mvn -B -q -DskipTests package
+  # Maven 3.8 writes colour resets even in batch mode; stripped so the log that follows starts clean.
+  mvn -B -q -DskipTests package 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
 fi
 # Class-data sharing: the first run writes an archive of the loaded classes next to the jar (at exit); later runs
 # start about twice as fast from it (docs/benchmarks.md, start-up). The archive is named after the jar's build time,

@@ -83,13 +83,16 @@ public final class BatonServer implements AutoCloseable {
     private final ExecutorTimers transportTimers;
     private final HttpApp http;
     private final DemoSignIn demoSignIn;
+    private final WsGateway webSockets;
 
-    private BatonServer(BatonConfig config, Database database, ExecutorTimers transportTimers, HttpApp http, DemoSignIn demoSignIn) {
+    private BatonServer(BatonConfig config, Database database, ExecutorTimers transportTimers, HttpApp http, DemoSignIn demoSignIn,
+                        WsGateway webSockets) {
         this.config = config;
         this.database = database;
         this.transportTimers = transportTimers;
         this.http = http;
         this.demoSignIn = demoSignIn;
+        this.webSockets = webSockets;
     }
 
     /** Opens the stores and starts listening, with lock deadlines on real timers. */
@@ -161,15 +164,16 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new ClientConfigRoutes(config));
             var origins = new OriginPolicy.Deferred();
             long transportLimit = BodyLimits.transportLimit(config.http().maxBodyBytes(), config.autosave().maxDraftBytes());
-            routes.add(new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
+            var webSockets = new WsGateway(verifier, origins, sessions, new DraftMessages(drafts, new LockMessages(gateway, sessions)),
                     new WsGateway.Limits((int) transportLimit, 1_000, Duration.ofSeconds(5), config.http().rateLimitPerSecond(),
-                            config.http().rateBurst()), clock, timers.scheduler()));
+                            config.http().rateBurst()), clock, timers.scheduler());
+            routes.add(webSockets);
             routes.add(new StaticPages());
             HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), transportLimit), routes);
             http.start();
             origins.resolve(allowedOrigins(config, http.port()));
             gateway.resumeAll();
-            return new BatonServer(config, database, timers, http, demo);
+            return new BatonServer(config, database, timers, http, demo, webSockets);
         } catch (RuntimeException e) {
             timers.close();
             database.close();
@@ -220,6 +224,7 @@ public final class BatonServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        webSockets.awaitClosed(Duration.ofSeconds(5));
         transportTimers.close();
         database.close();
     }

@@ -46,6 +46,7 @@ public final class WsGateway implements RouteGroup {
     private final ScheduledExecutorService scheduler;
     private final Connection.Context context;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Object closing = new Object();
 
     public WsGateway(TokenVerifier verifier, OriginPolicy origins, SessionRegistry sessions, MessageHandler handler,
                      Limits limits, InstantSource clock, ScheduledExecutorService scheduler) {
@@ -68,6 +69,26 @@ public final class WsGateway implements RouteGroup {
         return connections.size();
     }
 
+    /**
+     * Waits (at most {@code atMost}) until every closed connection has been handled — its session's leases put into
+     * their disconnect grace — so a stopping server closes its store only after the last of them, instead of racing
+     * them ("the database is closed").
+     */
+    public void awaitClosed(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        synchronized (closing) {
+            long left;
+            while (!connections.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    closing.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private void checkUpgrade(Context ctx) {
         if (!origins.allows(ctx.header("Origin"))) {
             throw ApiException.of(403, "ORIGIN_REFUSED", "This origin may not open a WebSocket to Baton.");
@@ -88,10 +109,17 @@ public final class WsGateway implements RouteGroup {
             }
         });
         ws.onClose(ctx -> {
-            Connection connection = connections.remove(ctx.sessionId());
+            Connection connection = connections.get(ctx.sessionId());
             if (connection != null) {
-                framing.closed(connection);
-                connection.closed();
+                try {
+                    framing.closed(connection);
+                    connection.closed();
+                } finally {
+                    synchronized (closing) {
+                        connections.remove(ctx.sessionId());
+                        closing.notifyAll();
+                    }
+                }
             }
         });
     }
