@@ -20,8 +20,9 @@ import org.baton.server.session.SessionRegistry;
 
 /**
  * The WebSocket endpoints: {@code /ws} speaks Baton's JSON envelopes (PROTOCOL.md), {@code /socket.io/} speaks
- * Socket.IO v4 over the WebSocket transport, so clients written with {@code socket.io-client} connect unchanged.
- * Both share who may connect, the limits and the sessions; only the framing differs.
+ * Socket.IO v4 over HTTP long-polling and WebSocket, with the upgrade between them ({@link EngineIoPolling}), so
+ * clients written with {@code socket.io-client} connect unchanged, default options included. All share who may
+ * connect, the limits and the sessions; only the framing differs.
  *
  * <ul>
  *   <li>The upgrade is refused (403 {@code ORIGIN_REFUSED}) unless the {@code Origin} is an allowed one, and
@@ -47,6 +48,7 @@ public final class WsGateway implements RouteGroup {
     private final Connection.Context context;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Object closing = new Object();
+    private EngineIoPolling polling;
 
     public WsGateway(TokenVerifier verifier, OriginPolicy origins, SessionRegistry sessions, MessageHandler handler,
                      Limits limits, InstantSource clock, ScheduledExecutorService scheduler) {
@@ -61,8 +63,18 @@ public final class WsGateway implements RouteGroup {
     public void register(RoutesConfig routes) {
         routes.wsBeforeUpgrade("/ws", this::checkUpgrade);
         routes.ws("/ws", ws -> handle(ws, EnvelopeFraming.INSTANCE));
+        SocketIoFraming socketIo = new SocketIoFraming(scheduler);
+        polling = new EngineIoPolling(socketIo, origins, limits.maxQueuedOutbound(),
+                token -> new Connection(context, "polling", null, null, null).verify(token), this::pollingConnection);
+        polling.register(routes);
         routes.wsBeforeUpgrade("/socket.io/", this::checkUpgrade);
-        routes.ws("/socket.io/", ws -> handle(ws, new SocketIoFraming(scheduler)));
+        routes.ws("/socket.io/", ws -> handle(ws, socketIo));
+    }
+
+    private Connection pollingConnection(String id, SocketIoFraming.SocketIoOutlet outlet, Identity identity, String sessionIdToResume) {
+        Connection connection = new Connection(context, id, outlet, identity, sessionIdToResume);
+        closeUnlessAuthenticated(connection);
+        return connection;
     }
 
     public int openConnections() {
@@ -101,14 +113,25 @@ public final class WsGateway implements RouteGroup {
     }
 
     private void handle(WsConfig ws, Framing framing) {
-        ws.onConnect(ctx -> onConnect(ctx, framing));
+        ws.onConnect(ctx -> {
+            String upgradeOf = framing instanceof SocketIoFraming ? ctx.queryParam("sid") : null;
+            if (upgradeOf == null) {
+                onConnect(ctx, framing);
+            } else if (polling.probe(upgradeOf, ctx.sessionId(), ctx.session)) {
+                ctx.session.setMaxTextMessageSize(limits.maxMessageBytes());
+                ctx.session.setIdleTimeout(Duration.ofMinutes(10));
+            }
+        });
         ws.onMessage(ctx -> {
             Connection connection = connections.get(ctx.sessionId());
             if (connection != null) {
                 framing.receive(connection, ctx.message());
+            } else if (polling.isProbing(ctx.sessionId())) {
+                polling.probeMessage(ctx.sessionId(), ctx.message(), upgraded -> connections.put(ctx.sessionId(), upgraded));
             }
         });
         ws.onClose(ctx -> {
+            polling.probeClosed(ctx.sessionId());
             Connection connection = connections.get(ctx.sessionId());
             if (connection != null) {
                 try {
@@ -131,12 +154,17 @@ public final class WsGateway implements RouteGroup {
         Connection connection = new Connection(context, ctx.sessionId(), framing.outlet(ctx.session, limits.maxQueuedOutbound()),
                 identity, ctx.queryParam("sessionId"));
         connections.put(ctx.sessionId(), connection);
+        closeUnlessAuthenticated(connection);
+        framing.opened(connection);
+    }
+
+    /** A connection that has not authenticated within the limit is closed (1008). */
+    private void closeUnlessAuthenticated(Connection connection) {
         ScheduledFuture<?> deadline = scheduler.schedule(() -> {
             if (!connection.isAuthenticated()) {
                 connection.outlet().close(1008, "authentication timeout");
             }
         }, limits.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
         connection.armAuthDeadline(deadline);
-        framing.opened(connection);
     }
 }
