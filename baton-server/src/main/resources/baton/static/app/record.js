@@ -609,7 +609,17 @@ locks.on("lock:released", async (data) => {
 });
 const placeOf = (data) => ({ position: data.position, estimatedWaitSeconds: data.estimatedWaitSeconds });
 locks.on("lock:queued", (data) => { const s = byResource(data); if (s && data.position > 0) { s.queued = placeOf(data); s.refresh(); } });
-locks.on("queue:position", (data) => { const s = byResource(data); if (s && s.queued) { s.queued = placeOf(data); s.refresh(); } });
+locks.on("queue:position", (data) => {
+  const s = byResource(data);
+  if (!s || !s.queued) return;
+  const movedUp = data.position < s.queued.position;
+  s.queued = placeOf(data);
+  s.refresh();
+  if (movedUp) {
+    banner(`You moved up: #${data.position} in the queue for ${s.label}`
+      + (data.estimatedWaitSeconds ? `, about ${waitText(data.estimatedWaitSeconds)} to wait.` : "."), "info");
+  }
+});
 locks.on("queue:left", (data) => { const s = byResource(data); if (s) { s.queued = null; s.refresh(); } });
 locks.on("lock:turn_missed", (data) => { const s = byResource(data); if (s) { s.queued = null; s.refresh(); banner("Your turn passed to the next person in the queue.", "warn"); } });
 locks.on("lock:holder_disconnected", (data) => { const s = byResource(data); if (s) { s.disconnectedUntil = data.graceEndsAt; s.refresh(); } });
