@@ -31,7 +31,6 @@ const DEFAULTS = {
   restAfterFailures: 3,
   pollSeconds: 10,
   requestTimeoutMs: 15000,
-  maxMessageLength: 280,
 };
 
 export class LockManager {
@@ -63,7 +62,7 @@ export class LockManager {
       onMessage: (event, data, ref) => this.receive(event, data, ref), onClose: (code, reason) => this.socketClosed(code, reason) });
     this.rest = new RestTransport({ baseUrl: this.baseUrl, fetch: options.fetch || ((...args) => globalThis.fetch(...args)),
       token: () => this.token(), book: this.book, deliver: (event, data) => this.receive(event, data) });
-    this.config = { maxMessageLength: this.options.maxMessageLength, heartbeatSeconds: this.options.heartbeatSeconds };
+    this.config = { heartbeatSeconds: this.options.heartbeatSeconds }; // configure() adds the server's limits
     this.activity = new Set(); // resourceIds with user activity since the last heartbeat
     this.session = null;
     this.state = "idle";
@@ -222,10 +221,10 @@ export class LockManager {
     return this.socket.request(event, data);
   }
 
-  /** Refuses a message, note or reason longer than the server accepts, before sending it. */
+  /** Refuses a message, note or reason longer than the server accepts (once configure() told), before sending it. */
   checkLength(text, what) {
     const max = this.config.maxMessageLength;
-    if (typeof text === "string" && text.length > max) {
+    if (typeof max === "number" && typeof text === "string" && text.length > max) {
       return Promise.reject(new BatonError("MESSAGE_TOO_LONG", `The ${what} is ${text.length} characters; at most ${max} are allowed.`, 400));
     }
     return null;
