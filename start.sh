@@ -21,7 +21,8 @@ stale() { # $1: a built jar
 if stale "$jar" || { $cluster && stale "$cluster_jar"; }; then
   baton_find_maven
   echo "baton: building (first run downloads dependencies from Maven Central; this takes a minute or two)..."
-  mvn -B -q -DskipTests package -pl baton-server,baton-devcluster -am
+  # Maven 3.8 writes colour resets even in batch mode; stripped so the log that follows starts clean.
+  mvn -B -q -DskipTests package -pl baton-server,baton-devcluster -am 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
 fi
 if $cluster; then
   if ! command -v haproxy >/dev/null 2>&1; then

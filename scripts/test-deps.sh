@@ -2,7 +2,8 @@
 # Installs what the test suite needs beyond Java and Maven, only when it is missing:
 #  - Node.js (for the browser client's unit tests and the Socket.IO compatibility test),
 #  - npm packages pinned by committed package-lock.json files: socket.io-client (Socket.IO compatibility test),
-#    the OpenAPI and AsyncAPI validators (contract test), TypeScript (the browser client's types),
+#    the OpenAPI and AsyncAPI validators (contract test), TypeScript (the browser client's types), fake-indexeddb
+#    (the browser client's unit tests), axe-core (accessibility checks in the browser tests),
 #  - Debian's chromium and chromium-driver for the browser tests (never a browser download from elsewhere),
 #  - Debian's haproxy (the load balancer of the cluster tests) and faketime (libfaketime: one instance's clock skewed).
 set -euo pipefail
@@ -34,3 +35,5 @@ npm_ci() { # npm_ci <dir> <a package it installs> <why>
 npm_ci baton-server/src/test/socketio socket.io-client "the Socket.IO compatibility test"
 npm_ci baton-server/src/test/contract @asyncapi/parser "the contract documents test"
 npm_ci baton-client-js typescript "the browser client's type check"
+npm_ci baton-client-js/src/test/js fake-indexeddb "the browser client's unit tests"
+npm_ci baton-server/src/test/a11y axe-core "the accessibility checks of the browser tests"

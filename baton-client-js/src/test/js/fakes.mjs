@@ -72,3 +72,19 @@ export function fakeFetch(routes) {
   fn.calls = calls;
   return fn;
 }
+
+/** LocalDrafts' interface, in memory (the real one is tested with fake-indexeddb in local-drafts.test.mjs). */
+export class MemoryDrafts {
+  constructor() {
+    this.rows = new Map();
+    this.writes = 0;
+  }
+  async put(resourceId, { data, baseVersion = null, synced = false, savedAt = `t${++this.writes}`, serverSavedAt = null }) {
+    const row = { resourceId, data: structuredClone(data), baseVersion, savedAt, synced, serverSavedAt };
+    this.rows.set(resourceId, row);
+    return row;
+  }
+  async get(resourceId) { return this.rows.get(resourceId) || null; }
+  async delete(resourceId) { this.rows.delete(resourceId); }
+  async list() { return [...this.rows.values()]; }
+}

@@ -148,7 +148,8 @@ test("without WebSockets the same calls work over REST, with heartbeats and poll
     "POST /api/locks/acquire": [200, { status: "acquired", lease: lease("catheter:7") }, { "X-Session-Id": "s_rest" }],
     "POST /api/locks/extend": (call) => [200, { lease: lease("catheter:7") }],
     "POST /api/locks/release": [200, { released: true }],
-    "GET /api/locks/check/catheter/7": [200, { resourceId: "catheter:7:main", presence: [{ userId: "chen" }] }],
+    "GET /api/locks/check/catheter/7": [200, { resourceId: "catheter:7:main", presence: [{ userId: "chen" }], lease: lease("catheter:7") }],
+    "GET /api/client-config": [200, { heartbeatSeconds: 60 }],
   });
   const locks = manager({ WebSocket: null, fetch, heartbeatSeconds: 60, pollSeconds: 10 });
   await locks.connect();
@@ -168,14 +169,14 @@ test("without WebSockets the same calls work over REST, with heartbeats and poll
 });
 
 test("a WebSocket that never opens falls back to REST after a few failures", async () => {
-  const locks = manager({ restAfterFailures: 3, fetch: fakeFetch({}) });
+  const locks = manager({ restAfterFailures: 3, fetch: fakeFetch({ "GET /api/client-config": [200, {}, { "X-Session-Id": "s_r" }] }) });
   const ready = locks.connect();
   FakeSocket.latest().drop();
   await timers.advance(10_000);
   FakeSocket.latest().drop();
   await timers.advance(10_000);
   FakeSocket.latest().drop();
-  await ready;
+  assert.equal((await ready).sessionId, "s_r");
   assert.equal(locks.state, "rest");
 });
 

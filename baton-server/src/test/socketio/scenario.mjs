@@ -1,12 +1,14 @@
 // Drives Baton's Socket.IO endpoint with the real socket.io-client, exactly as the seed's UI code would:
 // socket.emit('resource:join', ...) and socket.on('lock:acquired', ...). Prints one JSON line per step and exits
 // non-zero when an expectation fails, and one {"frame": {event, data}} line per event received (the test checks each
-// against the AsyncAPI document). Invoked by SocketIoCompatibilityTest with BATON_URL, ORIGIN, TOKEN_A, TOKEN_B.
+// against the AsyncAPI document). Invoked by SocketIoCompatibilityTest with BATON_URL, ORIGIN, TOKEN_A, TOKEN_B and
+// TRANSPORTS: "default" (io(url) as it comes: long-polling first, then the upgrade), "websocket" or "polling".
 import { io } from "socket.io-client";
 
 const url = process.env.BATON_URL;
 const origin = process.env.ORIGIN;
 const resourceId = process.env.RESOURCE_ID || "patient:sio-1";
+const transports = process.env.TRANSPORTS || "default";
 const deadline = setTimeout(() => fail("scenario timed out"), 15000);
 
 function fail(why) {
@@ -16,9 +18,19 @@ function fail(why) {
 
 function connect(token) {
   // Node has no browser to add the Origin header; a browser sends its own.
-  const socket = io(url, { transports: ["websocket"], auth: { token }, extraHeaders: { Origin: origin }, reconnection: false });
+  const options = { auth: { token }, extraHeaders: { Origin: origin }, reconnection: false };
+  if (transports !== "default") options.transports = [transports];
+  const socket = io(url, options);
   socket.onAny((event, data) => console.log(JSON.stringify({ frame: { event, data } })));
   return socket;
+}
+
+/** Resolves once the client's Engine.IO session runs on a WebSocket (the default client upgrades from polling). */
+function upgraded(socket) {
+  return new Promise((resolve) => {
+    if (socket.io.engine.transport.name === "websocket") resolve();
+    else socket.io.engine.once("upgrade", () => resolve());
+  });
 }
 
 function next(socket, event, predicate = () => true) {
@@ -36,7 +48,8 @@ function next(socket, event, predicate = () => true) {
 const a = connect(process.env.TOKEN_A);
 a.on("connect_error", (e) => fail("A connect_error: " + e.message));
 const readyA = await next(a, "session:ready");
-console.log(JSON.stringify({ step: "a-ready", sessionId: readyA.sessionId, userId: readyA.userId }));
+const firstTransport = a.io.engine.transport.name;
+console.log(JSON.stringify({ step: "a-ready", sessionId: readyA.sessionId, userId: readyA.userId, transport: firstTransport }));
 
 a.emit("resource:join", { resourceId, mode: "editor" });
 const acquired = await next(a, "lock:acquired");
@@ -59,8 +72,10 @@ a.emit("lock:release", { resourceId });
 const bLease = await handedOver;
 console.log(JSON.stringify({ step: "b-acquired", fencingToken: bLease.lease.fencingToken }));
 
+if (transports === "default") await upgraded(a);
 clearTimeout(deadline);
+const finalTransports = [a.io.engine.transport.name, b.io.engine.transport.name];
 a.close();
 b.close();
-console.log(JSON.stringify({ step: "done" }));
+console.log(JSON.stringify({ step: "done", firstTransport, finalTransports }));
 process.exit(0);

@@ -51,6 +51,12 @@ public sealed interface Command {
     /** The holder answers a takeover request: approve hands over now, deny tells the requester (the deadline stands). */
     record AnswerTakeover(Actor actor, boolean approve, String note) implements Command { }
 
+    /**
+     * A holder who lost the lock (takeover, admin release) leaves a note afterwards, proving who they were with the
+     * lease id they held: the current editor gets it at once, or the next one with their grant.
+     */
+    record LeaveNote(Actor actor, String leaseId, String note) implements Command { }
+
     /** An admin releases the lock without taking it. */
     record ForceRelease(Actor actor, String reason) implements Command { }
 

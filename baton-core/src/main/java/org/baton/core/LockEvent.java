@@ -114,6 +114,9 @@ public sealed interface LockEvent {
         }
     }
 
+    /** To the current holder: {@code from}, who held the lock before, left {@code note} after losing it. */
+    record NoteLeft(ResourceId resourceId, Actor from, Actor holder, String note) implements LockEvent { }
+
     /** The admin {@code by} released the lock for {@code reason}. */
     record AdminReleased(Lease released, Actor by, String reason) implements LockEvent {
         public ResourceId resourceId() {

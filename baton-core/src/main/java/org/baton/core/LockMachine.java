@@ -56,6 +56,9 @@ import java.util.function.Supplier;
  *     Granted to the caller; same refusals</td></tr>
  * <tr><td>AnswerTakeover</td><td colspan="3">by the holder: approve hands over now; deny tells the requester, the
  *     deadline stands</td></tr>
+ * <tr><td>LeaveNote</td><td>the note waits for the next grant</td><td colspan="2">only with a recently ended
+ *     lease of the caller's user (else NOTE_NOT_ALLOWED): H gets NoteLeft at once; S (the caller took it back):
+ *     NOTE_NOT_ALLOWED</td></tr>
  * <tr><td>ForceRelease</td><td>Denied NOT_HELD</td><td colspan="2">admin only, reason required, TAKEOVER_DISABLED
  *     when takeover is off: Released (ADMIN_RELEASE), hand-over to the queue</td></tr>
  * <tr><td>Disconnect</td><td colspan="3">the session's lease keeps running for the grace (HolderDisconnected); its
@@ -127,6 +130,7 @@ public final class LockMachine {
             case Command.EmergencyTakeover c -> run.emergencyTakeover(c.actor(), c.reason());
             case Command.AnswerTakeover c -> run.answerTakeover(c);
             case Command.ForceRelease c -> run.forceRelease(c.actor(), c.reason());
+            case Command.LeaveNote c -> run.leaveNote(c);
             case Command.Disconnect c -> run.disconnect(c.sessionId());
             case Command.Resume c -> run.resume(c.actor());
             case Command.MoveToSession c -> run.moveToSession(c.actor());
@@ -187,6 +191,7 @@ public final class LockMachine {
             case Command.EmergencyTakeover c -> c.actor();
             case Command.AnswerTakeover c -> c.actor();
             case Command.ForceRelease c -> c.actor();
+            case Command.LeaveNote c -> c.actor();
             case Command.Resume c -> c.actor();
             case Command.MoveToSession c -> c.actor();
             case Command.Disconnect c -> null;
@@ -217,6 +222,7 @@ public final class LockMachine {
             case Command.AnswerAsk c -> false;
             case Command.AnswerTakeover c -> false;
             case Command.ForceRelease c -> false;
+            case Command.LeaveNote c -> false;
             case Command.Disconnect c -> false;
             case Command.Resume c -> false;
             case Command.Tick c -> false;
@@ -661,6 +667,27 @@ public final class LockMachine {
             String why = reasonText(reason);
             events.add(new LockEvent.AdminReleased(lease, actor, why));
             end(ReleaseCause.ADMIN_RELEASE, null, actor, why);
+            return new Outcome.Done();
+        }
+
+        Outcome leaveNote(Command.LeaveNote c) {
+            boolean recentlyTheirs = c.leaseId() != null && state.recentlyEnded().contains(c.leaseId());
+            Lease lease = state.holder();
+            if (!recentlyTheirs || (lease != null && lease.holder().sameUser(c.actor()))) {
+                return new Outcome.Denied(RefusalCode.NOTE_NOT_ALLOWED, null);
+            }
+            if (!validNote(c.note())) {
+                return new Outcome.Denied(RefusalCode.MESSAGE_TOO_LONG, null);
+            }
+            String note = blankToNull(c.note());
+            if (note == null) {
+                return new Outcome.Denied(RefusalCode.NOTE_REQUIRED, null);
+            }
+            if (lease == null) {
+                state = state.withHandoverNote(note);
+            } else {
+                events.add(new LockEvent.NoteLeft(state.resourceId(), c.actor(), lease.holder(), note));
+            }
             return new Outcome.Done();
         }
 

@@ -28,7 +28,9 @@ public enum RefusalCode {
     NOT_HELD(409, "Nobody holds this lock."),
     MESSAGE_TOO_LONG(400, "The message is too long."),
     UNKNOWN_RESOURCE_TYPE(400, "There is no such resource type: Baton locks only the record types and resource types it is configured with."),
-    UNKNOWN_SECTION(400, "This record type has no such section.");
+    UNKNOWN_SECTION(400, "This record type has no such section."),
+    NOTE_NOT_ALLOWED(403, "Only an editor who recently lost this lock can leave a note for the next one."),
+    NOTE_REQUIRED(400, "The note is empty.");
 
     private final int httpStatus;
     private final String message;

@@ -157,6 +157,8 @@ class LockPropertiesTest {
                 new Command.EmergencyTakeover(actor, random.nextBoolean() ? "urgent" : ""),
                 new Command.AnswerTakeover(actor, random.nextBoolean(), null),
                 new Command.ForceRelease(actor, "stuck"),
+                new Command.LeaveNote(actor, state.recentlyEnded().isEmpty() ? leaseId
+                        : state.recentlyEnded().get(random.nextInt(state.recentlyEnded().size())), "handover"),
                 new Command.Disconnect(actor.sessionId()), new Command.Resume(actor), new Command.MoveToSession(actor),
                 new Command.Tick()));
         return options.get(random.nextInt(options.size()));

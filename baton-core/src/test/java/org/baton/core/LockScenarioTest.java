@@ -119,6 +119,30 @@ class LockScenarioTest {
     }
 
     @Test
+    void issue13_displacedEditor_leavesANoteAfterwards_forTheEditorNow_orTheNextOne() {
+        Fixture f = new Fixture();
+        Lease okafor = f.acquire(OKAFOR);
+        f.run(new Command.EmergencyTakeover(JOHNSON, "Emergency surgery update"));
+        var note = f.run(new Command.LeaveNote(OKAFOR, okafor.leaseId(), "  Bolus given 14:02, not yet charted  "));
+        assertThat(note.outcome()).isInstanceOf(Outcome.Done.class);
+        assertThat(note.events()).containsExactly(new LockEvent.NoteLeft(Fixture.CATHETER, OKAFOR, JOHNSON, "Bolus given 14:02, not yet charted"));
+
+        assertThat(((Outcome.Denied) f.run(new Command.LeaveNote(CHEN, "lease-guessed", "hello")).outcome()).code())
+                .as("only someone who held a recent lease").isEqualTo(RefusalCode.NOTE_NOT_ALLOWED);
+        assertThat(((Outcome.Denied) f.run(new Command.LeaveNote(OKAFOR, okafor.leaseId(), "x".repeat(281))).outcome()).code())
+                .isEqualTo(RefusalCode.MESSAGE_TOO_LONG);
+        assertThat(((Outcome.Denied) f.run(new Command.LeaveNote(OKAFOR, okafor.leaseId(), " ")).outcome()).code())
+                .isEqualTo(RefusalCode.NOTE_REQUIRED);
+
+        Lease johnson = f.state().holder();
+        f.run(new Command.ForceRelease(RIVERA, "left on the ward PC"));
+        assertThat(f.run(new Command.LeaveNote(JOHNSON, johnson.leaseId(), "Rate set to 0, review at 15:00")).events())
+                .as("nobody holds it: the note waits").isEmpty();
+        var next = f.run(new Command.Acquire(CHEN, Command.IfHeld.DENY));
+        assertThat(((Outcome.Granted) next.outcome()).handoverNote()).isEqualTo("Rate set to 0, review at 15:00");
+    }
+
+    @Test
     void takeover_needsTheRole_andAReason() {
         f.acquire(OKAFOR);
         assertThat(f.run(new Command.EmergencyTakeover(CHEN, "I need it")).outcome())

@@ -70,6 +70,8 @@ class LockTransitionTableTest {
                 row("EmergencyTakeover nurse", Start.H, l -> new Command.EmergencyTakeover(me, "why"), Expect.denied(RefusalCode.FORBIDDEN_ROLE)),
                 row("AnswerTakeover none", Start.S, l -> new Command.AnswerTakeover(me, true, null), Expect.denied(RefusalCode.NO_TAKEOVER_PENDING)),
                 row("AnswerTakeover not holder", Start.H, l -> new Command.AnswerTakeover(me, true, null), Expect.denied(RefusalCode.NOT_LOCK_HOLDER)),
+                row("LeaveNote never held", Start.H, l -> new Command.LeaveNote(me, "nope", "note"), Expect.denied(RefusalCode.NOTE_NOT_ALLOWED)),
+                row("LeaveNote holder's lease", Start.H, l -> new Command.LeaveNote(me, l, "note"), Expect.denied(RefusalCode.NOTE_NOT_ALLOWED)),
                 row("ForceRelease admin", Start.H, l -> new Command.ForceRelease(RIVERA, "stuck"), Expect.of(Outcome.Done.class)),
                 row("ForceRelease free", Start.F, l -> new Command.ForceRelease(RIVERA, "stuck"), Expect.denied(RefusalCode.NOT_HELD)),
                 row("ForceRelease nurse", Start.H, l -> new Command.ForceRelease(me, "stuck"), Expect.denied(RefusalCode.FORBIDDEN_ROLE)),

@@ -51,9 +51,14 @@ import org.baton.server.http.BodyLimits;
 import org.baton.server.http.ClientConfigRoutes;
 import org.baton.server.records.AutosaveRoutes;
 import org.baton.server.records.DemoRecords;
+import org.baton.server.records.DisplacedDrafts;
 import org.baton.server.records.DraftMessages;
 import org.baton.server.records.Drafts;
 import org.baton.server.records.GuardRoutes;
+import org.baton.server.records.KeptDrafts;
+import org.baton.server.records.LocalDraftKeyRoutes;
+import org.baton.server.records.LocalDraftKeys;
+import org.baton.server.records.MasterKey;
 import org.baton.server.records.RecordRoutes;
 import org.baton.server.records.RecordService;
 import org.baton.server.notify.NotificationRoutes;
@@ -172,9 +177,10 @@ public final class BatonServer implements AutoCloseable {
             var requestAudit = new RequestAudit(stores.audit, clock);
             Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines, sweeps and housekeeping; tests drive them by hand
             var gateway = new LockGateway(coordinator, new DeadlineScheduler(deadlines), liveness);
-            var fanOut = new EventFanOut(sessions, gateway::tick);
+            var keptDrafts = new KeptDrafts(stores.drafts, config.autosave().retention(), clock);
+            var fanOut = new EventFanOut(sessions, gateway::tick, keptDrafts);
             bus.subscribe(fanOut);
-            gateway.addDecisionListener(new Notifier(stores.inbox, bus, clock, config.locks().queueNotifications()));
+            gateway.addDecisionListener(new Notifier(stores.inbox, bus, clock, config.locks().queueNotifications(), keptDrafts));
             var alerts = new AlertWatch(sessions, clock, config.alerts(), coordinator::active);
             fanOut.addListener(alerts);
             fanOut.addListener(new AdminFeed(sessions));
@@ -183,7 +189,9 @@ public final class BatonServer implements AutoCloseable {
             var metrics = new LockMetrics(registry, clock, coordinator::active);
             gateway.addDecisionListener(metrics);
             var records = new RecordService(config.recordTypes(), stores.records, coordinator, clock);
-            var drafts = new Drafts(stores.drafts, config.autosave(), records, clock, metrics::draftRecovered);
+            var displacedDrafts = new DisplacedDrafts(sessions, keptDrafts, coordinator::read);
+            fanOut.addListener(displacedDrafts);
+            var drafts = new Drafts(stores.drafts, config.autosave(), records, clock, metrics::draftRecovered, displacedDrafts::draftSaved);
             if (demo != null) {
                 DemoRecords.seedIfEmpty(records.store(), clock);
             }
@@ -223,6 +231,7 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new NotificationRoutes(stores.inbox, clock));
             routes.add(new RecordRoutes(records, requestAudit));
             routes.add(new AutosaveRoutes(drafts));
+            routes.add(new LocalDraftKeyRoutes(new LocalDraftKeys(MasterKey.shared(stores.secrets))));
             routes.add(new GuardRoutes(coordinator, requestAudit));
             routes.add(new AdminRoutes(alerts, metrics));
             routes.add(new ClientConfigRoutes(config));

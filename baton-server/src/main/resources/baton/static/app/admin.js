@@ -1,14 +1,15 @@
 // The admin dashboard: active locks with force release, queues, live metrics with small charts, alerts, and the
 // audit trail with filters, export and chain verification. Kept live by admin:lock_changed and admin:alert.
-import { auth, api, el, fmtTime, fmtDateTime, duration, banner, modal, connectLocks, shell } from "/app/ui.js";
+import { auth, api, el, fmtTime, fmtDateTime, duration, banner, modal, connectLocks, shell, PageStop } from "/app/ui.js";
 
 const user = auth.require();
 const locks = connectLocks();
 shell(user, locks);
 if (user.role !== "admin") {
   banner("The dashboard is for administrators; sign in as Sam Rivera (admin) to see it.", "warn");
-  throw new Error("not an admin");
+  throw new PageStop("not an admin");
 }
+const { maxMessageLength } = await locks.configure();
 
 const history = new Map(); // metric -> last values, for the sparklines
 const METRICS = [
@@ -70,7 +71,7 @@ async function renderLocks() {
 }
 
 function forceRelease(lock) {
-  const reason = el("textarea", { id: "release-reason", rows: 3, maxlength: 280 });
+  const reason = el("textarea", { id: "release-reason", rows: 3, maxlength: maxMessageLength });
   const error = el("p", { class: "error", role: "alert" });
   modal({ title: `Force release ${lock.resourceId}`, id: "force-release-modal", body: [
     el("p", {}, `${lock.holder.name} loses the lock; their unsaved changes stay in their draft. The queue is served next.`),

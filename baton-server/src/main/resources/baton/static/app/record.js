@@ -1,29 +1,54 @@
 // The record editor of the APS demo: one card per section (child resource), each with its own lock badge,
-// presence, queue, takeover and autosave; guarded saves with a merge view when someone saved first.
-import { auth, api, el, fmtTime, duration, initials, banner, modal, closeModal, connectLocks, shell } from "/app/ui.js";
+// presence, queue place, takeover and local-first drafts; guarded saves with a merge view when someone saved first.
+// With ?new=<id> it is the form of a record not created yet: no lock is needed, drafts are kept all the same.
+import { auth, api, el, fmtTime, duration, initials, banner, modal, closeModal, connectLocks, shell, openLocalDrafts, PageStop }
+  from "/app/ui.js";
 import { AutosaveManager } from "/js/autosave-manager.js";
+import { TurnAlerts } from "/js/turn-alerts.js";
 
 const user = auth.require();
 const params = new URLSearchParams(location.search);
 const type = params.get("type");
-const id = params.get("id");
-const { body: clientConfig } = await api("GET", "/api/client-config");
+const creating = params.has("new");
+const id = creating ? params.get("new") : params.get("id");
+const locks = connectLocks();
+const clientConfig = await locks.configure();
+const MAX = clientConfig.maxMessageLength;
 const locksOn = clientConfig.locksEnabled !== false; // LOCK_ENABLED=false: records can be read, not edited
-const locks = connectLocks({ heartbeatSeconds: clientConfig.heartbeatSeconds });
 shell(user, locks);
+const local = clientConfig.autosaveEnabled ? await openLocalDrafts() : null;
 
 const { body: { types } } = await api("GET", "/api/record-types");
 const schema = types[type];
-let record;
-try {
-  record = (await api("GET", `/api/records/${encodeURIComponent(type)}/${encodeURIComponent(id)}`)).body;
-} catch (e) {
-  document.getElementById("title").textContent = "Record not found";
-  banner(e.body?.detail || "This record does not exist.", "danger");
-  throw e;
+if (!schema || (creating && !/^n-[a-z0-9]{1,20}$/.test(id || ""))) {
+  document.getElementById("title").textContent = "No such record";
+  banner("This link does not name a record type and record.", "danger");
+  throw new PageStop("no such record");
 }
-document.title = `${schema.label} ${id} · Baton demo`;
-document.getElementById("title").textContent = `${schema.label} ${id}`;
+let record = creating ? { id, type, version: 0, fields: {}, updatedAt: null, updatedBy: null } : null;
+if (!creating) {
+  try {
+    record = (await api("GET", `/api/records/${encodeURIComponent(type)}/${encodeURIComponent(id)}`)).body;
+  } catch (e) {
+    document.getElementById("title").textContent = "Record not found";
+    banner(e.body?.detail || "This record does not exist.", "danger");
+    throw new PageStop("record not found");
+  }
+}
+document.title = `${creating ? `New ${schema.label.toLowerCase()}` : `${schema.label} ${id}`} · Baton demo`;
+document.getElementById("title").textContent = creating ? `New ${schema.label.toLowerCase()} record` : `${schema.label} ${id}`;
+
+const turnAlerts = new TurnAlerts(locks, { label: (rid) => byResource({ resourceId: rid })?.title() || rid });
+
+const AUTOSAVE_TEXT = {
+  unsaved: () => "Unsaved changes",
+  local: (s) => `Kept on this device ${fmtTime(s.savedAt, true)}`,
+  saving: () => "Saving draft…",
+  saved: (s) => `Draft saved ${fmtTime(s.savedAt, true)}`,
+  error: (s) => (s.keptOnDevice ? `Kept on this device; not on the server yet (${s.code})` : `Draft not saved (${s.code})`),
+  clean: () => "All changes saved",
+  discarded: () => "Draft discarded",
+};
 
 /** One independently locked part of the record. */
 class Section {
@@ -33,19 +58,22 @@ class Section {
     this.label = name === "main" ? schema.label : name[0].toUpperCase() + name.slice(1);
     this.fields = Object.entries(schema.fields).filter(([, f]) => f.section === name).map(([n]) => n);
     this.holder = null;
-    this.mine = false;
+    this.mine = creating;
     this.queued = null;
     this.presence = [];
     this.disconnectedUntil = null;
     this.autosave = new AutosaveManager({
-      resourceId: this.rid, locks, token: () => auth.token(), intervalSeconds: clientConfig.autosaveSeconds,
+      resourceId: this.rid, locks, local, token: () => auth.token(), intervalSeconds: clientConfig.autosaveSeconds,
       getData: () => ({ fields: this.formValues() }), baseVersion: () => record.version,
     });
     this.autosave.on("status", (s) => {
-      const text = { saving: "Saving draft…", saved: `Draft saved ${fmtTime(s.savedAt)}`, unsaved: "Unsaved changes",
-        error: `Draft not saved (${s.code})`, clean: "All changes saved", discarded: "Draft discarded" }[s.state] || "";
-      this.els.autosave.textContent = text;
+      this.els.autosave.textContent = (AUTOSAVE_TEXT[s.state] || (() => ""))(s);
+      this.els.autosave.dataset.state = s.state;
     });
+  }
+
+  title() {
+    return `${schema.label} ${id}${this.name === "main" ? "" : ` · ${this.label}`}`;
   }
 
   render() {
@@ -61,6 +89,7 @@ class Section {
       release: el("button", { type: "button", class: "secondary", "data-action": "release", onclick: () => releaseModal(this) }, "Release…"),
       leaveQueue: el("button", { type: "button", class: "secondary", "data-action": "leave-queue", onclick: () => leaveQueue(this) },
         "Leave queue"),
+      notices: el("div", { "data-role": "notices", "aria-live": "polite" }),
       form: el("form", { class: "fields", onsubmit: (e) => e.preventDefault(), "aria-label": `${this.label} fields` }, inputs),
     };
     this.els.form.addEventListener("input", () => { this.autosave.markDirty(); locks.markActivity(this.rid); });
@@ -70,7 +99,7 @@ class Section {
       el("div", { class: "section-head" }, el("h2", { id: `h-${this.name}` }, this.label), this.els.badge, this.els.presence,
         this.els.autosave,
         el("div", { class: "actions" }, this.els.edit, this.els.save, this.els.saveRelease, this.els.release, this.els.leaveQueue)),
-      this.els.form);
+      this.els.notices, this.els.form);
     this.fill(record.fields);
     this.refresh();
     return this.card;
@@ -79,7 +108,10 @@ class Section {
   /** Badge, avatars, buttons and whether the inputs can be edited. */
   refresh() {
     const b = this.els.badge;
-    if (this.mine) {
+    if (creating) {
+      b.className = "badge mine";
+      b.textContent = "New record, not created yet";
+    } else if (this.mine) {
       b.className = "badge mine";
       b.textContent = "You are editing";
     } else if (this.holder) {
@@ -92,15 +124,16 @@ class Section {
     }
     if (this.queued) {
       b.className = "badge queued";
-      b.textContent += ` · you are #${this.queued} in the queue`;
+      b.textContent += ` · you are #${this.queued.position} in the queue`
+        + (this.queued.estimatedWaitSeconds ? ` · about ${waitText(this.queued.estimatedWaitSeconds)}` : "");
     }
     this.els.presence.replaceChildren(...this.presence.map((p) => el("span", {
       class: `avatar ${p.hasLock ? "editor" : p.mode}`, title: `${p.name} (${p.role}) · ${p.hasLock ? "editing" : p.mode}`,
-      "aria-label": `${p.name}, ${p.hasLock ? "editing" : p.mode}`,
+      role: "img", "aria-label": `${p.name}, ${p.hasLock ? "editing" : p.mode}`,
     }, initials(p.name))));
-    this.els.edit.hidden = this.mine || !!this.queued || !locksOn;
-    this.els.save.hidden = this.els.saveRelease.hidden = this.els.release.hidden = !this.mine;
-    this.els.leaveQueue.hidden = !this.queued;
+    this.els.edit.hidden = creating || this.mine || !!this.queued || !locksOn;
+    this.els.save.hidden = this.els.saveRelease.hidden = this.els.release.hidden = creating || !this.mine;
+    this.els.leaveQueue.hidden = creating || !this.queued;
     for (const input of this.els.form.elements) input.disabled = !this.mine;
   }
 
@@ -126,6 +159,17 @@ class Section {
   changedFrom(values) {
     return this.fields.some((n) => JSON.stringify(values[n] ?? null) !== JSON.stringify(record.fields[n] ?? null));
   }
+
+  /** A notice inside the card (kept until replaced or cleared), by kind: one per kind. */
+  notice(kind, content) {
+    this.els.notices.querySelector(`[data-role='${kind}']`)?.remove();
+    if (content) this.els.notices.append(el("p", { class: `notice ${kind === "note-left" ? "note" : ""}`, "data-role": kind }, content));
+  }
+}
+
+function waitText(seconds) {
+  const minutes = Math.round(seconds / 60);
+  return minutes < 1 ? "less than a minute" : `${minutes} min`;
 }
 
 function fieldInput(name, spec) {
@@ -177,13 +221,17 @@ const sections = new Map(schema.sections.map((name) => [name, new Section(name)]
 const host = document.getElementById("sections");
 for (const section of sections.values()) host.append(section.render());
 renderMeta();
+auth.beforeSignOut(() => Promise.all([...sections.values()].map((s) => s.autosave.flush().catch(() => {}))));
+
 function byResource(data) {
   const rid = data?.resourceId || "";
   return rid.startsWith(`${type}:${id}:`) ? sections.get(rid.split(":")[2]) || null : null;
 }
 
 function renderMeta() {
-  document.getElementById("meta").textContent = `Version ${record.version} · saved ${fmtTime(record.updatedAt)} by ${record.updatedBy}`;
+  document.getElementById("meta").textContent = creating
+    ? "Not created yet: what you type is kept on this device and as your draft until you create the record."
+    : `Version ${record.version} · saved ${fmtTime(record.updatedAt)} by ${record.updatedBy}`;
 }
 
 async function reloadRecord() {
@@ -210,9 +258,10 @@ function handleAnswer(section, answer) {
   const { event, data } = answer;
   if (event === "lock:acquired") onAcquired(section, data);
   else if (event === "lock:queued") {
-    section.queued = data.position;
+    section.queued = { position: data.position, estimatedWaitSeconds: data.estimatedWaitSeconds };
     section.refresh();
-    banner(`You are #${data.position} in the queue for ${section.label}. We will tell you when it is your turn.`, "info");
+    banner(`You are #${data.position} in the queue for ${section.label}. We will tell you when it is your turn`
+      + " (also with a browser notification while this tab is in the background, if you allow it).", "info");
   } else if (event === "lock:denied") handleRefusal(section, { code: data.code, data });
   else if (event === "lock:request_sent") banner("The holder was asked to hand over; you will be told the answer.", "info");
 }
@@ -231,7 +280,7 @@ async function onAcquired(section, data) {
   section.queued = null;
   section.holder = { userId: user.userId, name: user.name, since: data.lease?.acquiredAt || new Date().toISOString() };
   section.refresh();
-  banner(data.via && data.via !== "DIRECT" ? `It is your turn: you are now editing ${section.label}.` : null, "ok");
+  banner(data.via && data.via !== "DIRECT" && data.via !== "EMERGENCY" ? `It is your turn: you are now editing ${section.label}.` : null, "ok");
   const pending = section.pendingDraft;
   section.pendingDraft = null;
   try {
@@ -243,24 +292,59 @@ async function onAcquired(section, data) {
   if (pending?.merge) mergeModal(section, pending.merge);
   else if (pending) { section.fill({ ...record.fields, ...pending.data.fields }); section.autosave.markDirty(); }
   if (data.handoverNote) {
-    modal({ title: "A note from the previous editor", body: el("blockquote", {}, data.handoverNote),
+    modal({ title: "A note from the previous editor", id: "handover-note-modal", body: el("blockquote", {}, data.handoverNote),
       actions: [{ label: "OK", primary: true, onClick: (m) => m.close() }] });
   } else if (!pending?.merge) {
     section.els.form.querySelector("input, select, textarea")?.focus();
   }
 }
 
-/** Our lease ended without us releasing it: keep what was typed as a draft and say why. */
-async function onLost(section, message) {
+/**
+ * Our lease ended without us releasing it: send what was typed (it is on this device already), and say what is
+ * true about it. `noteFor` offers a note for whoever edits next.
+ */
+async function onLost(section, message, { noteFor, draftKept, draftSavedAt } = {}) {
   const wasMine = section.mine;
   section.mine = false;
   section.autosave.stop();
-  if (wasMine && section.changed()) {
-    try { await section.autosave.saveNow(); } catch { /* the banner below still tells the user */ }
-  }
+  section.notice("displaced-draft", null);
   section.refresh();
-  banner(message + (wasMine ? " Your changes are kept as a draft." : ""), "danger",
-    [{ label: "Review my draft", onClick: () => restoreFlow(section, true) }]);
+  const actions = [{ label: "Review my draft", onClick: () => restoreFlow(section, true) }];
+  if (noteFor) actions.push({ label: `Leave a note for ${noteFor}`, onClick: () => leaveNoteModal(section, noteFor) });
+  if (!wasMine) {
+    banner(message, "danger", actions);
+    return;
+  }
+  const before = draftKept === undefined ? "" : draftKept
+    ? ` Your changes up to ${fmtTime(draftSavedAt, true)} were already saved as your draft.`
+    : " No draft of yours had reached the server yet.";
+  banner(`${message}${before} Saving what you typed since…`, "danger", actions);
+  let after;
+  try {
+    const sent = await section.autosave.flush();
+    after = sent ? ` What you typed is saved as your draft (${fmtTime(sent.savedAt, true)}).`
+      : draftKept || section.changed() ? " Nothing newer was typed." : " You had no unsaved changes.";
+  } catch {
+    after = local ? " What you typed is kept on this device and is sent when the connection returns."
+      : " What you typed could not be saved yet; keep this page open.";
+  }
+  banner(`${message}${before}${after}`, "danger", actions);
+}
+
+function leaveNoteModal(section, forWhom) {
+  const note = el("textarea", { id: "leave-note", rows: 3, maxlength: MAX });
+  const error = el("p", { class: "error", role: "alert" });
+  modal({ title: `A note for ${forWhom}`, id: "leave-note-modal", body: [
+    el("p", {}, `What should ${forWhom} know about ${section.label}? They see it at once (or the next editor does).`),
+    el("label", { for: "leave-note" }, "Note"), note, error], actions: [
+    { id: "send-note", label: "Send note", primary: true, onClick: async (m) => {
+      try {
+        await locks.leaveNote(section.rid, note.value);
+        m.close();
+        banner(`Your note was passed on to ${forWhom}.`, "ok", [{ label: "Review my draft", onClick: () => restoreFlow(section, true) }]);
+      } catch (e) { error.textContent = e.message; note.focus(); }
+    } },
+    { label: "Cancel", onClick: (m) => m.close() }] });
 }
 
 function queueModal(section) {
@@ -271,6 +355,7 @@ function queueModal(section) {
     el("p", { class: "muted" }, "You can wait in the queue, keep viewing it read-only, ask them to hand over, or, in an emergency, take over.")];
   const actions = [
     { id: "join-queue", label: "Join queue", primary: true, onClick: async (m) => {
+      turnAlerts.askPermission().catch(() => {});
       m.close();
       try { handleAnswer(section, await locks.joinQueue(section.rid)); } catch (e) { handleRefusal(section, e); }
     } },
@@ -284,18 +369,19 @@ function queueModal(section) {
 }
 
 function askModal(section) {
-  const text = el("textarea", { id: "ask-message", rows: 3, maxlength: 280, "aria-label": "Message to the editor" });
-  modal({ title: `Ask ${section.holder?.name} to hand over`, body: [el("label", { for: "ask-message" }, "Message"), text], actions: [
-    { id: "send-ask", label: "Send", primary: true, onClick: async (m) => {
-      m.close();
-      try { handleAnswer(section, await locks.askHolder(section.rid, text.value || "May I edit this record?")); }
-      catch (e) { handleRefusal(section, e); }
-    } },
-    { label: "Cancel", onClick: (m) => m.close() }] });
+  const text = el("textarea", { id: "ask-message", rows: 3, maxlength: MAX });
+  modal({ title: `Ask ${section.holder?.name} to hand over`, id: "ask-modal", body: [el("label", { for: "ask-message" }, "Message"), text],
+    actions: [
+      { id: "send-ask", label: "Send", primary: true, onClick: async (m) => {
+        m.close();
+        try { handleAnswer(section, await locks.askHolder(section.rid, text.value || "May I edit this record?")); }
+        catch (e) { handleRefusal(section, e); }
+      } },
+      { label: "Cancel", onClick: (m) => m.close() }] });
 }
 
 function overrideModal(section) {
-  const reason = el("textarea", { id: "override-reason", rows: 3, maxlength: 280, required: true, "aria-describedby": "override-help" });
+  const reason = el("textarea", { id: "override-reason", rows: 3, maxlength: MAX, required: true, "aria-describedby": "override-help" });
   const error = el("p", { class: "error", role: "alert", id: "override-error" });
   const go = async (m, emergency) => {
     if (!reason.value.trim()) {
@@ -311,7 +397,8 @@ function overrideModal(section) {
     } catch (e) { handleRefusal(section, e); }
   };
   modal({ title: `Override ${section.holder?.name}'s lock`, id: "override-modal", body: [
-    el("p", { id: "override-help" }, "Overrides are audited. The current editor is told, and their unsaved changes are kept as a draft."),
+    el("p", { id: "override-help" }, "Overrides are audited. The current editor is told at once; what they typed is saved as their draft, "
+      + "never merged into your form."),
     el("label", { for: "override-reason" }, "Reason (required)"), reason, error], actions: [
     { id: "override-now", label: "Override now (emergency)", danger: true, onClick: (m) => go(m, true) },
     { id: "request-takeover", label: "Request takeover", onClick: (m) => go(m, false) },
@@ -319,7 +406,8 @@ function overrideModal(section) {
 }
 
 function otherTabModal(section) {
-  modal({ title: "You are editing this in another tab", body: el("p", {}, "Move the lock to this tab? The other tab stops editing; its unsaved changes stay in its draft."),
+  modal({ title: "You are editing this in another tab", id: "other-tab-modal",
+    body: el("p", {}, "Move the lock to this tab? The other tab stops editing; its unsaved changes stay in its draft."),
     actions: [
       { id: "move-here", label: "Move the lock here", primary: true, onClick: async (m) => {
         m.close();
@@ -335,15 +423,20 @@ async function leaveQueue(section) {
   banner(null);
 }
 
+/** A note field for whoever edits next: on release, and when handing over to an ask or a takeover request. */
+function noteField(idSuffix, label) {
+  const note = el("textarea", { id: `note-${idSuffix}`, rows: 2, maxlength: MAX });
+  return { note, nodes: [el("label", { for: `note-${idSuffix}` }, label), note] };
+}
+
 function releaseModal(section) {
-  const note = el("textarea", { id: "handover-note", rows: 2, maxlength: 280 });
+  const { note, nodes } = noteField("release", "Note for the next editor (optional)");
   const unsaved = section.changed();
-  modal({ title: `Release ${section.label}`, body: [
-    unsaved ? el("p", { class: "banner warn" }, "You have unsaved changes; they stay in your draft.") : null,
-    el("label", { for: "handover-note" }, "Note for the next editor (optional)"), note], actions: [
+  modal({ title: `Release ${section.label}`, id: "release-modal", body: [
+    unsaved ? el("p", { class: "banner warn" }, "You have unsaved changes; they stay in your draft.") : null, ...nodes], actions: [
     { id: "confirm-release", label: "Release", primary: true, onClick: async (m) => {
       m.close();
-      if (unsaved) await section.autosave.saveNow().catch(() => {});
+      if (unsaved) await section.autosave.flush().catch(() => {});
       await release(section, note.value.trim() || undefined);
     } },
     { label: "Cancel", onClick: (m) => m.close() }] });
@@ -353,12 +446,21 @@ async function release(section, note) {
   section.autosave.stop();
   section.mine = false;
   section.holder = null;
+  section.notice("displaced-draft", null);
   section.fill(record.fields);
   section.refresh();
   try { await locks.release(section.rid, note); } catch { /* already gone */ }
 }
 
-// ---- saving and merging ------------------------------------------------------------------------------------
+// ---- saving, creating and merging --------------------------------------------------------------------------
+
+function showFieldErrors(e) {
+  for (const err of e.body.errors) {
+    const slot = document.getElementById(`f-${err.field}-error`);
+    if (slot) slot.textContent = `${err.problem}`;
+  }
+  banner(e.body.detail, "warn");
+}
 
 async function save(section, thenRelease, fields = section.formValues(), version = record.version) {
   const lease = locks.lease(section.rid);
@@ -369,20 +471,30 @@ async function save(section, thenRelease, fields = section.formValues(), version
     record = body;
     renderMeta();
     section.fill(record.fields);
-    section.autosave.saved();
+    await section.autosave.saved();
     banner(`Saved version ${record.version} at ${fmtTime(record.updatedAt)}.`, "ok");
     if (thenRelease) await release(section);
   } catch (e) {
     if (e.status === 412) mergeModal(section, e.body.merge, e.body.current);
     else if (e.status === 423) onLost(section, "Your lock ended before this save; nothing was written.");
-    else if (e.status === 400 && e.body.errors) {
-      for (const err of e.body.errors) {
-        const slot = document.getElementById(`f-${err.field}-error`);
-        if (slot) slot.textContent = `${err.problem}`;
-      }
-      banner(e.body.detail, "warn");
-    } else banner(e.message, "danger");
+    else if (e.status === 400 && e.body.errors) showFieldErrors(e);
+    else banner(e.message, "danger");
   }
+}
+
+/** Creates the new record with the id its drafts were kept under; a second attempt finds it created. */
+async function create() {
+  const fields = {};
+  for (const s of sections.values()) Object.assign(fields, s.formValues());
+  for (const name of Object.keys(schema.fields)) document.getElementById(`f-${name}-error`).textContent = "";
+  try {
+    await api("POST", `/api/records/${encodeURIComponent(type)}`, { id, fields });
+  } catch (e) {
+    if (e.status === 400 && e.body.errors) { showFieldErrors(e); return; }
+    if (e.code !== "RECORD_EXISTS") { banner(e.message, "danger"); return; }
+  }
+  for (const s of sections.values()) await s.autosave.discard().catch(() => {});
+  location.replace(`/record?type=${encodeURIComponent(type)}&id=${encodeURIComponent(id)}`);
 }
 
 /** The merge view: what was applied, and each conflicting field with base / mine / theirs to choose from. */
@@ -427,7 +539,10 @@ function mergeModal(section, merge, current) {
   });
 }
 
-/** A draft from an earlier visit (crash, closed tab, takeover): offer to restore it, merged when the record moved on. */
+/**
+ * A draft from an earlier visit (crash, closed tab, dead battery, takeover): the newest of this device's and the
+ * server's, offered with its time and where it was kept; merged when the record moved on.
+ */
 async function restoreFlow(section, direct = false) {
   const draft = await section.autosave.restore();
   if (!draft || !draft.data?.fields) {
@@ -439,13 +554,16 @@ async function restoreFlow(section, direct = false) {
     return;
   }
   const go = async () => {
+    if (creating) { section.fill(draft.data.fields); section.autosave.markDirty(); return; }
     section.pendingDraft = draft;
     if (section.mine) { onAcquired(section, {}); return; }
     await edit(section);
   };
   if (direct) { await go(); return; }
-  await new Promise((resolve) => modal({ title: "Unsaved changes found", id: "draft-modal", onClose: resolve, body: el("p", {},
-    `You have unsaved changes to ${section.label} from ${fmtTime(draft.savedAt)}`
+  const where = draft.source === "device"
+    ? `kept on this device${draft.synced ? ", now also on the server" : ", not yet on the server"}` : "saved on the server";
+  await new Promise((resolve) => modal({ title: "Unsaved changes found", id: "draft-modal", onClose: resolve, body: el("p",
+    { "data-source": draft.source }, `You have unsaved changes to ${section.label} from ${fmtTime(draft.savedAt, true)} (${where})`
       + (draft.merge ? `; the record has changed since (now version ${draft.currentVersion}).` : ".")),
   actions: [
     { id: "restore-draft", label: draft.merge ? "Review and merge" : "Restore", primary: true, onClick: async (m) => { m.close(); await go(); } },
@@ -480,7 +598,7 @@ locks.on("lock:released", async (data) => {
     const why = { IDLE_TIMEOUT: "Your lock was released after a long time without activity.", EXPIRED: "Your lock expired.",
       GRACE_PERIOD_EXPIRED: "Your lock was released while you were disconnected.",
       ADMIN_RELEASE: `An administrator released your lock${data.byReason ? `: “${data.byReason}”` : ""}.` }[data.reason] || "Your lock ended.";
-    await onLost(s, why);
+    await onLost(s, why, { noteFor: data.reason === "ADMIN_RELEASE" ? "the next editor" : undefined });
   }
   // Only the release of the holder we show clears the badge (a late echo must not hide the next holder).
   if (!s.mine && data.holder && (!s.holder || s.holder.userId === data.holder.userId)) {
@@ -490,7 +608,19 @@ locks.on("lock:released", async (data) => {
   }
   if (!s.mine) await reloadRecord();
 });
-locks.on("lock:queued", (data) => { const s = byResource(data); if (s) { s.queued = data.position; s.refresh(); } });
+const placeOf = (data) => ({ position: data.position, estimatedWaitSeconds: data.estimatedWaitSeconds });
+locks.on("lock:queued", (data) => { const s = byResource(data); if (s && data.position > 0) { s.queued = placeOf(data); s.refresh(); } });
+locks.on("queue:position", (data) => {
+  const s = byResource(data);
+  if (!s || !s.queued) return;
+  const movedUp = data.position < s.queued.position;
+  s.queued = placeOf(data);
+  s.refresh();
+  if (movedUp) {
+    banner(`You moved up: #${data.position} in the queue for ${s.label}`
+      + (data.estimatedWaitSeconds ? `, about ${waitText(data.estimatedWaitSeconds)} to wait.` : "."), "info");
+  }
+});
 locks.on("queue:left", (data) => { const s = byResource(data); if (s) { s.queued = null; s.refresh(); } });
 locks.on("lock:turn_missed", (data) => { const s = byResource(data); if (s) { s.queued = null; s.refresh(); banner("Your turn passed to the next person in the queue.", "warn"); } });
 locks.on("lock:holder_disconnected", (data) => { const s = byResource(data); if (s) { s.disconnectedUntil = data.graceEndsAt; s.refresh(); } });
@@ -522,34 +652,55 @@ locks.on("lock:taken_by_admin", async (data) => {
   const s = byResource(data);
   if (!s) return;
   closeModal();
-  await onLost(s, `${data.by.name} took over ${s.label}${data.emergency ? " in an emergency" : ""}: “${data.reason}”.`);
+  await onLost(s, `${data.by.name} took over ${s.label}${data.emergency ? " in an emergency" : ""}: “${data.reason}”.`,
+    { noteFor: data.by.name, draftKept: data.draftKept, draftSavedAt: data.draftSavedAt });
+});
+locks.on("lock:displaced_draft", (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  const who = data.owner.name;
+  s.notice("displaced-draft", data.draftKept
+    ? `${who}'s unsaved changes are kept as their draft (saved ${fmtTime(data.draftSavedAt, true)}). They are not in this form: `
+      + `${who} reviews them field by field after your save.`
+    : `${who} was editing before you; no draft of theirs had reached the server. If their page is open, it saves what they typed `
+      + "as their draft, and you will see it here.");
+});
+locks.on("lock:note_left", (data) => {
+  const s = byResource(data);
+  if (!s) return;
+  s.notice("note-left", `Note from ${data.from.name}: “${data.note}”`);
+  modal({ title: `A note from ${data.from.name}`, id: "note-left-modal", body: [el("p", {}, `${data.from.name} was editing ${s.label} before you:`),
+    el("blockquote", {}, data.note)], actions: [{ label: "OK", primary: true, onClick: (m) => m.close() }] });
 });
 locks.on("lock:takeover_requested", (data) => {
   const s = byResource(data);
   if (!s) return;
+  const { note, nodes } = noteField("takeover", `Note for ${data.from.name} (optional)`);
   modal({ title: `${data.from.name} asks to take over`, id: "takeover-request-modal", body: [el("p", {}, `Reason: “${data.reason}”.`),
-    el("p", {}, `It will be handed over at ${fmtTime(data.autoForceAt)} unless you keep it. Your unsaved changes are kept as a draft.`)],
+    el("p", {}, `It will be handed over at ${fmtTime(data.autoForceAt)} unless you keep it. What you typed is saved as your draft.`), ...nodes],
   actions: [
     { id: "approve-takeover", label: "Hand over now", primary: true, onClick: async (m) => {
       m.close();
-      if (s.changed()) await s.autosave.saveNow().catch(() => {});
-      await locks.answerTakeover(s.rid, true);
+      await s.autosave.flush().catch(() => {});
+      await locks.answerTakeover(s.rid, true, note.value.trim() || undefined);
     } },
     { id: "deny-takeover", label: "Keep editing", onClick: async (m) => { m.close(); await locks.answerTakeover(s.rid, false); } }] });
 });
 locks.on("lock:request_received", (data) => {
   const s = byResource(data);
   if (!s) return;
-  modal({ title: `${data.from.name} asks you to hand over`, id: "ask-received-modal", body: el("p", {}, `“${data.message}”`), actions: [
-    { id: "approve-ask", label: "Hand over", primary: true, onClick: async (m) => {
-      m.close();
-      if (s.changed()) await s.autosave.saveNow().catch(() => {});
-      s.mine = false;
-      s.autosave.stop();
-      await locks.answerRequest(s.rid, data.requestId, true);
-      s.refresh();
-    } },
-    { id: "deny-ask", label: "Not now", onClick: async (m) => { m.close(); await locks.answerRequest(s.rid, data.requestId, false); } }] });
+  const { note, nodes } = noteField("ask", `Note for ${data.from.name} (optional)`);
+  modal({ title: `${data.from.name} asks you to hand over`, id: "ask-received-modal", body: [el("p", {}, `“${data.message}”`), ...nodes],
+    actions: [
+      { id: "approve-ask", label: "Hand over", primary: true, onClick: async (m) => {
+        m.close();
+        await s.autosave.flush().catch(() => {});
+        s.mine = false;
+        s.autosave.stop();
+        await locks.answerRequest(s.rid, data.requestId, true, note.value.trim() || undefined);
+        s.refresh();
+      } },
+      { id: "deny-ask", label: "Not now", onClick: async (m) => { m.close(); await locks.answerRequest(s.rid, data.requestId, false); } }] });
 });
 locks.on("lock:request_answered", (data) => {
   if (!data.approved) banner(data.timedOut ? "The editor did not answer in time." : "The editor is not ready to hand over yet.", "info");
@@ -566,16 +717,24 @@ if (!locksOn) {
   host.before(el("p", { class: "banner warn", id: "locks-off", role: "status" },
     "Edit locks are turned off on this server (LOCK_ENABLED=false): you can read this record, but nobody can edit it here."));
 }
-await locks.connect();
-for (const section of sections.values()) {
-  if (locksOn) {
-    await locks.join(section.rid, "viewer");
-    const [t, i, c] = section.rid.split(":");
-    const { body: check } = await api("GET", `/api/locks/check/${t}/${i}${c === "main" ? "" : `?child=${c}`}`);
-    if (check.holder) section.holder = check.holder;
-    if (check.queue?.position) section.queued = check.queue.position;
+if (creating) {
+  const createButton = el("button", { type: "button", "data-action": "create", onclick: () => create() }, "Create record");
+  host.after(el("p", {}, createButton));
+  for (const section of sections.values()) section.autosave.start();
+  await locks.connect().catch(() => {});
+} else {
+  await locks.connect();
+  for (const section of sections.values()) {
+    if (locksOn) {
+      await locks.join(section.rid, "viewer");
+      const [t, i, c] = section.rid.split(":");
+      const { body: check } = await api("GET", `/api/locks/check/${t}/${i}${c === "main" ? "" : `?child=${c}`}`);
+      if (check.holder) section.holder = check.holder;
+      if (check.queue?.position) section.queued = { position: check.queue.position };
+    }
+    section.refresh();
   }
-  section.refresh();
 }
 document.body.dataset.ready = "true";
 if (locksOn) for (const section of sections.values()) await restoreFlow(section);
+document.body.dataset.restored = "true";

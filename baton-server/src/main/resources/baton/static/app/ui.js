@@ -1,16 +1,27 @@
 // Shared pieces of the demo pages: sign-in state, the API helper, a tiny DOM builder, the header with the
 // notifications inbox, accessible modals and the status banner.
 import { LockManager } from "/js/lock-manager.js";
+import { LocalDrafts } from "/js/local-drafts.js";
 
 // A page error is shown, not swallowed: the banner says so, and tests can read window.__batonErrors.
 globalThis.__batonErrors = [];
 for (const kind of ["error", "unhandledrejection"]) {
   globalThis.addEventListener?.(kind, (e) => {
+    if ((e.reason || e.error)?.quiet) return;
     const message = e.reason?.message || e.message || String(e.reason || e);
-    if (message === "signing in" || message === "not an admin") return;
     globalThis.__batonErrors.push(message);
     banner(`Something went wrong on this page: ${message}. Reload to try again; drafts are kept.`, "danger");
   });
+}
+
+const beforeSignOut = [];
+
+/** Stops a page's script on purpose (it has said why already): not reported as a failure. */
+export class PageStop extends Error {
+  constructor(why) {
+    super(why);
+    this.quiet = true;
+  }
 }
 
 export const auth = {
@@ -20,16 +31,51 @@ export const auth = {
   require() {
     if (!this.token() || !this.user()) {
       location.assign(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`);
-      throw new Error("signing in");
+      throw new PageStop("signing in");
     }
     return this.user();
   },
-  signOut() {
+  /** Runs `hook` (async) before signing out, e.g. to send what a page has not sent yet. */
+  beforeSignOut(hook) {
+    beforeSignOut.push(hook);
+  },
+  /**
+   * Signs out of this tab on a shared workstation: pages send what they have not sent, the drafts kept on this device
+   * go to the server and are removed, then the token is forgotten. A draft the server could not take stays on the
+   * device, encrypted under this user's key, until they sign in again (the sign-in page says so).
+   */
+  async signOut() {
+    for (const hook of beforeSignOut) await hook().catch(() => {});
+    let kept = 0;
+    try {
+      const local = await openLocalDrafts();
+      if (local) {
+        kept = (await local.syncAndClear((d) => api("POST", "/api/autosave/save", { resourceId: d.resourceId, data: d.data,
+          baseVersion: d.baseVersion ?? undefined }))).kept;
+      }
+    } catch { /* signing out never waits on the server */ }
     sessionStorage.removeItem("baton.token");
     sessionStorage.removeItem("baton.user");
-    location.assign("/signin");
+    location.assign(`/signin?signedOut=1&kept=${kept}`);
   },
 };
+
+let localDrafts;
+/**
+ * This user's drafts on this device (LocalDrafts), opened once per page; null where the browser has no IndexedDB or
+ * WebCrypto (drafts then live on the server only).
+ */
+export function openLocalDrafts() {
+  if (localDrafts === undefined) {
+    localDrafts = globalThis.indexedDB && globalThis.crypto?.subtle
+      ? LocalDrafts.open({ token: () => auth.token() }).catch((e) => {
+        console.warn("baton: drafts are kept on the server only:", e.message);
+        return null;
+      })
+      : Promise.resolve(null);
+  }
+  return localDrafts;
+}
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -79,9 +125,10 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function fmtTime(iso) {
+/** "14:05", or "14:05:12" with seconds (draft times, where a minute is long). */
+export function fmtTime(iso, seconds = false) {
   if (!iso) return "";
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", ...(seconds ? { second: "2-digit" } : {}) });
 }
 
 export function fmtDateTime(iso) {
@@ -199,7 +246,7 @@ export function shell(user, locks) {
     el("span", { id: "connection", class: "connection", title: "Connection to Baton" }, "connecting…"),
     bell,
     el("span", { class: "me" }, `${user.name} · ${user.role}`),
-    el("button", { type: "button", class: "secondary", onclick: () => auth.signOut() }, "Sign out"),
+    el("button", { type: "button", class: "secondary", "data-action": "sign-out", onclick: () => auth.signOut() }, "Sign out"),
     panel);
   document.body.prepend(header);
   refreshUnread(count);

@@ -10,12 +10,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the browser client's own unit tests ({@code node --test src/test/js/}: reconnect, heartbeats, autosave timing,
- * the event API, REST fallback) as part of the Maven build, so {@code ./test.sh} covers them.
+ * Runs the browser client's own unit tests ({@code node --test src/test/js/}: reconnect, heartbeats, event order,
+ * queue places, the same behaviour over WebSocket and REST, local drafts, autosave timing) as part of the Maven build, so {@code ./test.sh} covers them.
  */
 class NodeUnitTest {
     @Test
     void clientLibraryUnitTests_passUnderNode() throws Exception {
+        assertTrue(Path.of("src/test/js/node_modules/fake-indexeddb").toFile().isDirectory(),
+                "the client tests need fake-indexeddb: run ./test.sh (or scripts/test-deps.sh) to install it");
         Process node;
         try {
             node = new ProcessBuilder("node", "--test", "--test-reporter=tap", "src/test/js/").redirectErrorStream(true).start();

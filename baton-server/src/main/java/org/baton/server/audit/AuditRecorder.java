@@ -114,6 +114,10 @@ public final class AuditRecorder implements EventJournal {
                 details.put("emergency", Boolean.toString(e.emergency()));
                 yield record(e.by(), e.emergency() ? "EMERGENCY_TAKEOVER" : "TAKEOVER_FORCED", rid, "HIGH", e.reason(), details);
             }
+            case LockEvent.NoteLeft e -> {
+                details.put("holder", e.holder().userId());
+                yield record(e.from(), "HANDOVER_NOTE", rid, "INFO", e.note(), details);
+            }
             case LockEvent.AdminReleased e -> {
                 fence(details, e.released());
                 details.put("holder", e.released().holder().userId());

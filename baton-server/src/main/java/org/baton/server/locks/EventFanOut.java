@@ -1,7 +1,10 @@
 package org.baton.server.locks;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,17 +35,33 @@ import org.slf4j.LoggerFactory;
  * pushed as a fresh snapshot. Listeners (the admin feed, alerts) see every decision's events on every instance.
  */
 public final class EventFanOut implements BusListener {
+    /** Whether a user has a draft of a resource on the server now, for messages that mention it. */
+    @FunctionalInterface
+    public interface DraftFacts {
+        /** The draft's save time and age, or empty when the user has none (within the retention). */
+        Optional<KeptDraft> of(String userId, ResourceId resource);
+    }
+
+    /** A draft that exists: when it was saved, and how long ago. */
+    public record KeptDraft(Instant savedAt, Duration age) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(EventFanOut.class);
     private final SessionRegistry sessions;
+    private final DraftFacts drafts;
     private final Function<ResourceId, LockCoordinator.Decision> snapshots;
     private final List<Consumer<List<LockEvent>>> listeners = new CopyOnWriteArrayList<>();
     /** The last version delivered per resource that local sessions watch, to notice a missed message. */
     private final Map<String, Long> delivered = new ConcurrentHashMap<>();
 
-    /** @param snapshots reads (and settles) a resource's current state, for resyncs */
-    public EventFanOut(SessionRegistry sessions, Function<ResourceId, LockCoordinator.Decision> snapshots) {
+    /**
+     * @param snapshots reads (and settles) a resource's current state, for resyncs
+     * @param drafts whether a displaced editor's draft is on the server, for {@code lock:taken_by_admin}
+     */
+    public EventFanOut(SessionRegistry sessions, Function<ResourceId, LockCoordinator.Decision> snapshots, DraftFacts drafts) {
         this.sessions = sessions;
         this.snapshots = snapshots;
+        this.drafts = drafts;
     }
 
     /** Receives every decision's events, on every instance, in commit order, before they are pushed to clients. */
@@ -112,10 +131,11 @@ public final class EventFanOut implements BusListener {
     /** Delivers {@code events} of {@code version} to local sessions; {@code callerSessionId} (may be null) already has the direct answer. */
     private void publish(List<LockEvent> events, long version, String callerSessionId) {
         for (LockEvent event : events) {
-            Outbound message = toWire(event, version);
-            if (message == null) {
+            Outbound wire = toWire(event, version);
+            if (wire == null) {
                 continue;
             }
+            Outbound message = event instanceof LockEvent.TakenOver takenOver ? withDraftFacts(wire, takenOver) : wire;
             String rid = event.resourceId().toString();
             Outbound[] variants = new Outbound[2]; // the holder's and everyone else's form of a grant, each built once
             if (event.resourceWide()) {
@@ -164,6 +184,22 @@ public final class EventFanOut implements BusListener {
         return new Outbound(message.event(), copy, message.ref());
     }
 
+    /**
+     * {@code lock:taken_by_admin} says what is true at that moment: whether the displaced editor has a draft on the
+     * server, when it was saved and how old it is (their page then sends whatever it has not sent yet).
+     */
+    private Outbound withDraftFacts(Outbound message, LockEvent.TakenOver event) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        ((Map<?, ?>) message.data()).forEach((k, v) -> data.put(String.valueOf(k), v));
+        Optional<KeptDraft> kept = drafts.of(event.displaced().holder().userId(), event.resourceId());
+        data.put("draftKept", kept.isPresent());
+        kept.ifPresentOrElse(draft -> {
+            data.put("draftSavedAt", draft.savedAt());
+            data.put("draftAgeSeconds", Wire.seconds(draft.age()));
+        }, () -> data.remove("draftUrl"));
+        return new Outbound(message.event(), data, message.ref());
+    }
+
     private static boolean isAnswered(LockEvent event, String sessionId, String callerSessionId) {
         if (callerSessionId == null || !callerSessionId.equals(sessionId)) {
             return false;
@@ -190,6 +226,7 @@ public final class EventFanOut implements BusListener {
             case LockEvent.TakeoverRequested e -> Set.of(e.holder().sessionId());
             case LockEvent.TakeoverDenied e -> Set.of(e.from().sessionId());
             case LockEvent.TakenOver e -> Set.of(e.displaced().holder().sessionId());
+            case LockEvent.NoteLeft e -> Set.of(e.holder().sessionId());
             default -> Set.of();
         };
     }
@@ -279,7 +316,6 @@ public final class EventFanOut implements BusListener {
                 data.put("by", Wire.person(e.by()));
                 data.put("reason", e.reason());
                 data.put("emergency", e.emergency());
-                data.put("draftKept", true);
                 ResourceId where = e.resourceId();
                 data.put("draftUrl", "/api/autosave/restore/" + where.type() + "/" + where.id()
                         + (where.child().equals("main") ? "" : "?child=" + where.child()));
@@ -288,6 +324,11 @@ public final class EventFanOut implements BusListener {
             case LockEvent.PresenceChanged e -> {
                 data.put("users", Wire.presence(e.users()));
                 yield "presence:update";
+            }
+            case LockEvent.NoteLeft e -> {
+                data.put("from", Wire.person(e.from()));
+                data.put("note", e.note());
+                yield "lock:note_left";
             }
             case LockEvent.AdminReleased e -> null;
             case LockEvent.Refused e -> null;

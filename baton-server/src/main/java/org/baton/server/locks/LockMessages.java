@@ -90,6 +90,7 @@ public final class LockMessages implements MessageHandler {
             case "lock:takeover" -> Requests.flag(data, "emergency", false)
                     ? new Command.EmergencyTakeover(actor, Requests.text(data, "reason"))
                     : new Command.RequestTakeover(actor, Requests.text(data, "reason"));
+            case "lock:leave_note" -> new Command.LeaveNote(actor, Requests.requiredText(data, "leaseId"), Requests.text(data, "note"));
             case "lock:takeover_answer" -> new Command.AnswerTakeover(actor, Requests.flag(data, "approve", false), Requests.text(data, "note"));
             case "presence:get" -> {
                 LockCoordinator.Decision now = gateway.tick(id);

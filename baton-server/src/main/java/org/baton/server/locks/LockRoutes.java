@@ -44,6 +44,8 @@ public final class LockRoutes implements RouteGroup {
                 : new Command.RequestTakeover(actor, Requests.text(body, "reason"))));
         routes.post("/api/locks/takeover-answer", ctx -> command(ctx, (actor, body) ->
                 new Command.AnswerTakeover(actor, Requests.flag(body, "approve", false), Requests.text(body, "note"))));
+        routes.post("/api/locks/leave-note", ctx -> command(ctx, (actor, body) ->
+                new Command.LeaveNote(actor, Requests.requiredText(body, "leaseId"), Requests.text(body, "note"))));
         routes.post("/api/locks/ask-holder", ctx -> command(ctx, (actor, body) ->
                 new Command.AskHolder(actor, UUID.randomUUID().toString(), Requests.text(body, "message"))));
         routes.post("/api/locks/answer-request", ctx -> command(ctx, (actor, body) ->

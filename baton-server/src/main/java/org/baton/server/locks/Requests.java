@@ -12,7 +12,7 @@ import org.baton.server.session.ClientSession;
 
 /** Reading the common parts of lock requests: the resource id, the acting (user, session), bounded text fields. */
 public final class Requests {
-    static final int MAX_TEXT = 280;
+    static final int MAX_TEXT = org.baton.core.LockMachine.MAX_MESSAGE;
 
     private Requests() {
     }

@@ -12,11 +12,13 @@ import org.baton.core.Actor;
 import org.baton.core.LockEvent;
 import org.baton.core.PresenceEntry;
 import org.baton.core.ReleaseCause;
+import org.baton.core.ResourceId;
 import org.baton.core.notify.Notification;
 import org.baton.core.notify.NotificationInbox;
 import org.baton.core.bus.BusMessage;
 import org.baton.core.bus.EventBus;
 import org.baton.server.http.Json;
+import org.baton.server.locks.EventFanOut;
 
 /**
  * Derives seed 000's notifications from the events of decisions made on this instance, keeps them in the user's
@@ -29,7 +31,8 @@ import org.baton.server.http.Json;
  *       the lock without asking right then (an approved request or takeover);</li>
  *   <li>{@code lock_released}: someone finished editing a record you follow; or your own lock ended without you
  *       (expired, idle, disconnected, admin release);</li>
- *   <li>{@code lock_override}: someone took your lock, with their reason; your draft is kept;</li>
+ *   <li>{@code lock_override}: someone took your lock, with their reason, and whether your draft is on the server
+ *       (and since when) — never a promise of a draft that does not exist;</li>
  *   <li>{@code lock_expiring}: your lock is about to end for inactivity;</li>
  *   <li>{@code takeover_requested}: someone asks to take your lock, and when it will be forced.</li>
  * </ul>
@@ -40,13 +43,15 @@ public final class Notifier implements Consumer<List<LockEvent>> {
     private final EventBus bus;
     private final InstantSource clock;
     private final boolean queueNotifications;
+    private final EventFanOut.DraftFacts drafts;
 
     /** Keeps notifications in {@code inbox} (once, on the deciding instance) and pushes them over {@code bus} to wherever their user is connected. */
-    public Notifier(NotificationInbox inbox, EventBus bus, InstantSource clock, boolean queueNotifications) {
+    public Notifier(NotificationInbox inbox, EventBus bus, InstantSource clock, boolean queueNotifications, EventFanOut.DraftFacts drafts) {
         this.inbox = inbox;
         this.bus = bus;
         this.clock = clock;
         this.queueNotifications = queueNotifications;
+        this.drafts = drafts;
     }
 
     @Override
@@ -74,7 +79,7 @@ public final class Notifier implements Consumer<List<LockEvent>> {
                     if (e.cause() != ReleaseCause.TAKEOVER && e.cause() != ReleaseCause.MOVED && e.cause().wasInvoluntary()) {
                         pending.add(note(editor, "lock_released", rid, "Your edit lock on " + rid + " ended ("
                                 + e.cause().name().toLowerCase().replace('_', ' ') + ")" + (e.reason() == null ? "" : ": " + e.reason())
-                                + ". Your draft is kept."));
+                                + ". " + draftSentence(e.lease().holder(), e.resourceId())));
                     }
                     if (e.cause() != ReleaseCause.MOVED) {
                         tellFollowers(followers, editor, "lock_released", rid, editor.name() + " finished editing " + rid + ".", followed);
@@ -84,7 +89,7 @@ public final class Notifier implements Consumer<List<LockEvent>> {
                         "It is your turn: " + rid + " is available; claim it before " + e.claimBy() + "."));
                 case LockEvent.TakenOver e -> pending.add(note(e.displaced().holder(), "lock_override", rid,
                         "Your edit session on " + rid + " was overridden by " + e.by().name() + (e.emergency() ? " (emergency)" : "")
-                                + ": " + e.reason() + ". Your draft is kept."));
+                                + ": " + e.reason() + ". " + draftSentence(e.displaced().holder(), e.resourceId())));
                 case LockEvent.Expiring e -> pending.add(note(e.lease().holder(), "lock_expiring", rid,
                         "Your lock on " + rid + " ends at " + e.lease().idleExpiresAt() + " unless you keep editing."));
                 case LockEvent.TakeoverRequested e -> pending.add(note(e.holder(), "takeover_requested", rid,
@@ -130,6 +135,14 @@ public final class Notifier implements Consumer<List<LockEvent>> {
         m.put("at", n.at());
         m.put("read", n.readAt() != null);
         return m;
+    }
+
+    /** What is true about the user's draft right now. */
+    private String draftSentence(Actor holder, ResourceId resource) {
+        return drafts.of(holder.userId(), resource)
+                .map(d -> "Your unsaved changes are kept as your draft (saved " + d.savedAt() + ", "
+                        + d.age().toSeconds() + " s before this).")
+                .orElse("No draft of yours was on the server at that moment; an open page saves what you typed as your draft.");
     }
 
     private Notification note(Actor to, String type, String resourceId, String message) {

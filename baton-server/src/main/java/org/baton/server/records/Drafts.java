@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.baton.core.ResourceId;
 import org.baton.core.record.Draft;
 import org.baton.core.record.DraftStore;
@@ -28,14 +29,20 @@ public final class Drafts {
     private final RecordService records;
     private final InstantSource clock;
     private final Runnable onRecovered;
+    private final BiConsumer<Identity, Draft> onSaved;
 
-    /** {@code onRecovered} counts restores for the dashboard's "autosave recoveries". */
-    public Drafts(DraftStore store, BatonConfig.Autosave config, RecordService records, InstantSource clock, Runnable onRecovered) {
+    /**
+     * {@code onRecovered} counts restores for the dashboard's "autosave recoveries"; {@code onSaved} hears every
+     * stored draft (the record's editor is told when someone else's unsaved work arrives).
+     */
+    public Drafts(DraftStore store, BatonConfig.Autosave config, RecordService records, InstantSource clock, Runnable onRecovered,
+                  BiConsumer<Identity, Draft> onSaved) {
         this.store = store;
         this.config = config;
         this.records = records;
         this.clock = clock;
         this.onRecovered = onRecovered;
+        this.onSaved = onSaved;
     }
 
     public DraftStore store() {
@@ -58,6 +65,7 @@ public final class Drafts {
         }
         Draft draft = new Draft(who.userId(), resource, text, base, clock.instant(), sessionId);
         store.put(draft);
+        onSaved.accept(who, draft);
         return draft;
     }
 

@@ -11,7 +11,7 @@ import org.eclipse.jetty.websocket.api.Session;
  * blocking. At most {@code maxQueued} messages may wait for the network; a consumer slower than that is closed
  * with 1013 (try again later) instead of growing the server's memory or stalling the sender (RELIABILITY.md §8).
  */
-final class EnvelopeOutlet implements Outlet {
+final class EnvelopeOutlet implements Outlet, TextChannel {
     private final Session session;
     private final int maxQueued;
     private final AtomicInteger queued = new AtomicInteger();
@@ -26,7 +26,8 @@ final class EnvelopeOutlet implements Outlet {
         sendText(frame(message));
     }
 
-    void sendText(String text) {
+    @Override
+    public void sendText(String text) {
         if (!session.isOpen()) {
             return;
         }

@@ -2,6 +2,7 @@ package org.baton.server.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -14,11 +15,12 @@ import org.baton.server.session.Outlet;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
- * Socket.IO v4 over the WebSocket transport (Engine.IO protocol 4), default namespace only, text packets only.
+ * Socket.IO v4 packets (Engine.IO protocol 4), default namespace only, text packets only — over a WebSocket, or over
+ * HTTP long-polling ({@link EngineIoPolling}) with the upgrade to a WebSocket.
  *
  * <p>The server opens with an Engine.IO {@code open} packet, pings every {@value #PING_INTERVAL_MS} ms and closes a
  * client that does not answer within {@value #PING_TIMEOUT_MS} ms. The client's CONNECT packet carries the token
- * as {@code auth: {token, sessionId?}} (or the upgrade had {@code ?access_token=}); an EVENT
+ * as {@code auth: {token, sessionId?}} (or the first request had {@code ?access_token=}); an EVENT
  * {@code ["lock:request", {...}]} becomes the same command as Baton's envelope, its ack id becomes the
  * {@code ref}, and the answer arrives both as the event (for {@code socket.on} listeners) and as the
  * acknowledgement {@code [{event, data}]} (for {@code emit} callbacks).
@@ -35,18 +37,28 @@ final class SocketIoFraming implements Framing {
 
     @Override
     public Outlet outlet(Session session, int maxQueued) {
-        return new SocketIoOutlet(session, maxQueued);
+        return new SocketIoOutlet(new EnvelopeOutlet(session, maxQueued), java.util.UUID.randomUUID().toString());
     }
 
     @Override
     public void opened(Connection connection) {
         SocketIoOutlet outlet = (SocketIoOutlet) connection.outlet();
-        outlet.sendRaw("0" + Json.write(Map.of(
+        outlet.sendRaw(openPacket(outlet, false));
+        startPinging(outlet);
+    }
+
+    /** Engine.IO's open packet: the session id, whether it may upgrade to a WebSocket, and the ping timing. */
+    static String openPacket(SocketIoOutlet outlet, boolean canUpgrade) {
+        return "0" + Json.write(Map.of(
                 "sid", outlet.engineId,
-                "upgrades", new String[0],
+                "upgrades", canUpgrade ? new String[] {"websocket"} : new String[0],
                 "pingInterval", PING_INTERVAL_MS,
                 "pingTimeout", PING_TIMEOUT_MS,
-                "maxPayload", 1_000_000)));
+                "maxPayload", 1_000_000));
+    }
+
+    /** Pings every interval, on whatever transport the session uses, and closes it when pongs stop. */
+    void startPinging(SocketIoOutlet outlet) {
         outlet.pinger = scheduler.scheduleAtFixedRate(() -> {
             if (System.nanoTime() - outlet.lastPongNanos > TimeUnit.MILLISECONDS.toNanos(PING_INTERVAL_MS + PING_TIMEOUT_MS)) {
                 outlet.close(1000, "ping timeout");
@@ -142,38 +154,55 @@ final class SocketIoFraming implements Framing {
         return Envelope.parse(envelope.toString());
     }
 
-    /** Frames messages as Socket.IO EVENT (and ACK) packets inside Engine.IO message packets. */
+    /**
+     * Frames messages as Socket.IO EVENT (and ACK) packets inside Engine.IO message packets, on the session's
+     * current transport; {@link #moveTo} switches it (the upgrade from polling), keeping the order of packets.
+     */
     static final class SocketIoOutlet implements Outlet {
-        final String engineId = java.util.UUID.randomUUID().toString();
-        final EnvelopeOutlet raw;
+        final String engineId;
+        private TextChannel channel;
         volatile long lastPongNanos = System.nanoTime();
         volatile ScheduledFuture<?> pinger;
 
-        SocketIoOutlet(Session session, int maxQueued) {
-            this.raw = new EnvelopeOutlet(session, maxQueued);
+        SocketIoOutlet(TextChannel channel, String engineId) {
+            this.channel = channel;
+            this.engineId = engineId;
         }
 
-        void sendRaw(String text) {
-            raw.sendText(text);
+        synchronized void sendRaw(String text) {
+            channel.sendText(text);
+        }
+
+        /** The session continues on {@code next}: what the old transport still held goes first. */
+        synchronized void moveTo(TextChannel next, List<String> pending) {
+            pending.forEach(next::sendText);
+            channel = next;
+        }
+
+        synchronized TextChannel channel() {
+            return channel;
         }
 
         @Override
         public void send(Outbound message) {
-            sendRaw("42[" + Json.write(message.event()) + "," + message.dataJson() + "]");
+            String event = Json.write(message.event());
             String ref = message.ref();
-            if (ref != null && !ref.isEmpty() && ref.chars().allMatch(Character::isDigit)) {
-                sendRaw("43" + ref + "[{\"event\":" + Json.write(message.event()) + ",\"data\":" + message.dataJson() + "}]");
+            synchronized (this) {
+                sendRaw("42[" + event + "," + message.dataJson() + "]");
+                if (ref != null && !ref.isEmpty() && ref.chars().allMatch(Character::isDigit)) {
+                    sendRaw("43" + ref + "[{\"event\":" + event + ",\"data\":" + message.dataJson() + "}]");
+                }
             }
         }
 
         @Override
         public void close(int code, String reason) {
-            raw.close(code, reason);
+            channel().close(code, reason);
         }
 
         @Override
         public boolean isOpen() {
-            return raw.isOpen();
+            return channel().isOpen();
         }
     }
 }

@@ -23,8 +23,9 @@ import org.baton.server.session.SessionRegistry;
 
 /**
  * The WebSocket endpoints: {@code /ws} speaks Baton's JSON envelopes (PROTOCOL.md), {@code /socket.io/} speaks
- * Socket.IO v4 over the WebSocket transport, so clients written with {@code socket.io-client} connect unchanged.
- * Both share who may connect, the limits and the sessions; only the framing differs.
+ * Socket.IO v4 over HTTP long-polling and WebSocket, with the upgrade between them ({@link EngineIoPolling}), so
+ * clients written with {@code socket.io-client} connect unchanged, default options included. All share who may
+ * connect, the limits and the sessions; only the framing differs.
  *
  * <ul>
  *   <li>The upgrade is refused (403 {@code ORIGIN_REFUSED}) unless the {@code Origin} is an allowed one, and
@@ -58,6 +59,8 @@ public final class WsGateway implements RouteGroup {
     private final ScheduledExecutorService scheduler;
     private final Connection.Context context;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Object closing = new Object();
+    private EngineIoPolling polling;
 
     /**
      * @param budget the per-user request budget, the same one REST requests draw on
@@ -76,8 +79,18 @@ public final class WsGateway implements RouteGroup {
     public void register(RoutesConfig routes) {
         routes.wsBeforeUpgrade("/ws", this::checkUpgrade);
         routes.ws("/ws", ws -> handle(ws, EnvelopeFraming.INSTANCE));
+        SocketIoFraming socketIo = new SocketIoFraming(scheduler);
+        polling = new EngineIoPolling(socketIo, origins, limits.maxQueuedOutbound(),
+                token -> new Connection(context, "polling", null, null, null, ClientOrigin.UNKNOWN).verify(token), this::pollingConnection);
+        polling.register(routes);
         routes.wsBeforeUpgrade("/socket.io/", this::checkUpgrade);
-        routes.ws("/socket.io/", ws -> handle(ws, new SocketIoFraming(scheduler)));
+        routes.ws("/socket.io/", ws -> handle(ws, socketIo));
+    }
+
+    private Connection pollingConnection(String id, SocketIoFraming.SocketIoOutlet outlet, Identity identity, String sessionIdToResume) {
+        Connection connection = new Connection(context, id, outlet, identity, sessionIdToResume, ClientOrigin.UNKNOWN);
+        closeUnlessAuthenticated(connection);
+        return connection;
     }
 
     public int openConnections() {
@@ -85,23 +98,24 @@ public final class WsGateway implements RouteGroup {
     }
 
     /**
-     * Waits (at most {@code limit}) until every connection's close has been handled (its session put into its
-     * disconnect grace), so that shutdown closes the database only after the last of those writes.
+     * Waits (at most {@code atMost}) until every closed connection has been handled — its session's leases put into
+     * their disconnect grace — so a stopping server closes its store only after the last of them, instead of racing
+     * them ("the database is closed").
      */
-    public boolean awaitClosed(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!connections.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                return false;
+    public boolean awaitClosed(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        synchronized (closing) {
+            long left;
+            while (!connections.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    closing.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return connections.isEmpty();
         }
-        return true;
     }
 
     private void checkUpgrade(Context ctx) {
@@ -120,21 +134,35 @@ public final class WsGateway implements RouteGroup {
     }
 
     private void handle(WsConfig ws, Framing framing) {
-        ws.onConnect(ctx -> onConnect(ctx, framing));
+        ws.onConnect(ctx -> {
+            String upgradeOf = framing instanceof SocketIoFraming ? ctx.queryParam("sid") : null;
+            if (upgradeOf == null) {
+                onConnect(ctx, framing);
+            } else if (polling.probe(upgradeOf, ctx.sessionId(), ctx.session)) {
+                ctx.session.setMaxTextMessageSize(limits.maxMessageBytes());
+                ctx.session.setIdleTimeout(Duration.ofMinutes(10));
+            }
+        });
         ws.onMessage(ctx -> {
             Connection connection = connections.get(ctx.sessionId());
             if (connection != null) {
                 framing.receive(connection, ctx.message());
+            } else if (polling.isProbing(ctx.sessionId())) {
+                polling.probeMessage(ctx.sessionId(), ctx.message(), upgraded -> connections.put(ctx.sessionId(), upgraded));
             }
         });
         ws.onClose(ctx -> {
+            polling.probeClosed(ctx.sessionId());
             Connection connection = connections.get(ctx.sessionId());
             if (connection != null) {
                 try {
                     framing.closed(connection);
                     connection.closed();
                 } finally {
-                    connections.remove(ctx.sessionId());
+                    synchronized (closing) {
+                        connections.remove(ctx.sessionId());
+                        closing.notifyAll();
+                    }
                 }
             }
         });
@@ -152,12 +180,17 @@ public final class WsGateway implements RouteGroup {
         Connection connection = new Connection(context, ctx.sessionId(), framing.outlet(ctx.session, limits.maxQueuedOutbound()),
                 identity, ctx.queryParam("sessionId"), ClientOrigin.of(peerAddress(ctx), ctx.header("User-Agent")));
         connections.put(ctx.sessionId(), connection);
+        closeUnlessAuthenticated(connection);
+        framing.opened(connection);
+    }
+
+    /** A connection that has not authenticated within the limit is closed (1008). */
+    private void closeUnlessAuthenticated(Connection connection) {
         ScheduledFuture<?> deadline = scheduler.schedule(() -> {
             if (!connection.isAuthenticated()) {
                 connection.outlet().close(1008, "authentication timeout");
             }
         }, limits.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
         connection.armAuthDeadline(deadline);
-        framing.opened(connection);
     }
 }

@@ -13,23 +13,27 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.baton.server.contract.AsyncApiContract;
 import org.baton.server.http.Json;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC feature 28: the seed's UI code, written with the npm {@code socket.io-client} ({@code transports: ['websocket']}),
- * connects to Baton unchanged. The real client package (installed by {@code scripts/test-deps.sh}) runs
- * {@code src/test/socketio/scenario.mjs} against a real server: join as editor, presence, an acknowledged
- * {@code lock:request}, release and hand-over. Every event the clients receive is checked against the AsyncAPI document.
+ * SPEC feature 28 and issue 13 item 7: the seed's UI code, written with the npm {@code socket.io-client}, connects to
+ * Baton unchanged — with its default options ({@code io(url)}: HTTP long-polling first, then the upgrade to a
+ * WebSocket), WebSocket only, or polling only. The real client package (installed by {@code scripts/test-deps.sh})
+ * runs {@code src/test/socketio/scenario.mjs} against a real server: join as editor, presence, an acknowledged
+ * {@code lock:request}, release and hand-over. Every event the clients receive is checked against the
+ * AsyncAPI document.
  */
 class SocketIoCompatibilityTest {
     @TempDir
     Path dir;
 
-    @Test
+    @ParameterizedTest(name = "transports: {0}")
+    @ValueSource(strings = {"default", "websocket", "polling"})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void socketIoClient_joinsLocksQueuesAndGetsTheHandOver() throws Exception {
+    void issue13_socketIoClient_joinsLocksQueuesAndGetsTheHandOver(String transports) throws Exception {
         Path scenario = Path.of("src/test/socketio/scenario.mjs").toAbsolutePath();
         assertThat(Path.of("src/test/socketio/node_modules/socket.io-client")).as("run ./test.sh (or scripts/test-deps.sh) to install socket.io-client").exists();
         try (TestBaton baton = new TestBaton(dir, Map.of())) {
@@ -37,7 +41,7 @@ class SocketIoCompatibilityTest {
             List<JsonNode> frames = new ArrayList<>();
             List<String> raw = new ArrayList<>();
             ProcessBuilder builder = new ProcessBuilder("node", scenario.toString()).directory(scenario.getParent().toFile()).redirectErrorStream(true);
-            builder.environment().putAll(Map.of("BATON_URL", baton.base(), "ORIGIN", baton.origin(),
+            builder.environment().putAll(Map.of("BATON_URL", baton.base(), "ORIGIN", baton.origin(), "TRANSPORTS", transports,
                     "TOKEN_A", baton.token("sharma"), "TOKEN_B", baton.token("okafor")));
             Process node = builder.start();
             try (var out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
@@ -65,6 +69,15 @@ class SocketIoCompatibilityTest {
             assertThat(frames).as("events the Socket.IO clients received").hasSizeGreaterThan(5);
             assertThat(frames.stream().flatMap(f -> AsyncApiContract.get().problems(f).stream()).toList())
                     .as("Socket.IO frames against the AsyncAPI document (issue 17)").isEmpty();
+            JsonNode done = steps.get(5);
+            switch (transports) {
+                case "default" -> {
+                    assertThat(done.path("firstTransport").asText()).as("io(url) starts with long-polling").isEqualTo("polling");
+                    assertThat(done.path("finalTransports").get(0).asText()).as("and upgrades").isEqualTo("websocket");
+                }
+                case "polling" -> assertThat(done.path("finalTransports").toString()).isEqualTo("[\"polling\",\"polling\"]");
+                default -> assertThat(done.path("finalTransports").toString()).isEqualTo("[\"websocket\",\"websocket\"]");
+            }
         }
     }
 }

@@ -94,6 +94,22 @@ final class TestBaton implements AutoCloseable {
         return demo.issue(demo.user(userId).orElseThrow(), Duration.ofHours(8));
     }
 
+    /**
+     * An HS256 token as an identity provider would issue it, for a server started with {@code BATON_JWT_SECRET} (no
+     * demo sign-in): valid for eight hours from {@code now}.
+     */
+    static String signedToken(String secret, String userId, String name, String role, Instant now) {
+        try {
+            var claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(userId).claim("name", name).claim("roles", List.of(role))
+                    .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plus(Duration.ofHours(8)))).build();
+            var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256), claims);
+            jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A JSON value as plain Java (maps, lists, strings, numbers), to send back. */
     Object json(JsonNode node) {
         return Json.mapper().convertValue(node, Object.class);
