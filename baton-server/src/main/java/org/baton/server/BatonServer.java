@@ -197,6 +197,7 @@ public final class BatonServer implements AutoCloseable {
             }
             new Housekeeping(sessions, stores.inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
                     .alsoEveryMinute(alerts::scan).alsoEveryMinute(budget::evictIdle).alsoEveryMinute(requestAudit::flush)
+                    .alsoEveryMinute(() -> stores.auditCheckpoints.record(stores.audit))
                     .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
                     .alsoEveryHour(() -> stores.sessions.forgetDisconnectedBefore(clock.instant().minus(SESSION_MEMORY)))
                     .alsoEveryHour(() -> stores.instances.forgetDeadBefore(clock.instant().minus(SESSION_MEMORY)))
