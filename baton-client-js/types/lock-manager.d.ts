@@ -1,6 +1,6 @@
 // Types of lock-manager.js (the implementation stays plain JavaScript, no build step). The protocol's payloads come
 // from protocol.d.ts, which is generated from Baton's AsyncAPI and OpenAPI documents.
-import type { ClientEvents, Lease, ProblemCode, ServerEvents, ServerEventName, SessionReadyData } from "./protocol.js";
+import type { ClientEvents, Lease, ProblemCode, QueuePositionData, ServerEvents, ServerEventName, SessionReadyData } from "./protocol.js";
 
 export * from "./protocol.js";
 
@@ -13,6 +13,13 @@ export interface Answer<E extends ServerEventName = ServerEventName> {
 /** What acquire (and an editor join) can answer: the lock, a queue place, a refusal with the holder, or an ask sent. */
 export type AcquireAnswer = Answer<"lock:acquired"> | Answer<"lock:queued"> | Answer<"lock:denied"> | Answer<"lock:request_sent">;
 
+/** A place in a queue, as lock:queued and queue:position last told it (claimBy while the turn is offered). */
+export interface QueuePlace {
+  position: number;
+  estimatedWaitSeconds: number;
+  claimBy?: string;
+}
+
 /** The connection states the "connection" event reports. */
 export type ConnectionState = "idle" | "connecting" | "open" | "waiting" | "reconnecting" | "rest" | "closed" | "unauthenticated";
 
@@ -22,8 +29,21 @@ export interface LocalEvents {
   lease: { resourceId: string; lease: Lease | null; reason?: string };
 }
 
+/**
+ * queue:position as the client derives it itself, from lock:queued or presence, when the server sent no queue:position
+ * for the move (it carries no version).
+ */
+export interface DerivedQueuePosition {
+  resourceId: string;
+  position: number;
+  estimatedWaitSeconds: number;
+  derived: true;
+}
+
 /** Every event on(...) accepts, with its data. */
-export type LockManagerEvents = ServerEvents & LocalEvents;
+export type LockManagerEvents = Omit<ServerEvents, "queue:position"> & LocalEvents & {
+  "queue:position": QueuePositionData | DerivedQueuePosition;
+};
 
 /** The session this tab acts as (from session:ready; over REST only the session id, once known). */
 export type Session = SessionReadyData | { sessionId: string | null; userId: string | null; rest: true };
@@ -104,11 +124,15 @@ export class LockManager {
   answerRequest(resourceId: string, requestId: string, approve: boolean, note?: string): Promise<Answer<"ok">>;
   takeover(resourceId: string, reason: string, emergency?: boolean): Promise<Answer<"lock:acquired"> | Answer<"lock:takeover_pending">>;
   answerTakeover(resourceId: string, approve: boolean, note?: string): Promise<Answer<"ok">>;
+  /** After losing the lock (takeover, admin release): a note for whoever edits next; NOTE_NOT_ALLOWED without a lost lease. */
+  leaveNote(resourceId: string, note: string): Promise<Answer<"ok">>;
   moveHere(resourceId: string): Promise<Answer<"lock:acquired">>;
   saveDraft(resourceId: string, data: Record<string, unknown>, baseVersion?: number | null): Promise<Answer<"draft:saved">>;
 
   /** The lease this tab holds on the resource, or null. */
   lease(resourceId: string): Lease | null;
+  /** This tab's place in the resource's queue, or null when it is not waiting. */
+  place(resourceId: string): QueuePlace | null;
   /** Real user activity (typing, clicks): the next heartbeat renews the idle deadline. */
   markActivity(resourceId?: string): void;
   /** A heartbeat for every held lease now; `active` forces the activity flag ("keep editing"). */

@@ -67,7 +67,8 @@ export interface LockAnswerRequestData {
 
 export interface LockTakeoverData {
   resourceId: ResourceIdInput;
-  reason: string;
+  /** Required (REASON_REQUIRED) unless FORCE_UNLOCK_REQUIRES_REASON=false. */
+  reason?: string;
   emergency?: boolean;
 }
 
@@ -75,6 +76,13 @@ export interface LockTakeoverAnswerData {
   resourceId: ResourceIdInput;
   approve: boolean;
   note?: string;
+}
+
+export interface LockLeaveNoteData {
+  resourceId: ResourceIdInput;
+  /** The lease the caller lost. */
+  leaseId: string;
+  note: string;
 }
 
 export interface PresenceGetData {
@@ -98,6 +106,7 @@ export interface SessionReadyData {
 
 export interface OkData {
   resourceId: ResourceId;
+  version: Version;
 }
 
 export interface LockAcquiredData {
@@ -107,13 +116,13 @@ export interface LockAcquiredData {
   /** The lease is this session's; only then does it carry leaseId. */
   yours: boolean;
   handoverNote?: string;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockExtendedData {
   resourceId: ResourceId;
   lease: Lease;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockReleasedData {
@@ -125,7 +134,7 @@ export interface LockReleasedData {
   note?: string;
   by?: Person;
   byReason?: string;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockDeniedData {
@@ -136,44 +145,44 @@ export interface LockDeniedData {
   currentHolder?: Holder;
   expiresAt?: Instant;
   ref?: Ref;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockQueuedData {
   resourceId: ResourceId;
   position: number;
   estimatedWaitSeconds: number;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockYourTurnData {
   resourceId: ResourceId;
   claimBy: Instant;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockTurnMissedData {
   resourceId: ResourceId;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockExpiringData {
   resourceId: ResourceId;
   idleExpiresAt: Instant;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockHolderDisconnectedData {
   resourceId: ResourceId;
   holder: Person;
   graceEndsAt: Instant;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockHolderResumedData {
   resourceId: ResourceId;
   holder: Person;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockRequestReceivedData {
@@ -182,7 +191,7 @@ export interface LockRequestReceivedData {
   from: Person;
   message: string | null;
   expiresAt: Instant;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockRequestAnsweredData {
@@ -190,14 +199,14 @@ export interface LockRequestAnsweredData {
   requestId: string;
   approved: boolean;
   timedOut: boolean;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockRequestSentData {
   resourceId: ResourceId;
   requestId: string;
   expiresAt: Instant;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockTakeoverRequestedData {
@@ -205,41 +214,78 @@ export interface LockTakeoverRequestedData {
   from: Person;
   reason: string | null;
   autoForceAt: Instant;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockTakeoverPendingData {
   resourceId: ResourceId;
   autoForceAt: Instant;
-  version?: Version;
+  version: Version;
 }
 
 export interface LockTakeoverDeniedData {
   resourceId: ResourceId;
   holder: Person;
-  version?: Version;
+  version: Version;
 }
 
+/** What is true when the lock was taken: whether the displaced editor's draft is on the server (then when it was saved, how old it is, and where to restore it). Save what is newer now: draft:save needs no lease. */
 export interface LockTakenByAdminData {
   resourceId: ResourceId;
   by: Person;
   reason: string | null;
   emergency: boolean;
+  /** A draft of yours is on the server at this moment. */
   draftKept: boolean;
-  /** GET it to restore the draft. */
-  draftUrl: string;
-  version?: Version;
+  /** With draftKept: when the draft was saved. */
+  draftSavedAt?: Instant;
+  /** With draftKept: how old the draft was at the takeover. */
+  draftAgeSeconds?: number;
+  /** With draftKept: GET it to restore the draft. */
+  draftUrl?: string;
+  version: Version;
+}
+
+export interface LockDisplacedDraftData {
+  resourceId: ResourceId;
+  /** Whose unsaved work it is (the draft stays theirs). */
+  owner: Person;
+  /** Their draft is on the server at this moment. */
+  draftKept: boolean;
+  /** With draftKept: when it was saved. */
+  draftSavedAt?: Instant;
+  /** With draftKept: how old it was when this was sent. */
+  draftAgeSeconds?: number;
+}
+
+export interface LockNoteLeftData {
+  resourceId: ResourceId;
+  version: Version;
+  /** The editor who lost the lock. */
+  from: Person;
+  note: string;
 }
 
 export interface PresenceUpdateData {
   resourceId: ResourceId;
   users: PresenceUser[];
-  version?: Version;
+  version: Version;
 }
 
 export interface QueueLeftData {
   resourceId: ResourceId;
-  version?: Version;
+  version: Version;
+  /** LEFT (queue:leave, resource:leave), GRACE_PERIOD_EXPIRED (the connection stayed down past LOCK_GRACE_PERIOD), EXPIRED (the place was older than QUEUE_TIMEOUT). */
+  reason: "LEFT" | "GRACE_PERIOD_EXPIRED" | "EXPIRED";
+}
+
+export interface QueuePositionData {
+  resourceId: ResourceId;
+  version: Version;
+  /** 1 is next; 0 while a turn is being offered to you. */
+  position: number;
+  /** The moving average hold time of this record times the place in line. */
+  estimatedWaitSeconds: number;
 }
 
 export interface NotificationData {
@@ -251,6 +297,7 @@ export interface NotificationData {
   read: boolean;
 }
 
+/** A nudge to refresh the dashboard (GET /api/admin/locks); it carries no version. */
 export interface AdminLockChangedData {
   resourceId: ResourceId;
   change: 
@@ -261,7 +308,6 @@ export interface AdminLockChangedData {
     | "taken_over"
     | "admin_released"
     | "takeover_requested";
-  version?: Version;
 }
 
 export interface AdminAlertData {
@@ -279,9 +325,21 @@ export interface DraftSavedData {
 export interface ErrorData {
   code: ProblemCode;
   message: string;
+  /** The HTTP status the same refusal has over REST. */
   status: number;
   ref?: Ref;
+  /** When the lock rules refused a request about this resource. */
+  resourceId?: ResourceId;
+  /** With resourceId: the resource's version at the refusal. */
+  version?: Version;
+  /** A lock refusal while someone holds it. */
+  currentHolder?: Holder;
+  /** With currentHolder: when their lease runs out unless renewed. */
+  expiresAt?: Instant;
   holder?: Holder;
+  /** DUPLICATE_FIELD: the member named twice. */
+  field?: string;
+  /** RATE_LIMITED: when to try again. */
   retryAfterSeconds?: number;
 }
 
@@ -449,12 +507,20 @@ export type ProblemCode =
   | "REQUEST_PENDING"
   | "NOT_HELD"
   | "MESSAGE_TOO_LONG"
+  | "MAX_QUEUES_EXCEEDED"
+  | "UNKNOWN_RESOURCE_TYPE"
+  | "UNKNOWN_SECTION"
+  | "NOTE_NOT_ALLOWED"
+  | "NOTE_REQUIRED"
   | "INVALID_JSON"
   | "INVALID_FIELD"
   | "INVALID_RESOURCE_ID"
+  | "DUPLICATE_FIELD"
   | "INVALID_MESSAGE"
   | "UNKNOWN_EVENT"
   | "UNKNOWN_DEMO_USER"
+  | "UNKNOWN_SESSION"
+  | "UNSUPPORTED_TRANSPORT"
   | "BAD_REQUEST"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
@@ -471,7 +537,11 @@ export type ProblemCode =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "PRECONDITION_REQUIRED"
   | "RATE_LIMITED"
-  | "INTERNAL";
+  | "TOO_MANY_CONNECTIONS"
+  | "INTERNAL"
+  | "LOCKS_DISABLED"
+  | "STORE_UNAVAILABLE"
+  | "KEYS_UNAVAILABLE";
 
 export interface FieldError {
   field: string;
@@ -494,6 +564,8 @@ export interface Problem {
   merge?: MergeProposal;
   /** INVALID_FIELD on records: every field at fault. */
   errors?: FieldError[];
+  /** DUPLICATE_FIELD: the member named twice. */
+  field?: string;
   recordType?: string;
   resourceId?: ResourceId;
   /** INTERNAL: the id the server log repeats. */
@@ -521,7 +593,10 @@ export interface ServerEvents {
   "lock:takeover_pending": LockTakeoverPendingData;
   "lock:takeover_denied": LockTakeoverDeniedData;
   "lock:taken_by_admin": LockTakenByAdminData;
+  "lock:displaced_draft": LockDisplacedDraftData;
+  "lock:note_left": LockNoteLeftData;
   "presence:update": PresenceUpdateData;
+  "queue:position": QueuePositionData;
   "queue:left": QueueLeftData;
   "notification": NotificationData;
   "admin:lock_changed": AdminLockChangedData;
@@ -546,6 +621,7 @@ export interface ClientEvents {
   "lock:answer_request": LockAnswerRequestData;
   "lock:takeover": LockTakeoverData;
   "lock:takeover_answer": LockTakeoverAnswerData;
+  "lock:leave_note": LockLeaveNoteData;
   "presence:get": PresenceGetData;
   "draft:save": DraftSaveData;
 }

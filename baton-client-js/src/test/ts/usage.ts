@@ -11,7 +11,11 @@ export async function editRecord(render: (users: PresenceUser[]) => void): Promi
     const id: string = resourceId;
     render(users.filter((u) => u.mode === "editor" && u.hasLock && id.length > 0));
   });
-  locks.on("lock:taken_by_admin", (data) => console.log(`${data.by.name} took over: ${data.reason}`, data.draftUrl));
+  locks.on("lock:taken_by_admin", (data) => console.log(`${data.by.name} took over: ${data.reason}`, data.draftKept ? data.draftUrl : "no draft"));
+  locks.on("lock:note_left", ({ from, note, version }) => console.log(from.name, note, version + 1));
+  locks.on("queue:position", (data) => console.log(data.position, "derived" in data ? "from presence" : data.version));
+  // @ts-expect-error: a derived queue:position carries no version
+  locks.on("queue:position", (data) => data.version + 1);
   locks.on("lock:released", (data) => console.log(data.reason === "IDLE_TIMEOUT", data.note));
   locks.on("connection", ({ state }) => console.log(state === "open"));
   locks.on("lease", ({ lease }) => console.log(lease?.fencingToken));
@@ -45,6 +49,8 @@ export async function editRecord(render: (users: PresenceUser[]) => void): Promi
       console.log(answer.data.requestId, answer.data.expiresAt);
       break;
   }
+  const noted = await locks.leaveNote("patient:p-1001", "I was mid-way through the morphine dose change");
+  console.log(noted.data.version, locks.place("patient:p-1001")?.estimatedWaitSeconds);
   try {
     await locks.release("patient:p-1001", "dose change pending pharmacy check");
   } catch (e) {

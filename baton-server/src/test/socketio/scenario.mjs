@@ -22,6 +22,8 @@ function connect(token) {
   if (transports !== "default") options.transports = [transports];
   const socket = io(url, options);
   socket.onAny((event, data) => console.log(JSON.stringify({ frame: { event, data } })));
+  // The transport the Engine.IO session opened on, before any upgrade (which may finish before session:ready arrives).
+  socket.io.once("open", () => { socket.firstTransport = socket.io.engine.transport.name; });
   return socket;
 }
 
@@ -48,7 +50,7 @@ function next(socket, event, predicate = () => true) {
 const a = connect(process.env.TOKEN_A);
 a.on("connect_error", (e) => fail("A connect_error: " + e.message));
 const readyA = await next(a, "session:ready");
-const firstTransport = a.io.engine.transport.name;
+const firstTransport = a.firstTransport;
 console.log(JSON.stringify({ step: "a-ready", sessionId: readyA.sessionId, userId: readyA.userId, transport: firstTransport }));
 
 a.emit("resource:join", { resourceId, mode: "editor" });

@@ -214,7 +214,7 @@ public final class BatonServer implements AutoCloseable {
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             checks.put("database", stores.database()::isReachable);
             checks.put("bus", bus::isConnected);
-            checks.put("instance", liveness::isAlive);
+            checks.put("heartbeat", liveness::isAlive);
             routes.add(new HealthRoutes(checks, Map.of("store", stores.scaledOut() ? "postgres" : "sqlite", "instance", watch.name())));
             routes.add(new MetricsRoutes(registry));
             Set<String> openPaths = new LinkedHashSet<>(ApiDocsRoutes.OPEN_PATHS);

@@ -44,7 +44,8 @@ class BatonServerTest {
             assertThat(call(server, "GET", "/health/live", null, null).statusCode()).isEqualTo(200);
             HttpResponse<String> ready = call(server, "GET", "/health/ready", null, null);
             assertThat(ready.statusCode()).isEqualTo(200);
-            assertThat(ready.body()).contains("\"database\":\"UP\"");
+            assertThat(ready.body()).contains("\"database\":\"UP\"", "\"bus\":\"UP\"", "\"heartbeat\":\"UP\"", "\"store\":\"sqlite\"")
+                    .as("every check is shown beside the instance's name").contains("\"instance\":\"");
             HttpResponse<String> metrics = call(server, "GET", "/metrics", null, null);
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("jvm_memory_used_bytes");

@@ -7,8 +7,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code /health/live} (the process answers) and {@code /health/ready} (every check passes: the durable store
- * answers, the event bus is connected, and this instance may act), for load balancers and for the start script's
- * "ready" line. Neither needs a token. Ready names each check, so an operator sees which one failed.
+ * answers, the event bus is connected, and this instance's heartbeat is fresh so it may act), for load balancers and
+ * for the start script's "ready" line. Neither needs a token. Ready names each check, so an operator sees which one
+ * failed, beside facts about the instance (which store, its name) that must not share a check's name.
  */
 public final class HealthRoutes implements RouteGroup {
     private final Map<String, BooleanSupplier> checks;
@@ -19,6 +20,11 @@ public final class HealthRoutes implements RouteGroup {
      * @param about facts shown with every answer (the instance, the store)
      */
     public HealthRoutes(Map<String, BooleanSupplier> checks, Map<String, Object> about) {
+        for (String name : about.keySet()) {
+            if (checks.containsKey(name)) {
+                throw new IllegalArgumentException("'" + name + "' is both a readiness check and a fact; the fact would hide the check");
+            }
+        }
         this.checks = checks;
         this.about = about;
     }

@@ -24,7 +24,7 @@ class ContractCheckersTest {
     @Test
     void rest_acceptsADocumentedAnswer() {
         assertThatCode(() -> rest.check("POST", "/api/locks/acquire", 200, JSON,
-                "{\"resourceId\":\"patient:p-1:main\",\"status\":\"acquired\",\"lease\":" + LEASE + "}")).doesNotThrowAnyException();
+                "{\"resourceId\":\"patient:p-1:main\",\"version\":3,\"status\":\"acquired\",\"lease\":" + LEASE + "}")).doesNotThrowAnyException();
         assertThatCode(() -> rest.check("GET", "/api/nowhere", 404, Map.of("Content-Type", List.of("application/problem+json")),
                 "{\"type\":\"https://baton.dev/problems/not-found\",\"title\":\"Not found\",\"status\":404,\"code\":\"NOT_FOUND\",\"detail\":\"No.\"}"))
                 .doesNotThrowAnyException();
@@ -33,13 +33,16 @@ class ContractCheckersTest {
     @Test
     void rest_refusesAMissingMember_aBadTime_andAWrongType() {
         assertThatThrownBy(() -> rest.check("POST", "/api/locks/acquire", 200, JSON,
-                "{\"resourceId\":\"patient:p-1:main\",\"status\":\"acquired\"}")).isInstanceOf(AssertionError.class).hasMessageContaining("lease");
+                "{\"resourceId\":\"patient:p-1:main\",\"version\":3,\"status\":\"acquired\"}")).isInstanceOf(AssertionError.class).hasMessageContaining("lease");
         assertThatThrownBy(() -> rest.check("POST", "/api/locks/acquire", 200, JSON,
-                "{\"resourceId\":\"patient:p-1:main\",\"status\":\"acquired\",\"lease\":" + LEASE.replace("2026-01-13T09:05:00Z", "soon") + "}"))
+                "{\"resourceId\":\"patient:p-1:main\",\"version\":3,\"status\":\"acquired\",\"lease\":" + LEASE.replace("2026-01-13T09:05:00Z", "soon") + "}"))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("expiresAt");
         assertThatThrownBy(() -> rest.check("POST", "/api/locks/acquire", 200, JSON,
-                "{\"resourceId\":\"patient:p-1:main\",\"status\":\"acquired\",\"lease\":" + LEASE.replace("\"fencingToken\":3", "\"fencingToken\":\"3\"") + "}"))
+                "{\"resourceId\":\"patient:p-1:main\",\"version\":3,\"status\":\"acquired\",\"lease\":" + LEASE.replace("\"fencingToken\":3", "\"fencingToken\":\"3\"") + "}"))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("fencingToken");
+        assertThatThrownBy(() -> rest.check("POST", "/api/locks/acquire", 200, JSON,
+                "{\"resourceId\":\"patient:p-1:main\",\"status\":\"acquired\",\"lease\":" + LEASE + "}"))
+                .as("a lock answer without its version").isInstanceOf(AssertionError.class).hasMessageContaining("version");
     }
 
     @Test
@@ -63,7 +66,7 @@ class ContractCheckersTest {
 
     @Test
     void rest_refusesAnAcceptedRequestBodyTheDocumentDoesNotAllow() {
-        String acquired = "{\"resourceId\":\"patient:p-1:main\",\"status\":\"acquired\",\"lease\":" + LEASE + "}";
+        String acquired = "{\"resourceId\":\"patient:p-1:main\",\"version\":3,\"status\":\"acquired\",\"lease\":" + LEASE + "}";
         assertThatCode(() -> rest.check("POST", "/api/locks/acquire", "{\"resourceId\":\"patient:p-1\",\"queue\":true}", 200, JSON, acquired))
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> rest.check("POST", "/api/locks/acquire", "{\"resourceId\":\"patient:p-1\",\"queue\":\"yes\"}", 200, JSON, acquired))
@@ -83,13 +86,29 @@ class ContractCheckersTest {
     }
 
     @Test
+    void events_takenByAdmin_carriesTheDraftFacts_exactlyWhenADraftIsKept() {
+        String by = "\"by\":{\"userId\":\"johnson\",\"name\":\"Dr. Alan Johnson\",\"role\":\"attending\"},\"reason\":\"r\",\"emergency\":true";
+        String none = "{\"event\":\"lock:taken_by_admin\",\"data\":{\"resourceId\":\"patient:p-1:main\",\"version\":4," + by + ",\"draftKept\":false}}";
+        String kept = "{\"event\":\"lock:taken_by_admin\",\"data\":{\"resourceId\":\"patient:p-1:main\",\"version\":4," + by
+                + ",\"draftKept\":true,\"draftSavedAt\":\"2026-01-13T09:00:00Z\",\"draftAgeSeconds\":42,\"draftUrl\":\"/api/autosave/restore/patient/p-1\"}}";
+        assertThat(events.problems(Json.readTree(none))).isEmpty();
+        assertThat(events.problems(Json.readTree(kept))).isEmpty();
+        assertThat(events.problems(Json.readTree(kept.replace(",\"draftUrl\":\"/api/autosave/restore/patient/p-1\"", ""))))
+                .as("a kept draft without where to restore it").isNotEmpty();
+        assertThat(events.problems(Json.readTree(kept.replace("\"draftKept\":true", "\"draftKept\":false"))))
+                .as("draft facts when no draft is kept").isNotEmpty();
+    }
+
+    @Test
     void events_acceptADocumentedFrame_andRefuseUnknownEventsAndBadPayloads() {
-        String acquired = "{\"event\":\"lock:acquired\",\"data\":{\"resourceId\":\"patient:p-1:main\",\"lease\":" + LEASE
+        String acquired = "{\"event\":\"lock:acquired\",\"data\":{\"resourceId\":\"patient:p-1:main\",\"version\":3,\"lease\":" + LEASE
                 + ",\"via\":\"DIRECT\",\"yours\":true},\"ref\":\"r1\"}";
         assertThat(events.problems(Json.readTree(acquired))).isEmpty();
         assertThat(events.problems(Json.readTree(acquired.replace("\"via\":\"DIRECT\"", "\"via\":\"MAGIC\"")))).singleElement()
                 .asString().contains("via");
         assertThat(events.problems(Json.readTree(acquired.replace("patient:p-1:main\",\"lease", "not an id\",\"lease")))).isNotEmpty();
+        assertThat(events.problems(Json.readTree(acquired.replace("\"version\":3,", "")))).as("an event about a resource without its version")
+                .singleElement().asString().contains("version");
         assertThat(events.problems(Json.readTree("{\"event\":\"lock:teleported\",\"data\":{}}"))).singleElement().asString()
                 .contains("not a message Baton sends");
         assertThat(events.problems(Json.readTree("{\"event\":\"resource:join\",\"data\":{\"resourceId\":\"patient:p-1\"}}")))

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * documents by {@link TestBaton}.)
  */
 class ApiContractTest extends RunningBaton {
-    /** The demo pages and browser modules: served, but not part of the API. */
-    private static final Set<String> NOT_API = Set.of("GET /", "GET /<path>");
+    /** The demo pages, their favicon and the browser modules (GET, and HEAD as GET without the body): served, but not part of the API. */
+    private static final Set<String> NOT_API = Set.of("GET /", "HEAD /", "GET /favicon.ico", "HEAD /favicon.ico", "GET /<path>", "HEAD /<path>");
 
     @Test
     void everyRouteIsDocumented_andEveryDocumentedPathIsARoute() {
