@@ -83,7 +83,9 @@ public final class LockCoordinator {
             Versioned<LockState> current = store.load(id);
             var context = new LockMachine.Context(clock.instant(), ids, atLimit, atQueueLimit);
             Transition transition = machine.apply(current.value(), settleFirst ? new Command.Tick() : command, context);
-            if (transition.next().equals(current.value())) {
+            // A refusal changes nothing and is only journaled; any other event (a note left for the holder) is
+            // written, so that it is announced with a version like every change others must hear of.
+            if (transition.next().equals(current.value()) && transition.events().stream().allMatch(LockEvent.Refused.class::isInstance)) {
                 if (!transition.events().isEmpty()) {
                     store.journal(transition.events());
                 }

@@ -126,6 +126,10 @@ class LockScenarioTest {
         var note = f.run(new Command.LeaveNote(OKAFOR, okafor.leaseId(), "  Bolus given 14:02, not yet charted  "));
         assertThat(note.outcome()).isInstanceOf(Outcome.Done.class);
         assertThat(note.events()).containsExactly(new LockEvent.NoteLeft(Fixture.CATHETER, OKAFOR, JOHNSON, "Bolus given 14:02, not yet charted"));
+        assertThat(note.written()).as("a note changes no state yet is written, so it is announced to the holder wherever they are").isTrue();
+        var refused = f.run(new Command.LeaveNote(CHEN, "lease-guessed", "hello"));
+        assertThat(refused.written()).as("a refusal is only journaled").isFalse();
+        assertThat(refused.version()).isEqualTo(note.version());
 
         assertThat(((Outcome.Denied) f.run(new Command.LeaveNote(CHEN, "lease-guessed", "hello")).outcome()).code())
                 .as("only someone who held a recent lease").isEqualTo(RefusalCode.NOTE_NOT_ALLOWED);

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -62,10 +65,10 @@ public final class DevCluster {
 
         Path auditKey = data.resolve("audit.key");
         if (!Files.exists(auditKey)) {
-            byte[] fresh = new byte[32];
-            new java.security.SecureRandom().nextBytes(fresh);
-            Files.writeString(auditKey, java.util.HexFormat.of().formatHex(fresh) + "\n");
-            Files.setPosixFilePermissions(auditKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.writeString(auditKey, HexFormat.of().formatHex(key) + "\n");
+            Files.setPosixFilePermissions(auditKey, PosixFilePermissions.fromString("rw-------"));
         }
         List<Integer> ports = new ArrayList<>();
         for (int i = 1; i <= INSTANCES; i++) {

@@ -80,7 +80,7 @@ class Section {
     const inputs = this.fields.map((name) => fieldInput(name, schema.fields[name]));
     this.els = {
       badge: el("span", { class: "badge", "data-role": "badge" }),
-      presence: el("span", { class: "avatars", "data-role": "presence", "aria-label": "Who is here" }),
+      presence: el("span", { class: "avatars", role: "group", "data-role": "presence", "aria-label": "Who is here" }),
       autosave: el("span", { class: "autosave", "data-role": "autosave", "aria-live": "polite" }),
       edit: el("button", { type: "button", "data-action": "edit", onclick: () => edit(this) }, "Edit"),
       save: el("button", { type: "button", "data-action": "save", onclick: () => save(this, false) }, "Save"),

@@ -140,7 +140,8 @@ public final class LockRoutes implements RouteGroup {
         if (state.takeover() != null) {
             Map<String, Object> takeover = new LinkedHashMap<>();
             takeover.put("from", Wire.person(state.takeover().from()));
-            takeover.put("reason", state.takeover().reason()); // null when FORCE_UNLOCK_REQUIRES_REASON=false and none was given
+            String reason = state.takeover().reason();
+            takeover.put("reason", reason == null || reason.isBlank() ? null : reason); // none needed (FORCE_UNLOCK_REQUIRES_REASON=false), none given
             takeover.put("autoForceAt", state.takeover().autoForceAt());
             view.put("takeoverPending", takeover);
         }

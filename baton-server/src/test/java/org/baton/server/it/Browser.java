@@ -230,6 +230,18 @@ final class Browser implements AutoCloseable {
         return find(css).getDomProperty("value");
     }
 
+    /**
+     * Waits (bounded) until the input's value is {@code expected}, failing with the value it has: the page fills its
+     * form after the lock's answer and the record's fetch arrive, a moment after the badge changes.
+     */
+    void waitValue(String css, String expected) {
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(50)).until(d -> expected.equals(value(css)));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            org.assertj.core.api.Assertions.assertThat(value(css)).as("the value of " + css).isEqualTo(expected);
+        }
+    }
+
     void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }

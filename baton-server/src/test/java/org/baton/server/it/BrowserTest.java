@@ -109,7 +109,7 @@ class BrowserTest {
         a.waitText("#banner", "Saved version 2");
         b.waitText(MAIN + " [data-role='badge']", "You are editing");
         b.waitText("#banner", "It is your turn");
-        assertThat(b.value("#f-notes")).isEqualTo("Reviewed on the ward round; continue.");
+        b.waitValue("#f-notes", "Reviewed on the ward round; continue.");
         assertThat(b.find("#f-notes").isEnabled()).isTrue();
         a.waitText(MAIN + " [data-role='badge']", "Nurse Grace Okafor is editing");
         b.screenshot("3-your-turn");
@@ -223,7 +223,7 @@ class BrowserTest {
         again.click("#draft-modal [data-action='restore-draft']");
         moveHereIfHeldByTheLostTab(again);
         again.waitText(MAIN + " [data-role='badge']", "You are editing");
-        assertThat(again.value("#f-notes")).isEqualTo("Dressing changed, site clean and dry.");
+        again.waitValue("#f-notes", "Dressing changed, site clean and dry.");
         again.click(MAIN + " [data-action='save']");
         again.waitText("#banner", "Saved version 2");
         assertThat(baton.call("GET", "/api/autosave/restore/catheter/c-2001", baton.token("okafor"), null).status())
@@ -252,7 +252,7 @@ class BrowserTest {
         again.click("#draft-modal [data-action='restore-draft']");
         moveHereIfHeldByTheLostTab(again);
         again.waitText(MAIN + " [data-role='badge']", "You are editing");
-        assertThat(again.value("#f-notes")).isEqualTo("Site red, 2 cm erythema; informed the anaesthetist.");
+        again.waitValue("#f-notes", "Site red, 2 cm erythema; informed the anaesthetist.");
         again.waitFor(() -> baton.call("GET", "/api/autosave/restore/catheter/c-2002", baton.token("okafor"), null).body()
                 .at("/data/fields/notes").asText().equals("Site red, 2 cm erythema; informed the anaesthetist."));
         a.deleteProfile();
@@ -294,7 +294,7 @@ class BrowserTest {
         a.click("#draft-modal [data-action='restore-draft']");
         moveHereIfHeldByTheLostTab(a);
         a.waitText(MAIN + " [data-role='badge']", "You are editing");
-        assertThat(a.value("#f-notes")).isEqualTo(typed);
+        a.waitValue("#f-notes", typed);
         a.click(MAIN + " [data-action='save']");
         a.waitText("#banner", "Saved version 2");
     }
@@ -361,7 +361,7 @@ class BrowserTest {
         a.click("#new-drafts a");
         a.waitVisible("#draft-modal");
         a.click("#draft-modal [data-action='restore-draft']");
-        assertThat(a.value("#f-site")).isEqualTo("L2-3");
+        a.waitValue("#f-site", "L2-3");
         a.driver.findElement(org.openqa.selenium.By.cssSelector("#f-catheter_type")).sendKeys("epidural");
         a.click("[data-action='create']");
         a.waitFor(() -> a.driver.getCurrentUrl().endsWith("id=" + id));

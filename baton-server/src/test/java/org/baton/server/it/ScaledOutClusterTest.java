@@ -17,6 +17,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,13 +31,13 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ScaledOutClusterTest {
-    Path dir;
+    @TempDir
+    static Path dir;
     Cluster cluster;
     int resources;
 
     @BeforeAll
     void startCluster() throws Exception {
-        dir = Files.createTempDirectory("baton-cluster");
         cluster = new Cluster(dir, 3);
     }
 
@@ -284,6 +285,9 @@ class ScaledOutClusterTest {
             skewed.environment("LD_PRELOAD", "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
             skewed.environment("FAKETIME", "+10m");
             skewed.environment("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+            // The glibc workaround libfaketime switches on by itself makes the JVM's timed waits return at once: every
+            // waiting thread spins, and on a busy 2-core machine the instance took minutes to start.
+            skewed.environment("FAKETIME_FORCE_MONOTONIC_FIX", "0");
             skewed.start();
             String rid = freshResource();
             String record = rid.split(":")[1];
@@ -304,6 +308,7 @@ class ScaledOutClusterTest {
             skewed.environment("LD_PRELOAD", null);
             skewed.environment("FAKETIME", null);
             skewed.environment("FAKETIME_DONT_FAKE_MONOTONIC", null);
+            skewed.environment("FAKETIME_FORCE_MONOTONIC_FIX", null);
             skewed.start();
         }
     }

@@ -67,7 +67,7 @@ final class ServerProcess implements AutoCloseable {
         process = builder.start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Process started = process;
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
             if (!started.isAlive()) {
                 throw new IllegalStateException("the server exited with " + started.exitValue() + "; see " + dataDir);
             }
