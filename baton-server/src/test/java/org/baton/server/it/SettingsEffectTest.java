@@ -457,19 +457,6 @@ class SettingsEffectTest {
         assertThat(taken.body().at("/lease/holder/userId").asText()).isEqualTo("johnson");
     }
 
-    @Test
-    void forceUnlockRequiresReason_false_aPendingRequestWithoutOne_showsInTheAdminView() {
-        TestBaton baton = with(Map.of("FORCE_UNLOCK_REQUIRES_REASON", "false"));
-        baton.tab("okafor").post("/api/locks/acquire", Map.of("resourceId", "catheter:1"));
-        var requested = baton.call("POST", "/api/locks/force-release", baton.token("johnson"), Map.of("resourceId", "catheter:1"));
-        assertThat(requested.status()).isEqualTo(202);
-        var locks = baton.call("GET", "/api/admin/locks", baton.token("rivera"), null);
-        assertThat(locks.status()).as("the admin view of a takeover requested without a reason").isEqualTo(200);
-        JsonNode pending = locks.body().at("/locks/0/takeoverPending");
-        assertThat(pending.at("/from/userId").asText()).isEqualTo("johnson");
-        assertThat(pending.path("reason").isNull()).as("no reason was given: " + pending).isTrue();
-    }
-
     // ---- presence ----------------------------------------------------------------------------------------------
 
     @Test
