@@ -20,6 +20,10 @@ import org.baton.core.store.Versioned;
  * in the order the state changed; they are also returned, for the side effects that happen once, on the deciding
  * instance (notifications, metrics).
  *
+ * <p>A decision that changed no state is written anyway when it has news for someone (a note left for the holder, a
+ * holder's objection to a takeover): the write is what announces it, and its new version orders it among the
+ * resource's other news. Only a decision whose events are all refusals (audit-only) is journaled without a write.
+ *
  * <p>The per-user limits are enforced atomically: when a transition grants a lease or offers the lock to a user, the
  * write carries a {@link HolderGuard} on that user's live leases; when it gives a user a place in a line they were
  * not in, a guard on their queue places. If the store refuses it, the command is applied again knowing that user is
@@ -83,7 +87,7 @@ public final class LockCoordinator {
             Versioned<LockState> current = store.load(id);
             var context = new LockMachine.Context(clock.instant(), ids, atLimit, atQueueLimit);
             Transition transition = machine.apply(current.value(), settleFirst ? new Command.Tick() : command, context);
-            if (transition.next().equals(current.value())) {
+            if (transition.next().equals(current.value()) && transition.events().stream().allMatch(LockEvent.Refused.class::isInstance)) {
                 if (!transition.events().isEmpty()) {
                     store.journal(transition.events());
                 }
