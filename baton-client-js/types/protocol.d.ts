@@ -212,7 +212,8 @@ export interface LockRequestSentData {
 export interface LockTakeoverRequestedData {
   resourceId: ResourceId;
   from: Person;
-  reason: string | null;
+  /** Empty when none was given (FORCE_UNLOCK_REQUIRES_REASON=false). */
+  reason: string;
   autoForceAt: Instant;
   version: Version;
 }
@@ -233,7 +234,8 @@ export interface LockTakeoverDeniedData {
 export interface LockTakenByAdminData {
   resourceId: ResourceId;
   by: Person;
-  reason: string | null;
+  /** Empty when none was given (FORCE_UNLOCK_REQUIRES_REASON=false). */
+  reason: string;
   emergency: boolean;
   /** A draft of yours is on the server at this moment. */
   draftKept: boolean;

@@ -20,6 +20,10 @@ import org.baton.core.store.Versioned;
  * in the order the state changed; they are also returned, for the side effects that happen once, on the deciding
  * instance (notifications, metrics).
  *
+ * <p>A decision that changed no state is written anyway when it has news for someone (a note left for the holder, a
+ * holder's objection to a takeover): the write is what announces it, and its new version orders it among the
+ * resource's other news. Only a decision whose events are all refusals (audit-only) is journaled without a write.
+ *
  * <p>The per-user limits are enforced atomically: when a transition grants a lease or offers the lock to a user, the
  * write carries a {@link HolderGuard} on that user's live leases; when it gives a user a place in a line they were
  * not in, a guard on their queue places. If the store refuses it, the command is applied again knowing that user is
@@ -83,8 +87,6 @@ public final class LockCoordinator {
             Versioned<LockState> current = store.load(id);
             var context = new LockMachine.Context(clock.instant(), ids, atLimit, atQueueLimit);
             Transition transition = machine.apply(current.value(), settleFirst ? new Command.Tick() : command, context);
-            // A refusal changes nothing and is only journaled; any other event (a note left for the holder) is
-            // written, so that it is announced with a version like every change others must hear of.
             if (transition.next().equals(current.value()) && transition.events().stream().allMatch(LockEvent.Refused.class::isInstance)) {
                 if (!transition.events().isEmpty()) {
                     store.journal(transition.events());
@@ -103,7 +105,7 @@ public final class LockCoordinator {
             }
             HolderGuard guard = guards.isEmpty() ? HolderGuard.NONE : guards.get(0);
             LockWrite write = new LockWrite(transition.next(), guard, transition.events(),
-                    transition.next().nextDeadline(policy).orElse(null), settleFirst ? null : callerSessionId, context.now());
+                    transition.next().nextDeadline(policy).orElse(null), settleFirst ? null : callerSessionId);
             switch (store.compareAndSet(id, current.version(), write)) {
                 case WRITTEN -> {
                     if (!settleFirst) {

@@ -44,7 +44,7 @@ public interface LockStore {
         return compareAndSet(id, expectedVersion, LockWrite.of(next, guard));
     }
 
-    /** Journals the events of a decision that changed no state (a refused attempt); they are not announced. */
+    /** Journals the events of a decision that changed no state and tells nobody anything (refusals); they are not announced. */
     void journal(List<LockEvent> events);
 
     /** Every non-idle state (for admin views and alerts). */

@@ -138,12 +138,8 @@ public final class LockRoutes implements RouteGroup {
         view.put("queue", Wire.queue(state));
         view.put("viewers", state.viewers().size());
         if (state.takeover() != null) {
-            Map<String, Object> takeover = new LinkedHashMap<>();
-            takeover.put("from", Wire.person(state.takeover().from()));
-            String reason = state.takeover().reason();
-            takeover.put("reason", reason == null || reason.isBlank() ? null : reason); // none needed (FORCE_UNLOCK_REQUIRES_REASON=false), none given
-            takeover.put("autoForceAt", state.takeover().autoForceAt());
-            view.put("takeoverPending", takeover);
+            view.put("takeoverPending", Map.of("from", Wire.person(state.takeover().from()), "reason", state.takeover().reason(),
+                    "autoForceAt", state.takeover().autoForceAt()));
         }
         return view;
     }

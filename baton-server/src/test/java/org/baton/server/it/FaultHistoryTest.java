@@ -67,7 +67,9 @@ class FaultHistoryTest {
                     + " violations = %d%n", CLIENTS, history.history.size(), history.history.stream().filter(History.Op::unknown).count(),
                     faults.get(), report.grants, report.saves, report.drafts, report.violations.size());
             assertThat(report.violations).isEmpty();
-            assertThat(report.grants).as("the history exercised grants").isGreaterThan(20);
+            // About 80% of the operations are acquires refused while someone holds the record, so ~900 operations make
+            // ~20 grants (one per release): a bound of 20 failed half the runs. 10 still proves the history handed locks on.
+            assertThat(report.grants).as("the history exercised grants").isGreaterThan(10);
             assertThat(report.saves).as("and saves").isGreaterThan(5);
         }
     }

@@ -103,6 +103,10 @@ class LockWebSocketTest extends RunningBaton {
         JsonNode pending = johnson.answer(johnson.send("lock:takeover", Map.of("resourceId", RID, "reason", "Emergency surgery update")));
         assertThat(pending.path("event").asText()).isEqualTo("lock:takeover_pending");
         assertThat(okafor.await("lock:takeover_requested").at("/data/reason").asText()).isEqualTo("Emergency surgery update");
+        JsonNode objected = okafor.answer(okafor.send("lock:takeover_answer", Map.of("resourceId", RID, "approve", false)));
+        assertThat(objected.path("event").asText()).isEqualTo("ok");
+        assertThat(johnson.await("lock:takeover_denied").at("/data/holder/userId").asText())
+                .as("the requester hears the objection (a decision that changes no state is still announced)").isEqualTo("okafor");
         baton.advance(Duration.ofSeconds(30));
         JsonNode displaced = okafor.await("lock:taken_by_admin");
         assertThat(displaced.at("/data/by/userId").asText()).isEqualTo("johnson");

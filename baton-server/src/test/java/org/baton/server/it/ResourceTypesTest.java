@@ -56,8 +56,7 @@ class ResourceTypesTest {
         assertThat(nurse.post("/api/locks/acquire", Map.of("resourceId", "ward_note:7:anything")).status())
                 .as("a type named in the policy file, any child").isEqualTo(200);
         assertThat(activeLocks()).containsExactlyInAnyOrder("patient:x:allergies", "catheter:x:main", "ward_note:7:anything");
-        Path db = dir.resolve("data").resolve("baton.db");
-        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        try (var connection = baton.rawDatabase();
              var rows = connection.createStatement().executeQuery("select count(*) from lock_state where resource_id like 'unknowntype:%'"
                      + " or resource_id like '%:nosuchsection'")) {
             rows.next();

@@ -469,7 +469,7 @@ class SettingsEffectTest {
         assertThat(locks.status()).as("the admin view of a takeover requested without a reason").isEqualTo(200);
         JsonNode pending = locks.body().at("/locks/0/takeoverPending");
         assertThat(pending.at("/from/userId").asText()).isEqualTo("johnson");
-        assertThat(pending.path("reason").isNull()).as("no reason was given: " + pending).isTrue();
+        assertThat(pending.path("reason").asText("missing")).as("no reason was given: " + pending).isEmpty();
     }
 
     // ---- presence ----------------------------------------------------------------------------------------------
@@ -535,7 +535,9 @@ class SettingsEffectTest {
         } finally {
             first.close();
         }
-        assertThat(data.resolve("baton.db")).exists();
+        if (!TestBaton.POSTGRES) { // on PostgreSQL the database is elsewhere and the data directory unused: the restart below is the test
+            assertThat(data.resolve("baton.db")).exists();
+        }
         TestBaton second = new TestBaton(data, Map.of());
         try {
             assertThat(second.call("GET", "/api/locks/check/catheter/1", second.token("chen"), null).body().at("/holder/userId").asText())
