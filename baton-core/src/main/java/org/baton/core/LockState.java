@@ -63,6 +63,18 @@ public record LockState(ResourceId resourceId, Lease holder, List<Waiter> queue,
         return new LockState(resourceId, null, List.of(), null, List.of(), List.of(), null, 0, null, null, List.of());
     }
 
+    /**
+     * This state with its last fencing token raised to at least {@code floor}: the store's durable high-water mark
+     * after idle rows were compacted or the database was restored from a backup, so the next grant's token is above
+     * every token ever issued for this resource.
+     */
+    public LockState withFenceFloor(long floor) {
+        if (lastFence >= floor) {
+            return this;
+        }
+        return new LockState(resourceId, holder, queue, offer, viewers, asks, takeover, floor, averageHold, handoverNote, recentlyEnded);
+    }
+
     public Optional<Lease> holderLease() {
         return Optional.ofNullable(holder);
     }

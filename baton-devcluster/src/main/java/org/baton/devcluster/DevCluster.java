@@ -60,6 +60,13 @@ public final class DevCluster {
         String url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/baton";
         createDatabaseIfMissing(pgPort);
 
+        Path auditKey = data.resolve("audit.key");
+        if (!Files.exists(auditKey)) {
+            byte[] fresh = new byte[32];
+            new java.security.SecureRandom().nextBytes(fresh);
+            Files.writeString(auditKey, java.util.HexFormat.of().formatHex(fresh) + "\n");
+            Files.setPosixFilePermissions(auditKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
         List<Integer> ports = new ArrayList<>();
         for (int i = 1; i <= INSTANCES; i++) {
             int instancePort = freePort();
@@ -73,6 +80,7 @@ public final class DevCluster {
             instanceEnv.put("BATON_BIND", "127.0.0.1");
             instanceEnv.put("BATON_DATA_DIR", data.resolve("instance-" + i).toString());
             instanceEnv.put("BATON_LOG_FORMAT", "text");
+            instanceEnv.put("BATON_AUDIT_KEY_FILE", auditKey.toString());
             instanceEnv.put("BATON_ALLOWED_ORIGINS", "http://localhost:" + port + ",http://127.0.0.1:" + port);
             ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx384m", "-jar", jar.toString())
                     .redirectErrorStream(true).redirectOutput(data.resolve("instance-" + i + ".log").toFile());
@@ -100,6 +108,7 @@ public final class DevCluster {
             System.out.println("  Instance baton-" + (i + 1) + ":    http://127.0.0.1:" + ports.get(i) + "   (log " + data.resolve("instance-" + (i + 1) + ".log") + ")");
         }
         System.out.println("  Balancer:            HAProxy on " + port + "   (config " + haproxyConfig + ")");
+        System.out.println("  Audit key:           " + auditKey + "   (shared by the instances; keep it apart from the database in production)");
         System.out.println("  Try: kill one instance (kill -9 <pid>) while editing; the page reconnects to another and keeps its lock.");
         System.out.println("  Stop everything with Ctrl+C.");
         System.out.println();

@@ -171,9 +171,9 @@ public final class BatonServer implements AutoCloseable {
             TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
             EventBus bus = stores.bus();
             var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId, bus);
-            var coordinator = new LockCoordinator(stores.lockStore(new AuditRecorder(stores.audit, clock,
-                    sessionId -> sessions.find(sessionId).map(ClientSession::origin).orElse(ClientOrigin.UNKNOWN))), Policies.from(config), clock,
-                    LockCoordinator.randomIds());
+            var lockStore = stores.lockStore(new AuditRecorder(stores.audit, clock,
+                    sessionId -> sessions.find(sessionId).map(ClientSession::origin).orElse(ClientOrigin.UNKNOWN)));
+            var coordinator = new LockCoordinator(lockStore, Policies.from(config), clock, LockCoordinator.randomIds());
             var requestAudit = new RequestAudit(stores.audit, clock);
             Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines, sweeps and housekeeping; tests drive them by hand
             var gateway = new LockGateway(coordinator, new DeadlineScheduler(deadlines), liveness);
@@ -197,10 +197,12 @@ public final class BatonServer implements AutoCloseable {
             }
             new Housekeeping(sessions, stores.inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
                     .alsoEveryMinute(alerts::scan).alsoEveryMinute(budget::evictIdle).alsoEveryMinute(requestAudit::flush)
+                    .alsoEveryMinute(() -> stores.auditCheckpoints.record(stores.audit))
                     .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
                     .alsoEveryHour(() -> stores.sessions.forgetDisconnectedBefore(clock.instant().minus(SESSION_MEMORY)))
                     .alsoEveryHour(() -> stores.instances.forgetDeadBefore(clock.instant().minus(SESSION_MEMORY)))
                     .alsoEveryHour(() -> stores.pruneBus(Duration.ofHours(1)))
+                    .alsoEveryHour(() -> lockStore.forgetIdleBefore(clock.instant().minus(IDLE_LOCK_MEMORY)))
                     .start(deadlines);
             deadlines.poll(SWEEP_PERIOD, gateway::sweepDue);
             new JvmMemoryMetrics().bindTo(registry);
@@ -259,6 +261,8 @@ public final class BatonServer implements AutoCloseable {
 
     /** How long the store remembers a disconnected session (to resume its joined resources) and a dead instance. */
     private static final Duration SESSION_MEMORY = Duration.ofDays(1);
+    /** How long an idle lock's row (its last holder's note, its recent lease ids) is kept before it is compacted. */
+    private static final Duration IDLE_LOCK_MEMORY = Duration.ofDays(1);
     /** How often each instance looks for due deadlines; the lateness bound of a deadline whose instance died. */
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
 

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts Baton from the environment: reads and validates the configuration (a bad value stops start-up with one
- * line naming the key), opens the embedded database, starts listening, and prints where to go.
+ * line naming the key), opens the database, starts listening, and prints where to go. With a command as its
+ * argument it runs that instead ({@link Maintenance}: backup, restore, raise-fences).
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -23,6 +24,19 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("baton: configuration error: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        try {
+            if (Maintenance.run(args, config)) {
+                return;
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("baton: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (StoreUnavailableException e) {
+            System.err.println("baton: " + e.getMessage());
+            System.exit(3);
             return;
         }
         BatonServer server;

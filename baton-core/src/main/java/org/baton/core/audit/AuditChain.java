@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,9 +27,24 @@ public final class AuditChain {
         }
     }
 
-    /** The chain head kept apart from the entries: the last sequence number and hash appended. */
-    public record Head(long seq, String hash) {
-        public static final Head EMPTY = new Head(0, GENESIS);
+    /**
+     * The chain head kept apart from the entries: the last sequence number and hash appended, and their seal (null
+     * when unsealed).
+     */
+    public record Head(long seq, String hash, String mac) {
+        public static final Head EMPTY = new Head(0, GENESIS, null);
+
+        public Head(long seq, String hash) {
+            this(seq, hash, null);
+        }
+    }
+
+    /**
+     * A point of the chain recorded outside the database (an append-only file, the log): entry {@code seq} had hash
+     * {@code hash}. A chain that no longer reaches it, or reaches it with another hash, was cut or rewritten — even by
+     * someone holding the key, and even to an older head they had saved.
+     */
+    public record Checkpoint(long seq, String hash) {
     }
 
     private AuditChain() {
@@ -36,6 +52,12 @@ public final class AuditChain {
 
     public static AuditEntry link(long seq, AuditRecord record, String prevHash) {
         return new AuditEntry(seq, record, prevHash, hash(seq, record, prevHash));
+    }
+
+    /** The next entry of the chain, sealed with {@code seal}. */
+    public static AuditEntry link(long seq, AuditRecord record, String prevHash, AuditSeal seal) {
+        String hash = hash(seq, record, prevHash);
+        return new AuditEntry(seq, record, prevHash, hash, seal.mac(seq, hash));
     }
 
     public static String hash(long seq, AuditRecord record, String prevHash) {
@@ -70,6 +92,41 @@ public final class AuditChain {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
         digest.update(bytes);
+    }
+
+    /**
+     * Verifies the chain (see {@link #verify(Iterable, Head)}), then its seals: every entry after the first sealed one
+     * must carry a valid seal (a chain that was sealed cannot quietly become unsealed), and so must the head; then the
+     * checkpoints recorded outside the database: the chain must still hold each one, with the same hash.
+     */
+    public static Report verify(List<AuditEntry> entries, Head head, AuditSeal seal, List<Checkpoint> checkpoints) {
+        Report chain = verify(entries, head);
+        if (!chain.intact()) {
+            return chain;
+        }
+        boolean sealed = false;
+        for (AuditEntry entry : entries) {
+            sealed |= entry.mac() != null;
+            if (sealed && !seal.seals(entry.seq(), entry.hash(), entry.mac())) {
+                return new Report(false, chain.entries(), entry.seq(), "entry " + entry.seq() + " does not carry the audit key's seal"
+                        + " (rewritten by someone without the key, or written under another key)");
+            }
+        }
+        if ((sealed || head.mac() != null) && !seal.seals(head.seq(), head.hash(), head.mac())) {
+            return new Report(false, chain.entries(), head.seq() + 1, "the chain head does not carry the audit key's seal"
+                    + " (entries were cut from the end and the head rewritten)");
+        }
+        for (Checkpoint checkpoint : checkpoints) {
+            if (checkpoint.seq() > head.seq()) {
+                return new Report(false, chain.entries(), head.seq() + 1, "the chain ends at entry " + head.seq() + " but a checkpoint kept"
+                        + " outside the database saw entry " + checkpoint.seq() + " (entries were cut from the end)");
+            }
+            if (checkpoint.seq() > 0 && !entries.get((int) checkpoint.seq() - 1).hash().equals(checkpoint.hash())) {
+                return new Report(false, chain.entries(), checkpoint.seq(), "entry " + checkpoint.seq() + " differs from the checkpoint kept"
+                        + " outside the database (the chain was rewritten from there on)");
+            }
+        }
+        return chain;
     }
 
     /** Verifies {@code entries} (in sequence order) against each other and against the stored {@code head}. */

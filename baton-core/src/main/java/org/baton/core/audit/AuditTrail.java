@@ -13,6 +13,12 @@ public interface AuditTrail {
     /** Entries matching the query, newest first. */
     List<AuditEntry> search(AuditQuery query);
 
-    /** Walks the whole chain and compares it with the stored head. */
+    /**
+     * Walks the whole chain, as one consistent snapshot, and compares it with the stored head (and, for a sealed
+     * trail, with the seals and the checkpoints kept outside the store).
+     */
     AuditChain.Report verify();
+
+    /** The chain head now (for checkpoints kept outside the store). */
+    AuditChain.Head head();
 }

@@ -26,6 +26,11 @@ public final class InMemoryAuditTrail implements AuditTrail {
     }
 
     @Override
+    public synchronized AuditChain.Head head() {
+        return head;
+    }
+
+    @Override
     public synchronized AuditChain.Report verify() {
         return AuditChain.verify(entries, head);
     }

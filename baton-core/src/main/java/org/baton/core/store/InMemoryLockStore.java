@@ -22,6 +22,8 @@ public final class InMemoryLockStore implements LockStore {
     }
 
     private final Map<ResourceId, Row> rows = new HashMap<>();
+    private final Map<ResourceId, Instant> idleSince = new HashMap<>();
+    private long fenceFloor;
     private final Consumer<BusMessage> announcer;
 
     /** A store that announces its writes to {@code announcer} (e.g. an {@link org.baton.core.bus.InProcessEventBus}). */
@@ -37,7 +39,7 @@ public final class InMemoryLockStore implements LockStore {
     @Override
     public synchronized Versioned<LockState> load(ResourceId id) {
         Row row = rows.get(id);
-        return row == null ? new Versioned<>(0, LockState.initial(id)) : row.state();
+        return row == null ? new Versioned<>(0, LockState.initial(id).withFenceFloor(fenceFloor)) : row.state();
     }
 
     @Override
@@ -65,6 +67,11 @@ public final class InMemoryLockStore implements LockStore {
             }
         }
         rows.put(id, new Row(new Versioned<>(expectedVersion + 1, write.next()), write.nextDeadline()));
+        if (write.next().isIdle()) {
+            idleSince.putIfAbsent(id, write.at());
+        } else {
+            idleSince.remove(id);
+        }
         announcer.accept(new BusMessage.ResourceChanged(id, expectedVersion + 1, write.events(), write.callerSessionId()));
         return CasResult.WRITTEN;
     }
@@ -82,6 +89,17 @@ public final class InMemoryLockStore implements LockStore {
     public synchronized List<Lease> leasesHeldBy(String userId) {
         return rows.values().stream().map(r -> r.state().value().holder())
                 .filter(l -> l != null && l.holder().userId().equals(userId)).toList();
+    }
+
+    @Override
+    public synchronized int forgetIdleBefore(Instant cutoff) {
+        List<ResourceId> forgotten = idleSince.entrySet().stream().filter(e -> e.getValue().isBefore(cutoff)).map(Map.Entry::getKey).toList();
+        for (ResourceId id : forgotten) {
+            fenceFloor = Math.max(fenceFloor, rows.get(id).state().value().lastFence());
+            rows.remove(id);
+            idleSince.remove(id);
+        }
+        return forgotten.size();
     }
 
     @Override

@@ -56,6 +56,13 @@ public interface LockStore {
     /** Up to {@code limit} resources whose stored next deadline is at or before {@code now}, earliest first. */
     List<ResourceId> due(Instant now, int limit);
 
+    /**
+     * Housekeeping: forgets states that have been idle (nobody holding, waiting, watching or asking) since before
+     * {@code cutoff}, first raising the store's fence floor to their last fencing tokens, so that a forgotten
+     * resource's next grant still gets a token above every one it ever had; returns how many were forgotten.
+     */
+    int forgetIdleBefore(Instant cutoff);
+
     /** Replaces the stored next deadline of {@code id} if its version is still {@code version} (no version change). */
     void reschedule(ResourceId id, long version, Instant nextDeadline);
 }

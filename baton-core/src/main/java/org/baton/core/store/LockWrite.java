@@ -13,14 +13,16 @@ import org.baton.core.LockState;
  *
  * @param nextDeadline the earliest deadline of {@code next}, or null when nothing is due later
  * @param callerSessionId the session that asked (it gets the outcome directly), or null for timers and sweeps
+ * @param at when the decision was made (the coordinator's clock): the row's last change, for housekeeping
  */
-public record LockWrite(LockState next, HolderGuard guard, List<LockEvent> events, Instant nextDeadline, String callerSessionId) {
+public record LockWrite(LockState next, HolderGuard guard, List<LockEvent> events, Instant nextDeadline, String callerSessionId,
+                        Instant at) {
     public LockWrite {
         events = List.copyOf(events);
     }
 
-    /** A bare write with no events, no deadline and no caller (store tests). */
+    /** A bare write with no events, no deadline and no caller, dated at the epoch (store tests). */
     public static LockWrite of(LockState next, HolderGuard guard) {
-        return new LockWrite(next, guard, List.of(), null, null);
+        return new LockWrite(next, guard, List.of(), null, null, Instant.EPOCH);
     }
 }

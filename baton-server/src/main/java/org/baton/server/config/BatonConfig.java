@@ -31,11 +31,12 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
      * @param instanceTimeout heartbeat age after which an instance counts as dead
      */
     public record Store(boolean postgres, String url, String user, String password, int poolSize, Duration timeout,
-                        String instanceName, Duration instanceTimeout) {
+                        String instanceName, Duration instanceTimeout, Path auditKeyFile, Path auditCheckpoints) {
         @Override
         public String toString() {
             return "Store[postgres=" + postgres + ", url=" + url + ", user=" + user + ", password=" + (password == null ? "unset" : "<hidden>")
-                    + ", poolSize=" + poolSize + ", timeout=" + timeout + ", instanceName=" + instanceName + ", instanceTimeout=" + instanceTimeout + "]";
+                    + ", poolSize=" + poolSize + ", timeout=" + timeout + ", instanceName=" + instanceName + ", instanceTimeout=" + instanceTimeout
+                    + ", auditKeyFile=" + auditKeyFile + ", auditCheckpoints=" + auditCheckpoints + "]";
         }
     }
 
@@ -170,7 +171,16 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
         if (postgres && url == null) {
             throw new ConfigException("BATON_DB_URL='': expected jdbc:postgresql://host:port/database (BATON_STORE=postgres needs it)");
         }
-        return new Store(postgres, url, user, password, poolSize, timeout, instance, instanceTimeout);
+        Path keyFile = Settings.BATON_AUDIT_KEY_FILE.read(env);
+        if (postgres && keyFile == null) {
+            throw new ConfigException("BATON_AUDIT_KEY_FILE='': expected the audit key file every instance shares (BATON_STORE=postgres needs it;"
+                    + " see docs/deploy.md)");
+        }
+        if (keyFile != null && !java.nio.file.Files.isReadable(keyFile)) {
+            throw new ConfigException("BATON_AUDIT_KEY_FILE='" + keyFile + "': expected a readable file whose first line is the audit key");
+        }
+        return new Store(postgres, url, user, password, poolSize, timeout, instance, instanceTimeout, keyFile,
+                Settings.BATON_AUDIT_CHECKPOINTS.read(env));
     }
 
     private static Jwt readJwt(Map<String, String> env) {

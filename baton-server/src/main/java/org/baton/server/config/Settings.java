@@ -142,6 +142,10 @@ public final class Settings {
             "[A-Za-z0-9._-]{1,64}", "This instance's name in logs, health and the admin view (default: generated; scaled out, give each instance its own, stable name: a restarted instance then releases its predecessor's sessions into their grace at once).");
     public static final Setting<Integer> BATON_INSTANCE_TIMEOUT = seconds("BATON_INSTANCE_TIMEOUT", 10, 3, 300,
             "Scaled out: an instance whose heartbeat is older than this is dead; its clients' locks enter the disconnect grace and they reconnect elsewhere.");
+    public static final Setting<Path> BATON_AUDIT_KEY_FILE = optionalPath("BATON_AUDIT_KEY_FILE",
+            "File whose first line (at least 32 characters, e.g. from 'openssl rand -hex 32') is the key that seals the audit chain; keep it where the database is not (another volume, a mounted secret). Default on SQLite: audit.key in BATON_DATA_DIR, created on first start. Required with BATON_STORE=postgres, the same file on every instance.");
+    public static final Setting<Path> BATON_AUDIT_CHECKPOINTS = optionalPath("BATON_AUDIT_CHECKPOINTS",
+            "Append-only file where this instance records the audit chain's head every minute (also written to the log); verify checks the chain still reaches every recorded point. Default: audit-checkpoints.log in BATON_DATA_DIR.");
     public static final Setting<String> BATON_LOG_FORMAT = choice("BATON_LOG_FORMAT", "json", List.of("json", "text"),
             "Log lines on stdout: JSON objects or plain text (read by logback.xml).");
 
@@ -156,7 +160,8 @@ public final class Settings {
             BATON_ALLOWED_ORIGINS, BATON_MAX_BODY_BYTES, BATON_MAX_DRAFT_BYTES, BATON_RATE_LIMIT, BATON_RATE_BURST,
             BATON_MAX_CONNECTIONS_PER_USER, BATON_ALERT_HELD_AFTER, BATON_ALERT_IDLE_AFTER, BATON_ALERT_QUEUE_LENGTH,
             BATON_ALERT_OVERRIDE_BURST, BATON_ALERT_OVERRIDE_WINDOW, BATON_STORE, BATON_DB_URL, BATON_DB_USER, BATON_DB_PASSWORD,
-            BATON_DB_PASSWORD_FILE, BATON_DB_POOL_SIZE, BATON_DB_TIMEOUT, BATON_INSTANCE_ID, BATON_INSTANCE_TIMEOUT, BATON_LOG_FORMAT);
+            BATON_DB_PASSWORD_FILE, BATON_DB_POOL_SIZE, BATON_DB_TIMEOUT, BATON_INSTANCE_ID, BATON_INSTANCE_TIMEOUT, BATON_AUDIT_KEY_FILE,
+            BATON_AUDIT_CHECKPOINTS, BATON_LOG_FORMAT);
 
     /** The README's configuration table. */
     public static String markdownTable() {

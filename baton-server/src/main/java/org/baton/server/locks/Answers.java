@@ -8,111 +8,105 @@ import org.baton.core.ResourceId;
 import org.baton.server.http.ApiException;
 import org.baton.server.session.Outbound;
 
-/** The caller's direct answer to a command, for REST (status + body) and for WebSocket (an event with the ref). */
+/**
+ * The caller's direct answer to a command — one mapping from each {@link Outcome} to its payload, its HTTP status and
+ * its WebSocket event name, so REST and WebSocket say the same thing and a new field is added once. A REST client
+ * gets the payload as the body (refusals as problem documents); a WebSocket client gets it as the event's data,
+ * carrying its request's {@code ref}.
+ */
 final class Answers {
     private Answers() {
     }
 
-    /** A REST answer: HTTP status and JSON body. Refusals are thrown as problems. */
+    /** An accepted outcome: HTTP status, WebSocket event name, and the payload both carry. */
+    record Answer(int httpStatus, String event, Map<String, Object> data) {
+    }
+
+    /** A REST answer: HTTP status and JSON body. */
     record Rest(int status, Map<String, Object> body) {
     }
 
-    static Rest rest(ResourceId id, Outcome outcome, long version) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("resourceId", id.toString());
-        body.put("version", version);
-        return switch (outcome) {
-            case Outcome.Granted g -> {
-                body.put("status", "acquired");
-                body.put("lease", Wire.lease(g.lease()));
-                if (g.handoverNote() != null) {
-                    body.put("handoverNote", g.handoverNote());
-                }
-                yield new Rest(200, body);
-            }
-            case Outcome.Queued q -> {
-                body.put("status", "queued");
-                body.put("position", q.position());
-                body.put("estimatedWaitSeconds", Wire.seconds(q.estimatedWait()));
-                yield new Rest(202, body);
-            }
-            case Outcome.Extended e -> {
-                body.put("lease", Wire.lease(e.lease()));
-                yield new Rest(200, body);
-            }
-            case Outcome.Released r -> {
-                body.put("released", true);
-                yield new Rest(200, body);
-            }
-            case Outcome.TakeoverPending t -> {
-                body.put("status", "requested");
-                body.put("autoForceAt", t.autoForceAt());
-                yield new Rest(202, body);
-            }
-            case Outcome.AskSent a -> {
-                body.put("status", "asked");
-                body.put("requestId", a.requestId());
-                body.put("expiresAt", a.expiresAt());
-                yield new Rest(202, body);
-            }
-            case Outcome.Done d -> {
-                body.put("ok", true);
-                yield new Rest(200, body);
-            }
-            case Outcome.Denied d -> throw new ApiException(Wire.refusal(d.code(), d.holder()));
-        };
-    }
-
-    static Outbound ws(ResourceId id, Outcome outcome, long version, String ref) {
+    /** The answer to an outcome that is not a refusal. */
+    static Answer of(ResourceId id, Outcome outcome, long version) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("resourceId", id.toString());
         data.put("version", version);
-        String event = switch (outcome) {
+        return switch (outcome) {
             case Outcome.Granted g -> {
+                data.put("status", "acquired");
                 data.put("lease", Wire.lease(g.lease()));
                 data.put("yours", true);
                 if (g.handoverNote() != null) {
                     data.put("handoverNote", g.handoverNote());
                 }
-                yield "lock:acquired";
+                yield new Answer(200, "lock:acquired", data);
             }
             case Outcome.Queued q -> {
+                data.put("status", "queued");
                 data.put("position", q.position());
                 data.put("estimatedWaitSeconds", Wire.seconds(q.estimatedWait()));
-                yield "lock:queued";
+                yield new Answer(202, "lock:queued", data);
             }
             case Outcome.Extended e -> {
                 data.put("lease", Wire.lease(e.lease()));
-                yield "lock:extended";
+                yield new Answer(200, "lock:extended", data);
             }
             case Outcome.Released r -> {
+                data.put("released", true);
                 data.put("reason", "RELEASED");
-                yield "lock:released";
+                yield new Answer(200, "lock:released", data);
             }
             case Outcome.TakeoverPending t -> {
+                data.put("status", "requested");
                 data.put("autoForceAt", t.autoForceAt());
-                yield "lock:takeover_pending";
+                yield new Answer(202, "lock:takeover_pending", data);
             }
             case Outcome.AskSent a -> {
+                data.put("status", "asked");
                 data.put("requestId", a.requestId());
                 data.put("expiresAt", a.expiresAt());
-                yield "lock:request_sent";
+                yield new Answer(202, "lock:request_sent", data);
             }
-            case Outcome.Done d -> "ok";
-            case Outcome.Denied d -> {
-                data.put("code", d.code().name());
-                data.put("message", d.code().message());
-                data.put("status", d.code().httpStatus());
-                if (d.holder() != null) {
-                    data.put("currentHolder", Wire.holder(d.holder()));
-                    data.put("expiresAt", d.holder().expiresAt());
-                }
-                if (ref != null) {
-                    data.put("ref", ref);
-                }
-                yield d.code() == RefusalCode.LOCK_HELD || d.code() == RefusalCode.HELD_IN_OTHER_SESSION ? "lock:denied" : "error";
+            case Outcome.Done d -> {
+                data.put("ok", true);
+                yield new Answer(200, "ok", data);
             }
+            case Outcome.Denied d -> throw new IllegalArgumentException("a refusal has no answer of its own: " + d.code());
         };
-        return new Outbound(event, data, ref);
+    }
+
+    /** The REST form: the answer's status and payload, or the refusal as a problem (thrown). */
+    static Rest rest(ResourceId id, Outcome outcome, long version) {
+        if (outcome instanceof Outcome.Denied d) {
+            throw new ApiException(Wire.refusal(d.code(), d.holder()));
+        }
+        Answer answer = of(id, outcome, version);
+        return new Rest(answer.httpStatus(), answer.data());
+    }
+
+    /**
+     * The WebSocket form: the answer's event and payload; a refusal is {@code lock:denied} (someone holds it) or an
+     * {@code error} with the problem's code, message and status.
+     */
+    static Outbound ws(ResourceId id, Outcome outcome, long version, String ref) {
+        if (!(outcome instanceof Outcome.Denied d)) {
+            Answer answer = of(id, outcome, version);
+            return new Outbound(answer.event(), answer.data(), ref);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("resourceId", id.toString());
+        data.put("version", version);
+        data.put("code", d.code().name());
+        data.put("message", d.code().message());
+        data.put("status", d.code().httpStatus());
+        if (d.holder() != null) {
+            data.put("currentHolder", Wire.holder(d.holder()));
+            data.put("expiresAt", d.holder().expiresAt());
+        }
+        if (ref != null) {
+            data.put("ref", ref);
+        }
+        boolean held = d.code() == RefusalCode.LOCK_HELD || d.code() == RefusalCode.HELD_IN_OTHER_SESSION;
+        return new Outbound(held ? "lock:denied" : "error", data, ref);
     }
 }

@@ -14,9 +14,8 @@ import org.baton.core.ResourceId;
 import org.baton.core.record.FieldError;
 import org.baton.core.record.MergeProposal;
 import org.baton.core.record.RecordSchema;
+import org.baton.core.record.RecordKeeper;
 import org.baton.core.record.RecordStore;
-import org.baton.core.record.SaveRequest;
-import org.baton.core.record.SaveResult;
 import org.baton.core.record.ThreeWayMerge;
 import org.baton.core.record.VersionedRecord;
 import org.baton.server.auth.Identity;
@@ -28,7 +27,8 @@ import org.baton.server.locks.Requests;
 /**
  * Records as the API sees them: creation, guarded saves and merge proposals. A save is a patch on the version named
  * by {@code If-Match}; it may touch only the fields of the section whose lease guards it ({@code main} unless a
- * child is named), and the store checks that lease and the version in the same atomic step as the write.
+ * child is named). The save itself is the core's flow ({@link RecordKeeper}); this class maps its outcomes to
+ * problems.
  */
 public final class RecordService {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -38,6 +38,7 @@ public final class RecordService {
     private final RecordTypes types;
     private final RecordStore store;
     private final LockCoordinator locks;
+    private final RecordKeeper keeper;
     private final InstantSource clock;
     private final SecureRandom random = new SecureRandom();
 
@@ -45,6 +46,7 @@ public final class RecordService {
         this.types = types;
         this.store = store;
         this.locks = locks;
+        this.keeper = new RecordKeeper(store, locks, clock);
         this.clock = clock;
     }
 
@@ -113,42 +115,28 @@ public final class RecordService {
         return first;
     }
 
-    /** A guarded save; refusals are thrown as problems (412 with the current record and a merge proposal, 423, 404, 400). */
+    /**
+     * A guarded save ({@link RecordKeeper}); its refusals as problems: 400 naming the fields, 404, 412 with the current
+     * record (and the merge proposal when the base version existed), 423 when the lease does not allow it.
+     */
     public VersionedRecord save(Identity who, String type, String id, String child, long expectedVersion, JsonNode patch,
                                 String leaseId, Long fencingToken) {
         RecordSchema schema = schema(type);
-        String section = child == null ? "main" : child;
-        ResourceId lockResource = Requests.parse(type + ":" + id + ":" + section);
-        RecordSchema.Validated valid = schema.normalise(fieldsOf(patch), section);
-        refuseIfInvalid(type, valid.errors());
-        VersionedRecord base = store.version(type, id, expectedVersion).orElse(null);
-        if (base == null) {
-            VersionedRecord current = store.get(type, id).orElseThrow(() -> notFound(type, id));
-            throw new ApiException(Problem.of(412, "VERSION_CONFLICT", "Version " + expectedVersion + " of this record never existed;"
-                    + " it is at version " + current.version() + ".").with("current", wire(current)));
-        }
-        Map<String, Object> next = new LinkedHashMap<>(base.fields());
-        valid.values().forEach((name, value) -> {
-            if (value == null) {
-                next.remove(name);
-            } else {
-                next.put(name, value);
-            }
-        });
-        refuseIfInvalid(type, schema.missingRequired(next));
-        SaveResult result = store.save(new SaveRequest(type, id, expectedVersion, next, lockResource, who.userId(), clock.instant()),
-                state -> locks.verifyLease(state, leaseId, who.userId(), fencingToken));
-        return switch (result) {
-            case SaveResult.Saved saved -> saved.record();
-            case SaveResult.Missing missing -> throw notFound(type, id);
-            case SaveResult.LeaseRefused refused -> throw new ApiException(Problem.of(423, refused.code().name(), leaseMessage(refused.code()))
-                    .with("resourceId", lockResource.toString()));
-            case SaveResult.VersionConflict conflict -> {
-                MergeProposal merge = ThreeWayMerge.merge(base, next, conflict.current(), schema.clinicalFields());
-                throw new ApiException(Problem.of(412, "VERSION_CONFLICT", "Someone saved this record after version " + expectedVersion
-                        + "; it is at version " + conflict.current().version() + ". Review the merge and save again.")
-                        .with("current", wire(conflict.current())).with("merge", merge));
-            }
+        ResourceId lockResource = Requests.parse(type + ":" + id + ":" + (child == null ? "main" : child));
+        var outcome = keeper.save(new RecordKeeper.SaveCommand(schema, lockResource, expectedVersion, fieldsOf(patch), who.userId(),
+                leaseId, fencingToken));
+        return switch (outcome) {
+            case RecordKeeper.SaveOutcome.Saved saved -> saved.record();
+            case RecordKeeper.SaveOutcome.Invalid invalid -> throw invalidFields(type, invalid.errors());
+            case RecordKeeper.SaveOutcome.NotFound missing -> throw notFound(type, id);
+            case RecordKeeper.SaveOutcome.NoSuchVersion none -> throw new ApiException(Problem.of(412, "VERSION_CONFLICT", "Version "
+                    + expectedVersion + " of this record never existed; it is at version " + none.current().version() + ".")
+                    .with("current", wire(none.current())));
+            case RecordKeeper.SaveOutcome.LeaseRefused refused -> throw new ApiException(Problem.of(423, refused.code().name(),
+                    leaseMessage(refused.code())).with("resourceId", refused.lockResource().toString()));
+            case RecordKeeper.SaveOutcome.Conflict conflict -> throw new ApiException(Problem.of(412, "VERSION_CONFLICT",
+                    "Someone saved this record after version " + expectedVersion + "; it is at version " + conflict.current().version()
+                            + ". Review the merge and save again.").with("current", wire(conflict.current())).with("merge", conflict.merge()));
         };
     }
 
@@ -194,10 +182,14 @@ public final class RecordService {
 
     private static void refuseIfInvalid(String type, List<FieldError> errors) {
         if (!errors.isEmpty()) {
-            List<Map<String, String>> list = errors.stream().map(e -> Map.of("field", e.field(), "problem", e.problem())).toList();
-            throw new ApiException(Problem.of(400, "INVALID_FIELD", "Field " + errors.get(0) + (errors.size() > 1 ? " (and "
-                    + (errors.size() - 1) + " more)" : "") + ".").with("errors", list).with("recordType", type));
+            throw invalidFields(type, errors);
         }
+    }
+
+    private static ApiException invalidFields(String type, List<FieldError> errors) {
+        List<Map<String, String>> list = errors.stream().map(e -> Map.of("field", e.field(), "problem", e.problem())).toList();
+        return new ApiException(Problem.of(400, "INVALID_FIELD", "Field " + errors.get(0) + (errors.size() > 1 ? " (and "
+                + (errors.size() - 1) + " more)" : "") + ".").with("errors", list).with("recordType", type));
     }
 
     private static Map<String, Object> withoutNulls(Map<String, Object> values) {

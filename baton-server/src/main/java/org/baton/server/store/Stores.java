@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.baton.core.bus.EventBus;
 import org.baton.core.bus.InProcessEventBus;
+import java.nio.file.Path;
+import org.baton.server.audit.AuditCheckpoints;
+import org.baton.server.audit.AuditKey;
 import org.baton.server.config.BatonConfig;
 import org.baton.store.jdbc.Announcer;
 import org.baton.store.jdbc.Database;
@@ -42,12 +45,17 @@ public final class Stores implements AutoCloseable {
     public final JdbcInstanceRegistry instances;
     public final JdbcSharedSecrets secrets;
 
-    private Stores(Database database, EventBus bus, Announcer announcer, String instanceName) {
+    public final AuditCheckpoints auditCheckpoints;
+
+    private Stores(Database database, EventBus bus, Announcer announcer, String instanceName, BatonConfig config) {
         this.database = database;
         this.bus = bus;
         this.announcer = announcer;
         this.instanceName = instanceName;
-        this.audit = new JdbcAuditTrail(database);
+        Path checkpoints = config.store().auditCheckpoints() != null ? config.store().auditCheckpoints()
+                : config.dataDir().resolve("audit-checkpoints.log");
+        this.auditCheckpoints = new AuditCheckpoints(checkpoints, java.time.InstantSource.system());
+        this.audit = new JdbcAuditTrail(database, AuditKey.seal(config.store().auditKeyFile(), config.dataDir()), auditCheckpoints::read);
         this.inbox = new JdbcNotificationInbox(database);
         this.records = new JdbcRecordStore(database);
         this.drafts = new JdbcDraftStore(database);
@@ -62,13 +70,26 @@ public final class Stores implements AutoCloseable {
         if (!store.postgres()) {
             InProcessEventBus bus = new InProcessEventBus();
             String name = store.instanceName() != null ? store.instanceName() : "embedded";
-            return new Stores(Database.open(config.dataDir()), bus, Announcer.afterCommit(bus), name);
+            Database database = Database.open(config.dataDir());
+            try {
+                return new Stores(database, bus, Announcer.afterCommit(bus), name, config);
+            } catch (RuntimeException e) {
+                bus.close();
+                database.close();
+                throw e;
+            }
         }
         PostgresOptions options = new PostgresOptions(store.url(), store.user(), store.password(), store.poolSize(), store.timeout());
         Database database = Database.openPostgres(options);
         String name = store.instanceName() != null ? store.instanceName() : generatedName();
         PgNotifyBus bus = new PgNotifyBus(database, options, name);
-        return new Stores(database, bus, bus, name);
+        try {
+            return new Stores(database, bus, bus, name, config);
+        } catch (RuntimeException e) {
+            bus.close();
+            database.close();
+            throw e;
+        }
     }
 
     /** The lock store, journaling each decision with {@code journal} and announcing it on the bus, in one transaction. */

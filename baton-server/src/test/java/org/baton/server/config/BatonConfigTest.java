@@ -66,7 +66,8 @@ class BatonConfigTest {
                 Arguments.of("BATON_DB_USER", "baton"), Arguments.of("BATON_DB_PASSWORD", "secret"),
                 Arguments.of("BATON_DB_PASSWORD_FILE", "/no/such/password"), Arguments.of("BATON_DB_POOL_SIZE", "1"),
                 Arguments.of("BATON_DB_TIMEOUT", "0"), Arguments.of("BATON_INSTANCE_ID", "two words"),
-                Arguments.of("BATON_INSTANCE_TIMEOUT", "1"),
+                Arguments.of("BATON_INSTANCE_TIMEOUT", "1"), Arguments.of("BATON_AUDIT_KEY_FILE", "/no/such/audit.key"),
+                Arguments.of("BATON_AUDIT_CHECKPOINTS", "bad\u0000path"),
                 Arguments.of("BATON_RECORD_TYPES", "/no/such/record-types.yaml"),
                 Arguments.of("QUEUE_TIMEOUT", "10"), Arguments.of("BATON_ALLOW_ANY_RESOURCE_TYPE", "maybe"),
                 Arguments.of("BATON_MAX_QUEUES_PER_USER", "0"), Arguments.of("BATON_MAX_QUEUES_PER_USER", "many"),
@@ -110,8 +111,12 @@ class BatonConfigTest {
         assertThatThrownBy(() -> BatonConfig.fromEnvironment(Map.of("BATON_STORE", "postgres"))).hasMessageStartingWith("BATON_DB_URL");
         java.nio.file.Path file = dir.resolve("password");
         java.nio.file.Files.writeString(file, "s3cret-from-file\n");
+        assertThatThrownBy(() -> BatonConfig.fromEnvironment(Map.of("BATON_STORE", "postgres", "BATON_DB_URL", "jdbc:postgresql://db/baton")))
+                .as("scaled out, every instance needs the shared audit key").hasMessageStartingWith("BATON_AUDIT_KEY_FILE");
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("audit.key"), "k".repeat(40));
         BatonConfig config = BatonConfig.fromEnvironment(Map.of("BATON_STORE", "postgres", "BATON_DB_URL", "jdbc:postgresql://db:5432/baton",
-                "BATON_DB_USER", "baton", "BATON_DB_PASSWORD_FILE", file.toString(), "BATON_INSTANCE_ID", "baton-a"));
+                "BATON_DB_USER", "baton", "BATON_DB_PASSWORD_FILE", file.toString(), "BATON_INSTANCE_ID", "baton-a",
+                "BATON_AUDIT_KEY_FILE", key.toString()));
         assertThat(config.store().postgres()).isTrue();
         assertThat(config.store().password()).isEqualTo("s3cret-from-file");
         assertThat(config.store().instanceName()).isEqualTo("baton-a");

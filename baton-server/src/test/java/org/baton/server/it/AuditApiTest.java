@@ -87,4 +87,53 @@ class AuditApiTest extends RunningBaton {
         }
         throw new AssertionError("no " + action + " in " + entries);
     }
+
+    /**
+     * Issue 12 item 2, reproduced: on the database, delete the last entries and point the chain head at the new last
+     * one. The plain hash chain cannot tell; the head's keyed seal (the key is not in the database) can.
+     */
+    @Test
+    void issue12_aTailCutWithTheHeadRewritten_isDetected() throws Exception {
+        assertThat(baton.call("GET", "/api/admin/audit/verify", admin, null).body().path("intact").asBoolean()).isTrue();
+        try (var c = baton.rawDatabase(); var s = c.createStatement()) {
+            long last;
+            try (var rs = s.executeQuery("select max(seq) from audit_entries")) {
+                rs.next();
+                last = rs.getLong(1);
+            }
+            s.executeUpdate("delete from audit_entries where seq > " + (last - 2));
+            s.executeUpdate("update audit_head set last_seq = " + (last - 2) + ", last_hash = (select hash from audit_entries where seq = "
+                    + (last - 2) + "), mac = null where id = 1");
+        }
+        var verify = baton.call("GET", "/api/admin/audit/verify", admin, null);
+        assertThat(verify.status()).isEqualTo(409);
+        assertThat(verify.body().path("problem").asText()).contains("head");
+    }
+
+    /**
+     * Even someone with the key who saved an older sealed head (a copy of the database) and cuts the trail back to it
+     * is caught: the chain no longer reaches the checkpoint this instance recorded outside the database.
+     */
+    @Test
+    void issue12_aCutBackToAnOlderSealedHead_isCaughtByTheCheckpointOutsideTheDatabase() throws Exception {
+        String[] saved = new String[3];
+        try (var c = baton.rawDatabase(); var s = c.createStatement(); var rs = s.executeQuery("select last_seq, last_hash, mac from audit_head")) {
+            rs.next();
+            saved[0] = rs.getString(1);
+            saved[1] = rs.getString(2);
+            saved[2] = rs.getString(3);
+        }
+        var sharma = baton.connect("sharma");
+        sharma.answer(sharma.send("lock:request", java.util.Map.of("resourceId", "patient:audit-cut")));
+        sharma.answer(sharma.send("lock:release", java.util.Map.of("resourceId", "patient:audit-cut")));
+        baton.advance(java.time.Duration.ofMinutes(1)); // housekeeping records a checkpoint of the longer chain
+        assertThat(baton.call("GET", "/api/admin/audit/verify", admin, null).body().path("intact").asBoolean()).isTrue();
+        try (var c = baton.rawDatabase(); var s = c.createStatement()) {
+            s.executeUpdate("delete from audit_entries where seq > " + saved[0]);
+            s.executeUpdate("update audit_head set last_seq = " + saved[0] + ", last_hash = '" + saved[1] + "', mac = '" + saved[2] + "' where id = 1");
+        }
+        var verify = baton.call("GET", "/api/admin/audit/verify", admin, null);
+        assertThat(verify.status()).isEqualTo(409);
+        assertThat(verify.body().path("problem").asText()).contains("checkpoint");
+    }
 }

@@ -32,7 +32,10 @@ final class Cluster implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<TestBaton.Client> clients = new ArrayList<>();
 
+    private final Path auditKey;
+
     Cluster(Path dir, int size) throws Exception {
+        auditKey = TestBaton.auditKeyFile(dir);
         postgres = new PostgresServer(Files.createDirectories(dir.resolve("postgres"))).start();
         List<Integer> ports = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
@@ -68,6 +71,7 @@ final class Cluster implements AutoCloseable {
         env.put("BATON_LEASE_TTL", Long.toString(LEASE_TTL.toSeconds()));
         env.put("LOCK_HEARTBEAT_INTERVAL", "20");
         env.put("BATON_ALLOWED_ORIGINS", "http://127.0.0.1:" + balancer.port);
+        env.put("BATON_AUDIT_KEY_FILE", auditKey.toString());
         return env;
     }
 

@@ -117,6 +117,8 @@ class SettingsEffectTest {
             Map.entry("BATON_DB_TIMEOUT", "it.ScaledOutClusterTest#frozenPostgres_isAnswered503WithinSeconds_nothingIsExtendedLocally_andItRecovers"),
             Map.entry("BATON_INSTANCE_ID", "it.ScaledOutClusterTest#aClientCutOffFromItsInstance_resumesElsewhereWithinTheGrace_andBeyondItTheQueueIsServed"),
             Map.entry("BATON_INSTANCE_TIMEOUT", "it.ScaledOutClusterTest#aDeadInstancesHolder_losesTheLockAfterTheGrace_notAfterTheLeaseTtl_andTheQueueIsServed"),
+            Map.entry("BATON_AUDIT_KEY_FILE", "it.AuditSealSettingsTest#auditKeyFile_isTheKeyThatSealsTheChain_andCheckpointsGoWhereTheSettingSays"),
+            Map.entry("BATON_AUDIT_CHECKPOINTS", "it.AuditSealSettingsTest#auditKeyFile_isTheKeyThatSealsTheChain_andCheckpointsGoWhereTheSettingSays"),
             Map.entry("BATON_LOG_FORMAT", "it.SettingsEffectTest#logFormat_switchesBetweenJsonAndTextLines"));
 
     @TempDir

@@ -72,7 +72,22 @@ final class TestBaton implements AutoCloseable {
             return Map.of();
         }
         String url = DATABASES.computeIfAbsent(dataDir.toAbsolutePath(), d -> org.baton.store.tck.TestPostgres.newDatabase());
-        return Map.of("BATON_STORE", "postgres", "BATON_DB_URL", url, "BATON_DB_USER", org.baton.store.tck.TestPostgres.USER);
+        return Map.of("BATON_STORE", "postgres", "BATON_DB_URL", url, "BATON_DB_USER", org.baton.store.tck.TestPostgres.USER,
+                "BATON_AUDIT_KEY_FILE", auditKeyFile(dataDir).toString());
+    }
+
+    /** A shared audit key for the instances of a test (scaled out, every instance needs the same one). */
+    static Path auditKeyFile(Path dir) {
+        Path file = dir.toAbsolutePath().resolve("shared-audit.key");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            if (!java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.writeString(file, "test-audit-key-" + java.util.UUID.randomUUID() + "-shared\n");
+            }
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A raw connection to this Baton's database, as an intruder with access to it would have. */

@@ -47,16 +47,33 @@ public final class JdbcLockStore implements LockStore {
         this(database, EventJournal.NONE, Announcer.NONE);
     }
 
+    /**
+     * The state and version of {@code id}, its last fence raised to the store's fence floor (so a resource whose row
+     * was forgotten, or a database restored from a backup, never hands out a fence it issued before).
+     */
     @Override
     public Versioned<LockState> load(ResourceId id) {
         return database.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("select version, state from lock_state where resource_id = ?")) {
+            try (PreparedStatement select = c.prepareStatement("select l.version, l.state, f.floor from fence_floor f"
+                    + " left join lock_state l on l.resource_id = ? where f.id = 1")) {
                 select.setString(1, id.toString());
                 try (ResultSet rs = select.executeQuery()) {
-                    return rs.next() ? new Versioned<>(rs.getLong(1), StateJson.read(rs.getString(2))) : new Versioned<>(0, LockState.initial(id));
+                    rs.next();
+                    String state = rs.getString(2);
+                    long floor = rs.getLong(3);
+                    return state == null ? new Versioned<>(0, LockState.initial(id).withFenceFloor(floor))
+                            : new Versioned<>(rs.getLong(1), StateJson.read(state).withFenceFloor(floor));
                 }
             }
         });
+    }
+
+    /** The fence floor inside the caller's transaction. */
+    static long fenceFloor(Connection c) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("select floor from fence_floor where id = 1");
+             ResultSet rs = select.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     /**
@@ -91,6 +108,9 @@ public final class JdbcLockStore implements LockStore {
             }
             if (storedVersion != expectedVersion) {
                 return CasResult.VERSION_CONFLICT;
+            }
+            if (expectedVersion == 0 && next.lastFence() < fenceFloor(c)) {
+                return CasResult.VERSION_CONFLICT; // the floor rose since the load (idle rows were forgotten): load again
             }
             if (next.lastFence() < maxFence) {
                 throw new IllegalStateException("fencing token would go back for " + id + " (" + next.lastFence() + " < " + maxFence + "): a bug in the caller");
@@ -163,7 +183,7 @@ public final class JdbcLockStore implements LockStore {
             }
             statement.setLong(6, next.lastFence());
             statement.setInt(7, next.isIdle() ? 1 : 0);
-            statement.setLong(8, System.currentTimeMillis());
+            statement.setLong(8, write.at().toEpochMilli());
             statement.setString(9, json);
             if (write.nextDeadline() == null) {
                 statement.setNull(10, Types.BIGINT);
@@ -235,6 +255,20 @@ public final class JdbcLockStore implements LockStore {
                 }
             }
             return leases;
+        });
+    }
+
+    @Override
+    public int forgetIdleBefore(Instant cutoff) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement raise = c.prepareStatement("update fence_floor set floor = (select max(x) from (select floor as x from fence_floor"
+                    + " where id = 1 union all select max_fence as x from lock_state where idle = 1 and updated_at < ?) m) where id = 1");
+                 PreparedStatement delete = c.prepareStatement("delete from lock_state where idle = 1 and updated_at < ?")) {
+                raise.setLong(1, cutoff.toEpochMilli());
+                raise.executeUpdate();
+                delete.setLong(1, cutoff.toEpochMilli());
+                return delete.executeUpdate();
+            }
         });
     }
 

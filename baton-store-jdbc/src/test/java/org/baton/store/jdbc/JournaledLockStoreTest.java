@@ -60,8 +60,8 @@ class JournaledLockStoreTest {
             JdbcLockStore store = new JdbcLockStore(db, recordingTo(written), Announcer.NONE);
             LockState held = held();
             var refused = new LockEvent.Refused(A, SHARMA, "Acquire", RefusalCode.LOCK_HELD);
-            assertThat(store.compareAndSet(A, 0, new LockWrite(held, HolderGuard.NONE, List.of(refused), null, null))).isEqualTo(LockStore.CasResult.WRITTEN);
-            assertThat(store.compareAndSet(A, 0, new LockWrite(held, HolderGuard.NONE, List.of(refused), null, null))).as("a conflict journals nothing")
+            assertThat(store.compareAndSet(A, 0, new LockWrite(held, HolderGuard.NONE, List.of(refused), null, null, java.time.Instant.EPOCH))).isEqualTo(LockStore.CasResult.WRITTEN);
+            assertThat(store.compareAndSet(A, 0, new LockWrite(held, HolderGuard.NONE, List.of(refused), null, null, java.time.Instant.EPOCH))).as("a conflict journals nothing")
                     .isEqualTo(LockStore.CasResult.VERSION_CONFLICT);
             store.journal(List.of(refused));
             assertThat(rows(db)).isEqualTo(2);
@@ -75,7 +75,7 @@ class JournaledLockStoreTest {
                 throw new SQLException("the audit table is gone");
             }, Announcer.NONE);
             var refused = new LockEvent.Refused(A, SHARMA, "Acquire", RefusalCode.LOCK_HELD);
-            assertThatThrownBy(() -> store.compareAndSet(A, 0, new LockWrite(held(), HolderGuard.NONE, List.of(refused), null, null)))
+            assertThatThrownBy(() -> store.compareAndSet(A, 0, new LockWrite(held(), HolderGuard.NONE, List.of(refused), null, null, java.time.Instant.EPOCH)))
                     .hasMessageContaining("the audit table is gone");
             assertThat(store.load(A).version()).as("no decision without its audit entry").isZero();
         }

@@ -226,9 +226,9 @@ public abstract class LockStoreContract {
     void due_findsStatesWhoseDeadlineHasPassed_earliestFirst_andRescheduleMovesThem() {
         ResourceId b = ResourceId.parse("doc:2");
         ResourceId c = ResourceId.parse("doc:3");
-        store.compareAndSet(A, 0, new LockWrite(heldBy(A, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), NOW.plusSeconds(20), null));
-        store.compareAndSet(b, 0, new LockWrite(heldBy(b, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), NOW.plusSeconds(10), null));
-        store.compareAndSet(c, 0, new LockWrite(heldBy(c, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), null, null));
+        store.compareAndSet(A, 0, new LockWrite(heldBy(A, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), NOW.plusSeconds(20), null, NOW));
+        store.compareAndSet(b, 0, new LockWrite(heldBy(b, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), NOW.plusSeconds(10), null, NOW));
+        store.compareAndSet(c, 0, new LockWrite(heldBy(c, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), null, null, NOW));
         assertThat(store.due(NOW.plusSeconds(5), 10)).isEmpty();
         assertThat(store.due(NOW.plusSeconds(20), 10)).containsExactly(b, A);
         assertThat(store.due(NOW.plusSeconds(20), 1)).containsExactly(b);
@@ -241,9 +241,9 @@ public abstract class LockStoreContract {
     @Test
     void everyWrite_isAnnouncedOnce_withItsVersionAndEvents_inWriteOrder() {
         var event = new org.baton.core.LockEvent.PresenceChanged(A, List.of());
-        store.compareAndSet(A, 0, new LockWrite(heldBy(A, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(event), null, "s1"));
-        store.compareAndSet(A, 0, new LockWrite(heldBy(A, SHARMA, 2, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(event), null, "s1"));
-        store.compareAndSet(A, 1, new LockWrite(heldBy(A, SHARMA, 2, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), null, null));
+        store.compareAndSet(A, 0, new LockWrite(heldBy(A, SHARMA, 1, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(event), null, "s1", NOW));
+        store.compareAndSet(A, 0, new LockWrite(heldBy(A, SHARMA, 2, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(event), null, "s1", NOW));
+        store.compareAndSet(A, 1, new LockWrite(heldBy(A, SHARMA, 2, NOW.plusSeconds(300)), HolderGuard.NONE, List.of(), null, null, NOW));
         assertThat(announced).as("the conflicting write announces nothing").containsExactly(
                 new BusMessage.ResourceChanged(A, 1, List.of(event), "s1"),
                 new BusMessage.ResourceChanged(A, 2, List.of(), null));
@@ -337,5 +337,26 @@ public abstract class LockStoreContract {
         }
         assertThat(granted.get()).isEqualTo(limit);
         assertThat(second.leasesHeldBy("sharma")).hasSize(limit);
+    }
+
+    /** Issue 12 item 7: idle rows are forgotten, yet a forgotten resource's next fence is above every one it had. */
+    @Test
+    void forgetIdleBefore_dropsIdleStates_butNeverLetsAFenceRepeat() {
+        var clock = new ManualClock(NOW);
+        var coordinator = new LockCoordinator(store, PolicyBook.of(LockPolicy.defaults()), clock, LockCoordinator.randomIds());
+        Lease first = null;
+        for (int i = 0; i < 3; i++) {
+            first = ((Outcome.Granted) coordinator.apply(A, new Command.Acquire(SHARMA, Command.IfHeld.DENY)).outcome()).lease();
+            coordinator.apply(A, new Command.Release(SHARMA, first.leaseId(), null));
+        }
+        coordinator.apply(A, new Command.Leave(SHARMA)); // the ex-holder stops watching: nobody is left on it
+        ResourceId busy = ResourceId.parse("doc:busy");
+        coordinator.apply(busy, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
+        int forgotten = store.forgetIdleBefore(java.time.Instant.now().plus(Duration.ofDays(1)));
+        assertThat(forgotten).as("the idle resource only").isEqualTo(1);
+        assertThat(store.activeStates()).extracting(LockState::resourceId).containsExactly(busy);
+        assertThat(store.load(A).version()).as("forgotten").isZero();
+        Lease again = ((Outcome.Granted) coordinator.apply(A, new Command.Acquire(SHARMA, Command.IfHeld.DENY)).outcome()).lease();
+        assertThat(again.fencingToken()).as("above every fence it ever had").isGreaterThan(first.fencingToken());
     }
 }

@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.baton.core.audit.AuditChain;
+import org.baton.core.audit.AuditSeal;
 import org.baton.core.audit.AuditEntry;
 import org.baton.core.audit.AuditQuery;
 import org.baton.core.audit.AuditRecord;
@@ -27,11 +29,25 @@ import org.baton.store.jdbc.Database;
  */
 public final class JdbcAuditTrail implements AuditTrail {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "seq, at, actor_user_id, actor_name, actor_role, action, resource_id, severity, reason, details, prev_hash, hash";
+    private static final String COLUMNS = "seq, at, actor_user_id, actor_name, actor_role, action, resource_id, severity, reason, details, prev_hash, hash,"
+            + " mac";
     private final Database database;
+    private final AuditSeal seal;
+    private final Supplier<List<AuditChain.Checkpoint>> checkpoints;
 
+    /** An unsealed trail (tests of the store alone). */
     public JdbcAuditTrail(Database database) {
+        this(database, null, List::of);
+    }
+
+    /**
+     * A trail whose entries and head are sealed with {@code seal}, and whose verification also checks the
+     * {@code checkpoints} kept outside the database.
+     */
+    public JdbcAuditTrail(Database database, AuditSeal seal, Supplier<List<AuditChain.Checkpoint>> checkpoints) {
         this.database = database;
+        this.seal = seal;
+        this.checkpoints = checkpoints;
     }
 
     @Override
@@ -50,9 +66,10 @@ public final class JdbcAuditTrail implements AuditTrail {
         {
             AuditChain.Head head = head(c, database.dialect().forUpdate());
             List<AuditEntry> appended = new ArrayList<>();
-            try (PreparedStatement insert = c.prepareStatement("insert into audit_entries (" + COLUMNS + ", at_millis) values (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            try (PreparedStatement insert = c.prepareStatement("insert into audit_entries (" + COLUMNS + ", at_millis) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 for (AuditRecord record : records) {
-                    AuditEntry entry = AuditChain.link(head.seq() + 1, record, head.hash());
+                    AuditEntry entry = seal == null ? AuditChain.link(head.seq() + 1, record, head.hash())
+                            : AuditChain.link(head.seq() + 1, record, head.hash(), seal);
                     insert.setLong(1, entry.seq());
                     insert.setString(2, record.at().toString());
                     insert.setString(3, record.actorUserId());
@@ -65,16 +82,18 @@ public final class JdbcAuditTrail implements AuditTrail {
                     insert.setString(10, json(record.details()));
                     insert.setString(11, entry.prevHash());
                     insert.setString(12, entry.hash());
-                    insert.setLong(13, record.at().toEpochMilli());
+                    insert.setString(13, entry.mac());
+                    insert.setLong(14, record.at().toEpochMilli());
                     insert.addBatch();
-                    head = new AuditChain.Head(entry.seq(), entry.hash());
+                    head = new AuditChain.Head(entry.seq(), entry.hash(), entry.mac());
                     appended.add(entry);
                 }
                 insert.executeBatch();
             }
-            try (PreparedStatement update = c.prepareStatement("update audit_head set last_seq = ?, last_hash = ? where id = 1")) {
+            try (PreparedStatement update = c.prepareStatement("update audit_head set last_seq = ?, last_hash = ?, mac = ? where id = 1")) {
                 update.setLong(1, head.seq());
                 update.setString(2, head.hash());
+                update.setString(3, seal == null ? null : seal.mac(head.seq(), head.hash()));
                 update.executeUpdate();
             }
             return appended;
@@ -120,18 +139,25 @@ public final class JdbcAuditTrail implements AuditTrail {
 
     @Override
     public AuditChain.Report verify() {
+        List<AuditChain.Checkpoint> anchors = checkpoints.get();
         return database.snapshot(c -> {
             AuditChain.Head head = head(c, "");
             try (PreparedStatement select = c.prepareStatement("select " + COLUMNS + " from audit_entries order by seq")) {
-                return AuditChain.verify(entries(select), head);
+                List<AuditEntry> entries = entries(select);
+                return seal == null ? AuditChain.verify(entries, head) : AuditChain.verify(entries, head, seal, anchors);
             }
         });
     }
 
+    @Override
+    public AuditChain.Head head() {
+        return database.read(c -> head(c, ""));
+    }
+
     private static AuditChain.Head head(Connection c, String lockClause) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("select last_seq, last_hash from audit_head where id = 1" + lockClause);
+        try (PreparedStatement select = c.prepareStatement("select last_seq, last_hash, mac from audit_head where id = 1" + lockClause);
              ResultSet rs = select.executeQuery()) {
-            return rs.next() ? new AuditChain.Head(rs.getLong(1), rs.getString(2)) : AuditChain.Head.EMPTY;
+            return rs.next() ? new AuditChain.Head(rs.getLong(1), rs.getString(2), rs.getString(3)) : AuditChain.Head.EMPTY;
         }
     }
 
@@ -141,7 +167,7 @@ public final class JdbcAuditTrail implements AuditTrail {
             while (rs.next()) {
                 AuditRecord record = new AuditRecord(Instant.parse(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), details(rs.getString(10)));
-                entries.add(new AuditEntry(rs.getLong(1), record, rs.getString(11), rs.getString(12)));
+                entries.add(new AuditEntry(rs.getLong(1), record, rs.getString(11), rs.getString(12), rs.getString(13)));
             }
         }
         return entries;
