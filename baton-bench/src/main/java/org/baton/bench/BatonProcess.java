@@ -85,6 +85,14 @@ final class BatonProcess implements AutoCloseable {
         extraEnv.put(key, value);
     }
 
+    /** Throws when the process is gone (it crashed, or something outside the bench killed it): no figure is taken from a dead server. */
+    void requireAlive(String during) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("the Baton process exited during " + during + " with status " + (process == null ? "?" : process.exitValue())
+                    + "; see " + dataDir.resolve("baton.log"));
+        }
+    }
+
     long pid() {
         return process.pid();
     }

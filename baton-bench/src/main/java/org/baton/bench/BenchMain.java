@@ -69,7 +69,12 @@ public final class BenchMain {
         main.say("baton-bench: " + Report.machine() + "; JDK " + Runtime.version() + (quick ? "; quick mode" : "") + "; " + pinning);
         int status = 0;
         try {
-            main.run();
+            String before = list.stream().filter(a -> a.startsWith("--ab=")).map(a -> a.substring(5)).findFirst().orElse(null);
+            if (before != null) {
+                main.beforeAndAfter(Path.of(before));
+            } else {
+                main.run();
+            }
         } catch (Exception | Error e) {
             e.printStackTrace();
             status = 1;
@@ -99,6 +104,39 @@ public final class BenchMain {
         say("baton-bench: wrote " + out.resolve("benchmarks.md") + " and its charts in " + out.resolve("benchmarks"));
     }
 
+    /**
+     * {@code --ab=OLD.jar}: workload 1 only, on an older jar and on this one side by side (both running, measured in
+     * turn, {@code rounds} times, after the same warm-up): the before/after ratio of a change, printed, no report.
+     */
+    private void beforeAndAfter(Path oldJar) throws Exception {
+        int connections = 50;
+        try (BatonProcess a = new BatonProcess(oldJar, work.resolve("before"), Map.of());
+             BatonProcess b = new BatonProcess(jar, work.resolve("after"), Map.of())) {
+            a.start();
+            b.start();
+            try (Workloads.BatonClients ca = new Workloads.BatonClients(a, connections, "ws");
+                 Workloads.BatonClients cb = new Workloads.BatonClients(b, connections, "ws")) {
+                workloads.batonWebSocket(ca, warmup, a.pid());
+                workloads.batonWebSocket(cb, warmup, b.pid());
+                List<Workloads.Throughput> before = new ArrayList<>();
+                List<Workloads.Throughput> after = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    before.add(workloads.batonWebSocket(ca, block, a.pid()));
+                    after.add(workloads.batonWebSocket(cb, block, b.pid()));
+                    a.requireAlive("round " + round);
+                    b.requireAlive("round " + round);
+                    say(String.format("round %d (load %.1f): before %.0f pairs/s (%.0f µs CPU/pair), after %.0f pairs/s (%.0f µs CPU/pair)", round,
+                            Net.loadAverage(), before.getLast().opsPerSecond(), before.getLast().cpuMicrosPerOp(), after.getLast().opsPerSecond(),
+                            after.getLast().cpuMicrosPerOp()));
+                }
+                say(String.format("after/before: throughput %.2f× (median of per-round ratios), CPU per pair %.0f → %.0f µs (%.2f×); %d + %d pairs, %d + %d errors",
+                        Results.medianRatio(after, before), Results.medianCpu(before), Results.medianCpu(after),
+                        Results.medianCpu(after) / Results.medianCpu(before), Results.totalOps(before), Results.totalOps(after),
+                        Results.totalErrors(before), Results.totalErrors(after)));
+            }
+        }
+    }
+
     /** Workloads 1, 2, 3, 5, 6 on one Baton process, beside the echo process and the two Redis servers. */
     private void throughputAndLatency() throws Exception {
         int connections = 50;
@@ -124,8 +162,9 @@ public final class BenchMain {
                     r.roundLoads.add(Net.loadAverage());
                     r.echo.add(workloads.echoWebSocket(echoClients, block, echo.pid()));
                     r.baton.add(workloads.batonWebSocket(batonClients, block, baton.pid()));
+                    baton.requireAlive("round " + round);
                     if (r.redis) {
-                        r.redisFloor.add(volatileRedis.setNxPx(connections, quick ? 50_000 : 200_000) / 2);
+                        r.redisFloor.add(volatileRedis.setNxPx(connections, quick ? 20_000 : 50_000) / 2);
                         r.redissonVolatile.add(volatilePeer.run(block));
                         r.redissonDurable.add(durablePeer.run(block));
                     }

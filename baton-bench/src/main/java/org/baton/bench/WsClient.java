@@ -46,6 +46,7 @@ public final class WsClient implements Session.Listener.AutoDemanding {
             threads.setName("bench-ws");
             WebSocketClient client = new WebSocketClient();
             client.getHttpClient().setExecutor(threads);
+            client.getHttpClient().setIdleTimeout(Duration.ofMinutes(10).toMillis());
             client.setIdleTimeout(Duration.ofMinutes(10));
             client.setMaxTextMessageSize(16 * 1024 * 1024);
             client.setConnectTimeout(30_000);
