@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and writes docs/benchmarks.md (+ charts in docs/benchmarks/).
-#   ./bench.sh            full run (about 5 minutes; 10,000 sessions)
-#   ./bench.sh --quick    short blocks, for a first look
+#   ./bench.sh            full run (about 15 minutes; 10,000 sessions), writes docs/benchmarks.md
+#   ./bench.sh --quick    short blocks, for a first look; writes baton-bench/target/quick/benchmarks.md
+# The load generator pins itself to the last core and the servers to the others (taskset) when there are two or more
+# cores; --no-pin turns that off.
 # It builds Baton if needed and installs redis-server/redis-tools (Debian) for the Redis floor and the Redisson peer.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -35,7 +35,7 @@ final class BatonProcess implements AutoCloseable {
         this.jar = jar;
         this.dataDir = dataDir;
         this.port = Net.freePort();
-        this.extraEnv = extraEnv;
+        this.extraEnv = new HashMap<>(extraEnv);
         Files.createDirectories(dataDir);
     }
 
@@ -43,7 +43,8 @@ final class BatonProcess implements AutoCloseable {
     long start() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         // the flags start.sh uses: a class-data-sharing archive written at the first clean exit, used afterwards
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+AutoCreateSharedArchive",
+        List<String> command = new java.util.ArrayList<>(Net.serverPinning());
+        command.addAll(List.of(java, "-XX:+AutoCreateSharedArchive",
                 "-XX:SharedArchiveFile=" + jar.resolveSibling("baton-" + Files.getLastModifiedTime(jar).toMillis() / 1000 + ".jsa"), "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                 "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
         String profile = System.getenv("BATON_BENCH_JFR"); // a directory: record a flight-recorder profile of each Baton process
@@ -74,9 +75,22 @@ final class BatonProcess implements AutoCloseable {
             } catch (IOException e) {
                 // not listening yet
             }
-            Thread.onSpinWait();
+            TimeUnit.MILLISECONDS.sleep(10);
         }
         throw new IllegalStateException("Baton did not get ready in 60 s");
+    }
+
+    /** Extra environment for the next {@link #start()} (e.g. another store). */
+    void putEnv(String key, String value) {
+        extraEnv.put(key, value);
+    }
+
+    /** Throws when the process is gone (it crashed, or something outside the bench killed it): no figure is taken from a dead server. */
+    void requireAlive(String during) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("the Baton process exited during " + during + " with status " + (process == null ? "?" : process.exitValue())
+                    + "; see " + dataDir.resolve("baton.log"));
+        }
     }
 
     long pid() {

@@ -1,46 +1,53 @@
 package org.baton.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * {@code ./bench.sh}: runs every workload against Baton's jar, interleaved with the floors (WebSocket echo, raw HTTP,
- * Redis SET NX PX) and the peer (Redisson RLock), and writes docs/benchmarks.md with its charts. Options:
- * {@code --quick} (short blocks, fewer sessions), {@code --sessions=N}, {@code --out=DIR}.
+ * Redis SET NX PX, fdatasync) and the peers (Redisson RLock on a Redis without persistence and on one with
+ * {@code appendfsync always}), and writes the report with its charts. Options: {@code --quick} (short blocks, one
+ * round, written to baton-bench/target/quick unless {@code --out} says otherwise), {@code --sessions=N},
+ * {@code --out=DIR}, {@code --no-pin}.
  */
 public final class BenchMain {
     private final Path jar;
+    private final Path benchJar;
     private final Path work;
     private final Path out;
     private final boolean quick;
     private final int sessionCount;
     private final Duration block;
+    private final Duration warmup;
+    private final int rounds;
     private final Workloads workloads = new Workloads();
-    private final StringBuilder log = new StringBuilder();
     private final List<String> notes = new ArrayList<>();
+    private final Results r = new Results();
 
-    private BenchMain(Path jar, Path work, Path out, boolean quick, int sessions) {
+    private BenchMain(Path jar, Path benchJar, Path work, Path out, boolean quick, int sessions) {
         this.jar = jar;
+        this.benchJar = benchJar;
         this.work = work;
         this.out = out;
         this.quick = quick;
         this.sessionCount = sessions;
-        this.block = Duration.ofSeconds(quick ? 3 : 8);
+        this.block = Duration.ofSeconds(quick ? 3 : 5);
+        this.warmup = Duration.ofSeconds(quick ? 3 : 10);
+        this.rounds = quick ? 1 : 5;
     }
 
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT);
-        boolean quick = List.of(args).contains("--quick");
+        List<String> list = List.of(args);
+        boolean quick = list.contains("--quick");
         int sessions = quick ? 1_000 : 10_000;
-        Path out = Path.of("docs");
+        Path out = quick ? Path.of("baton-bench/target/quick") : Path.of("docs");
         Path jar = Path.of("baton-server/target/baton.jar");
         for (String arg : args) {
             if (arg.startsWith("--sessions=")) {
@@ -55,120 +62,178 @@ public final class BenchMain {
             System.err.println("baton-bench: " + jar + " is missing; build it first (./bench.sh does)");
             System.exit(2);
         }
+        Path benchJar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path work = Files.createTempDirectory("baton-bench-");
-        new BenchMain(jar, work, out, quick, sessions).run();
+        String pinning = Net.pin(!list.contains("--no-pin"));
+        BenchMain main = new BenchMain(jar, benchJar, work, out, quick, sessions);
+        main.say("baton-bench: " + Report.machine() + "; JDK " + Runtime.version() + (quick ? "; quick mode" : "") + "; " + pinning);
+        int status = 0;
+        try {
+            String before = list.stream().filter(a -> a.startsWith("--ab=")).map(a -> a.substring(5)).findFirst().orElse(null);
+            if (before != null) {
+                main.beforeAndAfter(Path.of(before));
+            } else {
+                main.run();
+            }
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // the WebSocket and Redisson clients keep non-daemon threads
+
     }
 
     private void run() throws Exception {
         Files.createDirectories(out.resolve("benchmarks"));
-        Map<String, Object> r = new LinkedHashMap<>();
-        boolean redis = Floors.redisAvailable();
-        if (!redis) {
-            notes.add("redis-server/redis-benchmark were not installed: the Redis floor and the Redisson peer are missing from this run.");
+        r.uptimeStart = Net.uptime();
+        say("uptime at start: " + r.uptimeStart);
+        r.redis = Floors.redisAvailable();
+        if (!r.redis) {
+            notes.add("redis-server/redis-benchmark were not installed: the Redis floor and the Redisson peers are missing from this run.");
         }
-        say("baton-bench: machine " + machine() + "; JDK " + Runtime.version() + (quick ? "; quick mode" : ""));
-
-        // 1 + peer: throughput, interleaved floor / Baton / Redis / Redisson, median of three rounds
-        List<Double> echo = new ArrayList<>();
-        List<Double> baton = new ArrayList<>();
-        List<Double> batonCpu = new ArrayList<>();
-        List<Double> redisPairs = new ArrayList<>();
-        List<Double> peer = new ArrayList<>();
-        Latency peerLatency = null;
-        int rounds = quick ? 1 : 3;
-        try (Floors.EchoServer floor = new Floors.EchoServer();
-             BatonProcess server = new BatonProcess(jar, work.resolve("w1"), Map.of());
-             Floors.Redis redisServer = redis ? new Floors.Redis(Files.createDirectories(work.resolve("redis"))) : null) {
-            server.start();
-            for (int round = 1; round <= rounds; round++) {
-                quiet();
-                echo.add(workloads.echoWebSocket(floor, 50, block).opsPerSecond());
-                quiet();
-                Workloads.Throughput t = workloads.batonWebSocket(server, 50, block);
-                baton.add(t.opsPerSecond());
-                batonCpu.add(t.cpuMsPerKiloOp());
-                if (t.errors() > 0) {
-                    notes.add("workload 1 round " + round + ": " + t.errors() + " operations failed");
-                }
-                if (redisServer != null) {
-                    quiet();
-                    redisPairs.add(redisServer.setNxPx(50, quick ? 50_000 : 200_000) / 2);
-                    quiet();
-                    Workloads.Peer p = workloads.redisson(redisServer.port, 50, block);
-                    peer.add(p.throughput().opsPerSecond());
-                    peerLatency = p.tryLock();
-                }
-                say(String.format("round %d: echo floor %.0f ops/s, Baton %.0f ops/s%s", round, echo.getLast(), baton.getLast(),
-                        redisServer == null ? "" : String.format(", Redis floor %.0f pairs/s, Redisson %.0f ops/s", redisPairs.getLast(), peer.getLast())));
-            }
-            r.put("w1.echo", median(echo));
-            r.put("w1.baton", median(baton));
-            r.put("w1.batonCpu", median(batonCpu));
-            r.put("w1.redis", redis ? median(redisPairs) : null);
-            r.put("w1.redisson", redis ? median(peer) : null);
-
-            quiet();
-            int rate = 50;
-            Latency single = workloads.batonAcquireLatency(server, rate, block);
-            r.put("w2", single);
-            r.put("w2.rate", rate);
-            say("single-connection acquire (open loop, " + rate + "/s): " + single);
-
-            quiet();
-            Workloads.Throughput httpFloor = workloads.rawHttp(floor, 16, block);
-            quiet();
-            Workloads.Rest rest = workloads.batonRest(server, 16, block);
-            r.put("w3.floor", httpFloor.opsPerSecond());
-            r.put("w3", rest);
-            say(String.format("REST: raw HTTP floor %.0f req/s, Baton %.0f acquire+release/s, acquire %s", httpFloor.opsPerSecond(),
-                    rest.throughput().opsPerSecond(), rest.acquire()));
-
-            quiet();
-            Workloads.Handover handover = workloads.queueHandover(server, 10, quick ? 200 : 1_000);
-            r.put("w5", handover);
-            say(String.format("queue of 10: %.0f hand-overs/s, release to next holder %s", handover.perSecond(), handover.releaseToNext()));
-
-            quiet();
-            Latency fanOut = workloads.fanOut(server, 500, quick ? 10 : 30);
-            r.put("w6", fanOut);
-            say("fan-out to 500 viewers, until the last has it: " + fanOut);
-        }
-        r.put("peerLatency", peerLatency);
-
-        quiet();
-        try (BatonProcess server = new BatonProcess(jar, work.resolve("w7"), Map.of())) {
-            server.start();
-            Workloads.Sessions s = attempt("sessions", () -> workloads.sessions(server, sessionCount));
-            r.put("w7", s);
-            if (s != null) {
-                say(String.format("%d sessions: %.1f KiB heap and %.1f KiB RSS per session; acquire %s", s.sessions(), s.heapKibPerSession(),
-                        s.rssKibPerSession(), s.operation()));
-            }
-        }
-
-        quiet();
-        StoreWorkloads stores = new StoreWorkloads();
-        StoreWorkloads.Ratio ratio = attempt("durable vs in-memory", () -> stores.durableVersusInMemory(work.resolve("w4"), 16, block));
-        r.put("w4", ratio);
-        if (ratio != null) {
-            say(String.format("store layer, 16 threads: in-memory %.0f ops/s, durable SQLite %.0f ops/s (%.1f%%)", ratio.inMemory(), ratio.durable(),
-                    100 * ratio.ratio()));
-        }
-
-        quiet();
-        Workloads.Recovery recovery = attempt("recovery", () -> recovery(stores, quick ? 10_000 : 100_000));
-        r.put("w8", recovery);
-        if (recovery != null) {
-            say(String.format("crash recovery with %d held locks: ready in %d ms; %d of %d leases restored with their fences", recovery.locks(),
-                    recovery.readyMillis(), recovery.matched(), recovery.locks()));
-        }
-        quiet();
-        long startup = workloads.startup(jar, work.resolve("w9"));
-        r.put("w9", startup);
-        say("start-up to /health/ready: " + startup + " ms (median of 3)");
-
-        Report.write(out, r, machine(), quick, notes);
+        throughputAndLatency();
+        sessionsBlock();
+        storeBlock();
+        recoveryBlock();
+        load("start-up");
+        r.startup = workloads.startup(jar, work.resolve("w9"), quick ? 3 : 5);
+        say("start-up to /health/ready: " + r.startup + " ms (median of " + (quick ? 3 : 5) + ")");
+        r.uptimeEnd = Net.uptime();
+        say("uptime at the end: " + r.uptimeEnd);
+        Report.write(out, r, quick, notes);
         say("baton-bench: wrote " + out.resolve("benchmarks.md") + " and its charts in " + out.resolve("benchmarks"));
+    }
+
+    /**
+     * {@code --ab=OLD.jar}: workload 1 only, on an older jar and on this one side by side (both running, measured in
+     * turn, {@code rounds} times, after the same warm-up): the before/after ratio of a change, printed, no report.
+     */
+    private void beforeAndAfter(Path oldJar) throws Exception {
+        int connections = 50;
+        try (BatonProcess a = new BatonProcess(oldJar, work.resolve("before"), Map.of());
+             BatonProcess b = new BatonProcess(jar, work.resolve("after"), Map.of())) {
+            a.start();
+            b.start();
+            try (Workloads.BatonClients ca = new Workloads.BatonClients(a, connections, "ws");
+                 Workloads.BatonClients cb = new Workloads.BatonClients(b, connections, "ws")) {
+                workloads.batonWebSocket(ca, warmup, a.pid());
+                workloads.batonWebSocket(cb, warmup, b.pid());
+                List<Workloads.Throughput> before = new ArrayList<>();
+                List<Workloads.Throughput> after = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    before.add(workloads.batonWebSocket(ca, block, a.pid()));
+                    after.add(workloads.batonWebSocket(cb, block, b.pid()));
+                    a.requireAlive("round " + round);
+                    b.requireAlive("round " + round);
+                    say(String.format("round %d (load %.1f): before %.0f pairs/s (%.0f µs CPU/pair), after %.0f pairs/s (%.0f µs CPU/pair)", round,
+                            Net.loadAverage(), before.getLast().opsPerSecond(), before.getLast().cpuMicrosPerOp(), after.getLast().opsPerSecond(),
+                            after.getLast().cpuMicrosPerOp()));
+                }
+                say(String.format("after/before: throughput %.2f× (median of per-round ratios), CPU per pair %.0f → %.0f µs (%.2f×); %d + %d pairs, %d + %d errors",
+                        Results.medianRatio(after, before), Results.medianCpu(before), Results.medianCpu(after),
+                        Results.medianCpu(after) / Results.medianCpu(before), Results.totalOps(before), Results.totalOps(after),
+                        Results.totalErrors(before), Results.totalErrors(after)));
+            }
+        }
+    }
+
+    /** Workloads 1, 2, 3, 5, 6 on one Baton process, beside the echo process and the two Redis servers. */
+    private void throughputAndLatency() throws Exception {
+        int connections = 50;
+        try (Floors.EchoServer echo = new Floors.EchoServer(benchJar, work.resolve("echo.log"));
+             BatonProcess baton = new BatonProcess(jar, work.resolve("w1"), Map.of());
+             Floors.Redis volatileRedis = r.redis ? new Floors.Redis(work.resolve("redis-volatile"), false) : null;
+             Floors.Redis durableRedis = r.redis ? new Floors.Redis(work.resolve("redis-durable"), true) : null) {
+            baton.start();
+            try (Workloads.BatonClients batonClients = new Workloads.BatonClients(baton, connections, "ws");
+                 Workloads.EchoClients echoClients = new Workloads.EchoClients(echo, connections);
+                 Workloads.RedissonPeer volatilePeer = r.redis ? new Workloads.RedissonPeer(volatileRedis, connections) : null;
+                 Workloads.RedissonPeer durablePeer = r.redis ? new Workloads.RedissonPeer(durableRedis, connections) : null) {
+                say("warm-up: Baton " + warmup.toSeconds() + " s, then the echo floor and the peers " + Math.min(3, warmup.toSeconds()) + " s each");
+                Workloads.Throughput warm = workloads.batonWebSocket(batonClients, warmup, baton.pid());
+                say(String.format("  Baton warm-up: %.0f pairs/s", warm.opsPerSecond()));
+                Duration shortWarm = Duration.ofSeconds(Math.min(3, warmup.toSeconds()));
+                workloads.echoWebSocket(echoClients, shortWarm, echo.pid());
+                if (r.redis) {
+                    volatilePeer.run(shortWarm);
+                    durablePeer.run(shortWarm);
+                }
+                for (int round = 1; round <= rounds; round++) {
+                    r.roundLoads.add(Net.loadAverage());
+                    r.echo.add(workloads.echoWebSocket(echoClients, block, echo.pid()));
+                    r.baton.add(workloads.batonWebSocket(batonClients, block, baton.pid()));
+                    baton.requireAlive("round " + round);
+                    if (r.redis) {
+                        r.redisFloor.add(volatileRedis.setNxPx(connections, quick ? 20_000 : 50_000) / 2);
+                        r.redissonVolatile.add(volatilePeer.run(block));
+                        r.redissonDurable.add(durablePeer.run(block));
+                    }
+                    say(String.format("round %d (load %.1f): echo %.0f, Baton %.0f pairs/s (%.0f µs CPU/pair, %d errors)%s", round, r.roundLoads.getLast(),
+                            r.echo.getLast().opsPerSecond(), r.baton.getLast().opsPerSecond(), r.baton.getLast().cpuMicrosPerOp(), r.baton.getLast().errors(),
+                            r.redis ? String.format(", Redis floor %.0f pairs/s, Redisson %.0f, Redisson durable %.0f", r.redisFloor.getLast(),
+                                    r.redissonVolatile.getLast().throughput().opsPerSecond(), r.redissonDurable.getLast().throughput().opsPerSecond()) : ""));
+                }
+            }
+
+            load("latency");
+            Histogram fsync = Latency.histogram();
+            Floors.fdatasync(baton.dataDir, 1_000, fsync);
+            r.latencyRate = 100;
+            r.latency = workloads.batonAcquireLatency(baton, r.latencyRate, Duration.ofSeconds(3), Duration.ofSeconds(quick ? 5 : 15));
+            Floors.fdatasync(baton.dataDir, 1_000, fsync);
+            r.fdatasync = Latency.of(fsync);
+            say("single-connection acquire (open loop, " + r.latencyRate + "/s): " + r.latency + "; fdatasync " + r.fdatasync);
+
+            load("REST");
+            r.httpFloor = workloads.rawHttp(echo, 16, block);
+            r.rest = workloads.batonRest(baton, 16, block);
+            say(String.format("REST: raw HTTP floor %.0f req/s, Baton %.0f acquire+release/s, acquire %s", r.httpFloor.opsPerSecond(),
+                    r.rest.throughput().opsPerSecond(), r.rest.acquire()));
+
+            load("queue hand-over");
+            r.handover = workloads.queueHandover(baton, 10, quick ? 200 : 1_000);
+            say(String.format("queue of 10: %.0f hand-overs/s, release to next holder %s", r.handover.perSecond(), r.handover.releaseToNext()));
+
+            load("fan-out");
+            r.fanOut = attempt("fan-out", () -> workloads.fanOut(baton, 500, quick ? 10 : 40));
+            if (r.fanOut != null) {
+                say(String.format("fan-out to 500 viewers: each viewer %s; the last viewer %s; %.0f bytes per change", r.fanOut.perDelivery(),
+                        r.fanOut.lastViewer(), r.fanOut.bytesPerChange()));
+            }
+        }
+    }
+
+    private void sessionsBlock() throws Exception {
+        load("sessions");
+        try (BatonProcess server = new BatonProcess(jar, work.resolve("w7"), Map.of("BATON_MAX_CONNECTIONS_PER_USER", "100"))) {
+            server.start();
+            r.sessions = attempt("sessions", () -> workloads.sessions(server, sessionCount));
+            if (r.sessions != null) {
+                say(String.format("%d sessions: %.1f KiB heap and %.1f KiB RSS per session; acquire %s", r.sessions.sessions(),
+                        r.sessions.heapKibPerSession(), r.sessions.rssKibPerSession(), r.sessions.operation()));
+                r.sessions.owners().forEach(s -> say(String.format("  %s: %.0f bytes/session", s.owner(), s.bytesPerSession())));
+            }
+        }
+    }
+
+    private void storeBlock() {
+        load("durable vs in-memory");
+        StoreWorkloads stores = new StoreWorkloads();
+        r.store = attempt("durable vs in-memory", () -> stores.durableVersusInMemory(work.resolve("w4"), 16, block));
+        if (r.store != null) {
+            say(String.format("store layer, 16 threads, audit on both sides: in-memory %.0f ops/s, durable SQLite %.0f ops/s (%.1f%%)", r.store.inMemory(),
+                    r.store.durable(), 100 * r.store.ratio()));
+        }
+    }
+
+    private void recoveryBlock() {
+        load("recovery");
+        StoreWorkloads stores = new StoreWorkloads();
+        r.recovery = attempt("recovery", () -> recovery(stores, quick ? 10_000 : 100_000));
+        if (r.recovery != null) {
+            say(String.format("crash recovery with %d held locks: ready in %d ms; %d of %d leases restored with their fences", r.recovery.locks(),
+                    r.recovery.readyMillis(), r.recovery.matched(), r.recovery.locks()));
+        }
     }
 
     /** Workload 8: a data directory with {@code count} held locks, the server killed with -9, the time to ready again. */
@@ -202,52 +267,23 @@ public final class BenchMain {
         }
     }
 
-    /** The quiet gate: waits (at most 30 s) for the 1-minute load to fall below 1.5 per core; notes a busy machine. */
-    private void quiet() throws InterruptedException {
-        int cores = Runtime.getRuntime().availableProcessors();
-        long deadline = System.nanoTime() + Duration.ofSeconds(quick ? 5 : 30).toNanos();
-        while (Net.loadAverage() > cores * 1.5 && System.nanoTime() < deadline) {
-            Thread.sleep(1_000); // the gate polls the load average; nothing is measured while it waits
-        }
-        if (Net.loadAverage() > cores * 1.5) {
-            notes.add(String.format("the machine was busy (load %.1f on %d cores) before a block at %s", Net.loadAverage(), cores, Instant.now()));
+    /** Notes the machine's load before a block: the machine is shared, and the report says how busy it was. */
+    private void load(String block) {
+        double load = Net.loadAverage();
+        r.blockLoads.put(block, load);
+        int cores = Report.CORES;
+        if (load > cores * 1.5) {
+            notes.add(String.format("the machine was busy before the %s block (1-minute load %.1f on %d cores)", block, load, cores));
         }
     }
 
     private void say(String line) {
         System.out.println(line);
-        log.append(line).append('\n');
     }
 
     static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(Double::compare);
         return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
-    }
-
-    static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        long memGib = 0;
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    memGib = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024 / 1024;
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memGib + " GiB, " + System.getProperty("os.name") + " "
-                + System.getProperty("os.version");
     }
 }

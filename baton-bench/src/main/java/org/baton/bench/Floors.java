@@ -1,65 +1,73 @@
 package org.baton.bench;
 
-import io.javalin.Javalin;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
 
 /**
  * What this machine can do at best, measured in the same run: a minimal WebSocket echo server and a raw HTTP
- * responder on the same stack as Baton (Javalin on Jetty, virtual threads), and Redis {@code SET key NX PX}
- * through {@code redis-benchmark} against a redis-server this class starts on loopback.
+ * responder on the same stack as Baton, in their own process pinned like Baton's ({@link EchoMain}); Redis
+ * {@code SET key NX PX} through {@code redis-benchmark}; redis-server itself, without persistence and with
+ * {@code appendonly yes} + {@code appendfsync always} (the durable peer); and this disk's fdatasync.
  */
 final class Floors {
     private Floors() {
     }
 
-    /** A WebSocket echo and {@code GET /ping} answering "ok". */
+    /** The echo / ping process. */
     static final class EchoServer implements AutoCloseable {
-        final Javalin app;
-        final int port;
-
-        EchoServer() throws IOException {
-            port = Net.freePort();
-            app = Javalin.create(config -> {
-                config.startup.showJavalinBanner = false;
-                config.concurrency.useVirtualThreads = true;
-                config.jetty.host = "127.0.0.1";
-                config.jetty.port = port;
-                config.routes.get("/ping", ctx -> ctx.result("ok"));
-                config.routes.ws("/echo", ws -> ws.onMessage(ctx -> ctx.send(ctx.message())));
-            }).start();
-        }
-
-        @Override
-        public void close() {
-            app.stop();
-        }
-    }
-
-    /** redis-server on a free loopback port, no persistence; stopped on close. */
-    static final class Redis implements AutoCloseable {
         final int port;
         private final Process process;
 
-        Redis(Path dir) throws Exception {
+        EchoServer(Path bench, Path log) throws Exception {
             port = Net.freePort();
-            process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                    return;
-                } catch (IOException e) {
-                    Thread.onSpinWait();
-                }
-            }
-            throw new IllegalStateException("redis-server did not start; see " + dir.resolve("redis.log"));
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = new ArrayList<>(Net.serverPinning());
+            command.addAll(List.of(java, "-Xmx512m", "-cp", bench.toString(), EchoMain.class.getName(), Integer.toString(port)));
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Net.awaitListening(port, process, log);
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** redis-server on a free loopback port, pinned like Baton; durable or not; stopped on close. */
+    static final class Redis implements AutoCloseable {
+        final int port;
+        final boolean durable;
+        private final Process process;
+
+        Redis(Path dir, boolean durable) throws Exception {
+            this.durable = durable;
+            port = Net.freePort();
+            Files.createDirectories(dir);
+            List<String> command = new ArrayList<>(Net.serverPinning());
+            command.addAll(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir.toString()));
+            command.addAll(durable ? List.of("--appendonly", "yes", "--appendfsync", "always") : List.of("--appendonly", "no"));
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+            Net.awaitListening(port, process, dir.resolve("redis.log"));
+        }
+
+        long pid() {
+            return process.pid();
         }
 
         /** Requests per second of {@code SET key:<rand> v NX PX 30000} with {@code clients} connections. */
@@ -88,14 +96,34 @@ final class Floors {
     }
 
     static boolean redisAvailable() {
-        List<String> missing = new ArrayList<>();
         for (String tool : List.of("redis-server", "redis-benchmark")) {
             try {
                 new ProcessBuilder(tool, "--version").redirectErrorStream(true).start().waitFor(5, TimeUnit.SECONDS);
             } catch (IOException | InterruptedException e) {
-                missing.add(tool);
+                return false;
             }
         }
-        return missing.isEmpty();
+        return true;
+    }
+
+    /**
+     * This disk's fdatasync: {@code samples} times, a 4 KiB write then {@code FileChannel.force(false)} (fdatasync on
+     * Linux) in {@code dir} — the cost a durable grant cannot avoid; recorded into {@code into} (nanoseconds).
+     */
+    static void fdatasync(Path dir, int samples, Histogram into) throws IOException {
+        Path file = dir.resolve("fdatasync-probe");
+        ByteBuffer block = ByteBuffer.allocate(4096);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            for (int i = 0; i < samples; i++) {
+                block.clear();
+                block.putLong(0, i);
+                long t0 = System.nanoTime();
+                channel.write(block, (long) (i % 64) * 4096);
+                channel.force(false);
+                into.recordValue(System.nanoTime() - t0);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 }

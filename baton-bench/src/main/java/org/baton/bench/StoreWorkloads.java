@@ -10,7 +10,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.time.Instant;
+import java.util.ArrayList;
 import org.baton.core.Actor;
+import org.baton.core.Lease;
+import org.baton.core.LockEvent;
+import org.baton.core.audit.AuditChain;
+import org.baton.core.audit.AuditEntry;
+import org.baton.core.audit.AuditRecord;
+import org.baton.core.audit.AuditSeal;
+import org.baton.core.store.LockWrite;
+import org.baton.core.store.Versioned;
+import org.baton.store.jdbc.Announcer;
+import org.baton.store.jdbc.audit.JdbcAuditTrail;
 import org.baton.core.Command;
 import org.baton.core.LockCoordinator;
 import org.baton.core.LockPolicy;
@@ -36,11 +48,92 @@ final class StoreWorkloads {
         }
     }
 
+    /**
+     * Both sides write the decision's audit entries, chained and sealed: the in-memory store appends them to a chain
+     * kept in memory under the store's lock, the durable store in the decision's transaction (as the server does).
+     */
     Ratio durableVersusInMemory(Path dir, int threads, Duration duration) throws Exception {
-        double memory = acquireRelease(new InMemoryLockStore(), threads, duration);
+        AuditSeal seal = new AuditSeal(new byte[32]);
+        double memory = acquireRelease(new AuditedInMemory(new InMemoryLockStore(), seal), threads, duration);
         try (Database database = Database.open(dir)) {
-            double durable = acquireRelease(new JdbcLockStore(database), threads, duration);
+            JdbcAuditTrail trail = new JdbcAuditTrail(database, seal, List::of);
+            double durable = acquireRelease(new JdbcLockStore(database, (c, events) -> trail.appendIn(c, records(events)), Announcer.NONE),
+                    threads, duration);
             return new Ratio(memory, durable);
+        }
+    }
+
+    /** One audit record per event worth keeping (presence changes are not), as the server's recorder keeps them. */
+    static List<AuditRecord> records(List<LockEvent> events) {
+        Instant now = Instant.now();
+        List<AuditRecord> records = new ArrayList<>();
+        for (LockEvent e : events) {
+            if (!(e instanceof LockEvent.PresenceChanged)) {
+                records.add(new AuditRecord(now, "bench", "Bench", "nurse", e.getClass().getSimpleName(), e.resourceId().toString(), "INFO", null,
+                        Map.of("session", "s-bench")));
+            }
+        }
+        return records;
+    }
+
+    /** The in-memory store plus a sealed audit chain appended on every written decision, under one lock. */
+    private static final class AuditedInMemory implements LockStore {
+        private final InMemoryLockStore store;
+        private final AuditSeal seal;
+        private final List<AuditEntry> chain = new ArrayList<>();
+        private String head = "";
+
+        AuditedInMemory(InMemoryLockStore store, AuditSeal seal) {
+            this.store = store;
+            this.seal = seal;
+        }
+
+        @Override
+        public Versioned<LockState> load(ResourceId id) {
+            return store.load(id);
+        }
+
+        @Override
+        public synchronized CasResult compareAndSet(ResourceId id, long expectedVersion, LockWrite write) {
+            CasResult result = store.compareAndSet(id, expectedVersion, write);
+            if (result == CasResult.WRITTEN) {
+                journal(write.events());
+            }
+            return result;
+        }
+
+        @Override
+        public synchronized void journal(List<LockEvent> events) {
+            for (AuditRecord record : records(events)) {
+                AuditEntry entry = AuditChain.link(chain.size() + 1, record, head, seal);
+                chain.add(entry);
+                head = entry.hash();
+            }
+        }
+
+        @Override
+        public List<LockState> activeStates() {
+            return store.activeStates();
+        }
+
+        @Override
+        public List<Lease> leasesHeldBy(String userId) {
+            return store.leasesHeldBy(userId);
+        }
+
+        @Override
+        public int forgetIdleBefore(Instant cutoff) {
+            return store.forgetIdleBefore(cutoff);
+        }
+
+        @Override
+        public void reschedule(ResourceId id, long version, Instant nextDeadline) {
+            store.reschedule(id, version, nextDeadline);
+        }
+
+        @Override
+        public List<ResourceId> due(Instant now, int limit) {
+            return store.due(now, limit);
         }
     }
 

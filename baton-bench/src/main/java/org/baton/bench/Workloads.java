@@ -7,12 +7,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,61 +29,105 @@ import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
-/** The workloads of issue 7, each returning its figures. Closed loops for throughput, an open loop for latency. */
+/**
+ * The workloads, each returning its figures: closed loops for throughput, an open loop (scheduled, never spinning)
+ * for latency. Every WebSocket client is a {@link WsClient} on Jetty's asynchronous client.
+ */
 final class Workloads {
-    record Throughput(double opsPerSecond, long ops, long errors, double cpuMsPerKiloOp) {
+    /** A closed-loop block: operations (acquire + release pairs, or two echoes) per second, and the server's CPU per operation. */
+    record Throughput(double opsPerSecond, long ops, long errors, double cpuMicrosPerOp) {
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     // ---- 1. uncontended acquire+release over WebSocket, N connections, closed loop -----------------------------
 
-    Throughput batonWebSocket(BatonProcess baton, int connections, Duration duration) throws Exception {
-        List<WsClient> clients = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            clients.add(WsClient.baton(http, baton.ws(), BatonProcess.token("ws" + i, "nurse"), m -> { }));
+    /** {@code connections} Baton users, each joined (as a browser is) to the {@value #RECORDS_PER_CLIENT} records it then locks in turn. */
+    static final int RECORDS_PER_CLIENT = 8;
+
+    static final class BatonClients implements AutoCloseable {
+        final List<WsClient> clients = new ArrayList<>();
+        final String prefix;
+
+        BatonClients(BatonProcess baton, int connections, String prefix) throws Exception {
+            this.prefix = prefix;
+            List<CompletableFuture<WsClient>> opening = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                opening.add(WsClient.connect(baton.ws(), BatonProcess.token(prefix + i, "nurse"), m -> { }));
+            }
+            for (CompletableFuture<WsClient> c : opening) {
+                clients.add(c.get(60, TimeUnit.SECONDS));
+            }
+            List<CompletableFuture<String>> joins = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                for (int k = 0; k < RECORDS_PER_CLIENT; k++) {
+                    joins.add(clients.get(i).request("resource:join", Map.of("resourceId", resource(i, k), "mode", "viewer")));
+                }
+            }
+            for (CompletableFuture<String> j : joins) {
+                String answer = j.get(60, TimeUnit.SECONDS);
+                if (answer.contains("\"event\":\"error\"")) {
+                    throw new IllegalStateException("join refused: " + answer);
+                }
+            }
         }
-        Step acquireRelease = (c, i, n) -> {
-            String rid = "bench:c" + i + "-" + (n % 64);
-            return c.request("lock:request", Map.of("resourceId", rid)).thenCompose(a -> c.request("lock:release", Map.of("resourceId", rid)))
-                    .thenApply(r -> r.path("event").asText().equals("lock:released"));
-        };
-        try {
-            run(clients, acquireRelease, Duration.ofSeconds(1), baton.pid()); // warm-up
-            return run(clients, acquireRelease, duration, baton.pid());
-        } finally {
+
+        String resource(int client, long n) {
+            return "bench:" + prefix + client + "-" + (n % RECORDS_PER_CLIENT);
+        }
+
+        @Override
+        public void close() {
             clients.forEach(WsClient::close);
         }
     }
 
-    /** The floor: the same closed loop with two echo round trips per operation. */
-    Throughput echoWebSocket(Floors.EchoServer echo, int connections, Duration duration) throws Exception {
-        List<EchoLoop> loops = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            loops.add(new EchoLoop(http, URI.create("ws://127.0.0.1:" + echo.port + "/echo")));
-        }
-        try {
-            String message = "{\"event\":\"lock:request\",\"data\":{\"resourceId\":\"bench:c1-1\"},\"ref\":\"1\"}";
-            AtomicLong ops = new AtomicLong();
-            long end = System.nanoTime() + duration.toNanos();
-            CountDownLatch done = new CountDownLatch(connections);
-            for (EchoLoop loop : loops) {
-                loop.run(message, end, ops, done);
+    /** One acquire + release of the client's next record; the release names the lease, as the browser client does. */
+    static CompletableFuture<Boolean> acquireRelease(WsClient c, String rid) {
+        return c.request("lock:request", Map.of("resourceId", rid)).thenCompose(a -> {
+            String leaseId = WsClient.field(a, "leaseId");
+            if (leaseId == null) {
+                return CompletableFuture.completedFuture(false);
             }
-            done.await(duration.toSeconds() + 30, TimeUnit.SECONDS);
-            return new Throughput(ops.get() / (double) duration.toSeconds(), ops.get(), 0, -1);
-        } finally {
+            return c.request("lock:release", Map.of("resourceId", rid, "leaseId", leaseId)).thenApply(r -> r.startsWith("{\"event\":\"lock:released\""));
+        });
+    }
+
+    Throughput batonWebSocket(BatonClients set, Duration duration, long pid) throws InterruptedException {
+        return closedLoop(set.clients.size(), (i, n) -> acquireRelease(set.clients.get(i), set.resource(i, n)), duration, pid);
+    }
+
+    /** The floor: the same closed loop with two echo round trips per operation, through the same load generator. */
+    static final class EchoClients implements AutoCloseable {
+        final List<EchoLoop> loops = new ArrayList<>();
+
+        EchoClients(Floors.EchoServer echo, int connections) throws Exception {
+            for (int i = 0; i < connections; i++) {
+                loops.add(new EchoLoop(URI.create("ws://127.0.0.1:" + echo.port + "/echo")));
+            }
+        }
+
+        @Override
+        public void close() {
             loops.forEach(l -> l.client.close());
         }
     }
 
-    /** One echo connection in a closed loop: send, await the echo, send again (two echoes make one operation). */
-    private static final class EchoLoop {
+    Throughput echoWebSocket(EchoClients set, Duration duration, long pid) throws InterruptedException {
+        String message = "{\"event\":\"lock:request\",\"data\":{\"resourceId\":\"bench:ws12-3\"},\"ref\":\"12345\"}";
+        return closedLoop(set.loops.size(), (i, n) -> {
+            EchoLoop loop = set.loops.get(i);
+            return loop.roundTrip(message).thenCompose(v -> loop.roundTrip(message)).thenApply(v -> true);
+        }, duration, pid);
+    }
+
+    /** One echo connection: send, then the echo completes the waiting round trip. */
+    static final class EchoLoop {
         final WsClient client;
         volatile CompletableFuture<Void> waiting;
 
-        EchoLoop(HttpClient http, URI uri) throws Exception {
-            client = WsClient.echo(http, uri, text -> {
+        EchoLoop(URI uri) throws Exception {
+            client = WsClient.echo(uri, text -> {
                 CompletableFuture<Void> w = waiting;
                 if (w != null) {
                     w.complete(null);
@@ -92,84 +141,91 @@ final class Workloads {
             client.send(message);
             return w;
         }
-
-        void run(String message, long end, AtomicLong ops, CountDownLatch done) {
-            if (System.nanoTime() > end) {
-                done.countDown();
-                return;
-            }
-            roundTrip(message).thenCompose(v -> roundTrip(message)).whenComplete((v, e) -> {
-                ops.incrementAndGet();
-                run(message, end, ops, done);
-            });
-        }
     }
 
     @FunctionalInterface
     interface Step {
-        CompletableFuture<Boolean> next(WsClient client, int index, long n);
+        CompletableFuture<Boolean> next(int index, long n);
     }
 
-    private Throughput run(List<WsClient> clients, Step step, Duration duration, long pid) throws InterruptedException {
+    /** Runs {@code step} in a closed loop on {@code clients} loops for {@code duration}; CPU of {@code pid} over the window. */
+    static Throughput closedLoop(int clients, Step step, Duration duration, long pid) throws InterruptedException {
         AtomicLong ops = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        long end = System.nanoTime() + duration.toNanos();
-        CountDownLatch done = new CountDownLatch(clients.size());
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        CountDownLatch done = new CountDownLatch(clients);
         long cpu0 = Net.cpuMillis(pid);
-        for (int i = 0; i < clients.size(); i++) {
-            loop(clients.get(i), i, 0, step, end, ops, errors, done);
+        for (int i = 0; i < clients; i++) {
+            loop(i, 0, step, end, ops, errors, done);
         }
         done.await(duration.toSeconds() + 60, TimeUnit.SECONDS);
         long cpu = Net.cpuMillis(pid) - cpu0;
-        return new Throughput(ops.get() / (duration.toNanos() / 1e9), ops.get(), errors.get(), ops.get() == 0 ? -1 : cpu * 1000.0 / ops.get());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Throughput(ops.get() / seconds, ops.get(), errors.get(), ops.get() == 0 ? -1 : cpu * 1000.0 / ops.get());
     }
 
-    private void loop(WsClient client, int index, long n, Step step, long end, AtomicLong ops, AtomicLong errors, CountDownLatch done) {
+    private static void loop(int index, long n, Step step, long end, AtomicLong ops, AtomicLong errors, CountDownLatch done) {
         if (System.nanoTime() > end) {
             done.countDown();
             return;
         }
-        step.next(client, index, n).whenComplete((ok, e) -> {
+        step.next(index, n).whenComplete((ok, e) -> {
             if (e == null && Boolean.TRUE.equals(ok)) {
                 ops.incrementAndGet();
             } else {
                 errors.incrementAndGet();
             }
-            loop(client, index, n + 1, step, end, ops, errors, done);
+            loop(index, n + 1, step, end, ops, errors, done);
         });
     }
 
     // ---- 2. single-connection acquire latency, open loop ---------------------------------------------------------
 
-    Latency batonAcquireLatency(BatonProcess baton, int perSecond, Duration duration) throws Exception {
-        WsClient client = WsClient.baton(http, baton.ws(), BatonProcess.token("latency", "nurse"), m -> { });
-        try {
-            openLoop(client, perSecond, Duration.ofSeconds(1), Latency.histogram());
+    /**
+     * One connection, joined to its records, acquiring at {@code perSecond} on a schedule (never spinning): each
+     * acquire's latency is taken from its intended send time (no coordinated omission), then the lease is released.
+     */
+    Latency batonAcquireLatency(BatonProcess baton, int perSecond, Duration warmup, Duration duration) throws Exception {
+        try (BatonClients one = new BatonClients(baton, 1, "lat")) {
+            WsClient client = one.clients.get(0);
+            openLoop(client, one, perSecond, warmup, Latency.histogram());
             Histogram h = Latency.histogram();
-            openLoop(client, perSecond, duration, h);
+            openLoop(client, one, perSecond, duration, h);
             return Latency.of(h);
-        } finally {
-            client.close();
         }
     }
 
-    private void openLoop(WsClient client, int perSecond, Duration duration, Histogram h) throws Exception {
+    private static void openLoop(WsClient client, BatonClients set, int perSecond, Duration duration, Histogram h) throws Exception {
         long period = 1_000_000_000L / perSecond;
-        long start = System.nanoTime();
-        long count = duration.toNanos() / period;
-        CountDownLatch done = new CountDownLatch((int) count);
-        for (long i = 0; i < count; i++) {
-            long intended = start + i * period;
-            while (System.nanoTime() < intended) {
-                Thread.onSpinWait();
-            }
-            String rid = "bench:lat-" + (i % 512);
-            client.request("lock:request", Map.of("resourceId", rid)).whenComplete((answer, e) -> {
-                h.recordValue(Math.max(0, System.nanoTime() - intended));
-                client.request("lock:release", Map.of("resourceId", rid)).whenComplete((r, e2) -> done.countDown());
-            });
+        int count = (int) (duration.toNanos() / period);
+        CountDownLatch done = new CountDownLatch(count);
+        AtomicInteger sent = new AtomicInteger();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        long start = System.nanoTime() + period;
+        try {
+            ScheduledFuture<?> schedule = ticker.scheduleAtFixedRate(() -> {
+                int i = sent.getAndIncrement();
+                if (i >= count) {
+                    return;
+                }
+                long intended = start + i * period;
+                String rid = set.resource(0, i);
+                client.request("lock:request", Map.of("resourceId", rid)).whenComplete((answer, e) -> {
+                    h.recordValue(Math.max(0, System.nanoTime() - intended));
+                    String leaseId = answer == null ? null : WsClient.field(answer, "leaseId");
+                    if (leaseId == null) {
+                        done.countDown();
+                        return;
+                    }
+                    client.request("lock:release", Map.of("resourceId", rid, "leaseId", leaseId)).whenComplete((r, e2) -> done.countDown());
+                });
+            }, period, period, TimeUnit.NANOSECONDS);
+            done.await(duration.toSeconds() + 60, TimeUnit.SECONDS);
+            schedule.cancel(false);
+        } finally {
+            ticker.shutdownNow();
         }
-        done.await(60, TimeUnit.SECONDS);
     }
 
     // ---- 3. REST acquire+release --------------------------------------------------------------------------------
@@ -182,7 +238,8 @@ final class Workloads {
         AtomicLong ops = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         long cpu0 = Net.cpuMillis(baton.pid());
-        long end = System.nanoTime() + duration.toNanos();
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < workers; w++) {
                 int worker = w;
@@ -197,7 +254,7 @@ final class Workloads {
                             var acquired = post(baton.uri("/api/locks/acquire"), token, session, "{\"resourceId\":\"" + rid + "\"}");
                             h.recordValue(System.nanoTime() - t0);
                             session = acquired.headers().firstValue("X-Session-Id").orElse(session);
-                            String leaseId = WsClient.JSON.readTree(acquired.body()).at("/lease/leaseId").asText();
+                            String leaseId = WsClient.field(acquired.body(), "leaseId");
                             var released = post(baton.uri("/api/locks/release"), token, session,
                                     "{\"resourceId\":\"" + rid + "\",\"leaseId\":\"" + leaseId + "\"}");
                             if (acquired.statusCode() == 200 && released.statusCode() == 200) {
@@ -214,14 +271,15 @@ final class Workloads {
             }
         }
         long cpu = Net.cpuMillis(baton.pid()) - cpu0;
-        return new Rest(new Throughput(ops.get() / (duration.toNanos() / 1e9), ops.get(), errors.get(), ops.get() == 0 ? -1 : cpu * 1000.0 / ops.get()),
-                Latency.of(h));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Rest(new Throughput(ops.get() / seconds, ops.get(), errors.get(), ops.get() == 0 ? -1 : cpu * 1000.0 / ops.get()), Latency.of(h));
     }
 
     /** The floor: GET /ping on the raw responder with the same number of workers (requests per second). */
     Throughput rawHttp(Floors.EchoServer echo, int workers, Duration duration) throws Exception {
         AtomicLong ops = new AtomicLong();
-        long end = System.nanoTime() + duration.toNanos();
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
         URI uri = URI.create("http://127.0.0.1:" + echo.port + "/ping");
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < workers; w++) {
@@ -234,7 +292,7 @@ final class Workloads {
                 });
             }
         }
-        return new Throughput(ops.get() / (duration.toNanos() / 1e9), ops.get(), 0, -1);
+        return new Throughput(ops.get() / ((System.nanoTime() - start) / 1e9), ops.get(), 0, -1);
     }
 
     private HttpResponse<String> post(URI uri, String token, String session, String body) throws Exception {
@@ -251,45 +309,55 @@ final class Workloads {
     record Peer(Throughput throughput, Latency tryLock) {
     }
 
-    Peer redisson(int redisPort, int threads, Duration duration) throws Exception {
-        Config config = new Config();
-        config.useSingleServer().setAddress("redis://127.0.0.1:" + redisPort).setConnectionPoolSize(threads + 8).setConnectionMinimumIdleSize(threads);
-        RedissonClient redisson = Redisson.create(config);
-        Histogram h = Latency.histogram();
-        AtomicLong ops = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        try {
-            for (Duration d : List.of(Duration.ofSeconds(1), duration)) {
-                boolean measure = d == duration;
-                long end = System.nanoTime() + d.toNanos();
-                try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-                    for (int t = 0; t < threads; t++) {
-                        pool.submit(() -> {
-                            while (System.nanoTime() < end) {
-                                RLock lock = redisson.getLock("bench:r" + ThreadLocalRandom.current().nextInt(100_000));
-                                long t0 = System.nanoTime();
-                                boolean locked = lock.tryLock(0, 30, TimeUnit.SECONDS);
-                                if (measure) {
-                                    h.recordValue(System.nanoTime() - t0);
-                                }
-                                if (locked) {
-                                    lock.unlock();
-                                    if (measure) {
-                                        ops.incrementAndGet();
-                                    }
-                                } else if (measure) {
-                                    errors.incrementAndGet();
-                                }
+    /** Redisson's RLock on one Redis, {@code threads} threads of tryLock + unlock (its client is synchronous per thread). */
+    static final class RedissonPeer implements AutoCloseable {
+        private final RedissonClient redisson;
+        private final int threads;
+        private final long pid;
+
+        RedissonPeer(Floors.Redis redis, int threads) {
+            Config config = new Config();
+            config.useSingleServer().setAddress("redis://127.0.0.1:" + redis.port).setConnectionPoolSize(threads + 8).setConnectionMinimumIdleSize(threads);
+            this.redisson = Redisson.create(config);
+            this.threads = threads;
+            this.pid = redis.pid();
+        }
+
+        Peer run(Duration duration) throws Exception {
+            Histogram h = Latency.histogram();
+            AtomicLong ops = new AtomicLong();
+            AtomicLong errors = new AtomicLong();
+            long cpu0 = Net.cpuMillis(pid);
+            long start = System.nanoTime();
+            long end = start + duration.toNanos();
+            try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+                for (int t = 0; t < threads; t++) {
+                    pool.submit(() -> {
+                        while (System.nanoTime() < end) {
+                            RLock lock = redisson.getLock("bench:r" + ThreadLocalRandom.current().nextInt(100_000));
+                            long t0 = System.nanoTime();
+                            boolean locked = lock.tryLock(0, 30, TimeUnit.SECONDS);
+                            h.recordValue(System.nanoTime() - t0);
+                            if (locked) {
+                                lock.unlock();
+                                ops.incrementAndGet();
+                            } else {
+                                errors.incrementAndGet();
                             }
-                            return null;
-                        });
-                    }
+                        }
+                        return null;
+                    });
                 }
             }
-        } finally {
+            long cpu = Net.cpuMillis(pid) - cpu0;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Peer(new Throughput(ops.get() / seconds, ops.get(), errors.get(), ops.get() == 0 ? -1 : cpu * 1000.0 / ops.get()), Latency.of(h));
+        }
+
+        @Override
+        public void close() {
             redisson.shutdown();
         }
-        return new Peer(new Throughput(ops.get() / (duration.toNanos() / 1e9), ops.get(), errors.get(), -1), Latency.of(h));
     }
 
     // ---- 5. contended record with a queue of 10 ------------------------------------------------------------------
@@ -303,11 +371,12 @@ final class Workloads {
         List<WsClient> clients = new ArrayList<>();
         for (int i = 0; i <= waiters; i++) {
             int index = i;
-            clients.add(WsClient.baton(http, baton.ws(), BatonProcess.token("q" + i, "nurse"), m -> {
-                if (m.path("event").asText().equals("lock:acquired") && m.at("/data/yours").asBoolean()) {
+            clients.add(WsClient.baton(baton.ws(), BatonProcess.token("q" + i, "nurse"), m -> {
+                if (m.startsWith("{\"event\":\"lock:acquired\"") && m.contains("\"yours\":true")) {
                     next.get().complete(index);
                 }
             }));
+            clients.get(i).request("resource:join", Map.of("resourceId", rid, "mode", "viewer")).get(10, TimeUnit.SECONDS);
         }
         try {
             int holder = 0;
@@ -336,114 +405,153 @@ final class Workloads {
 
     // ---- 6. presence fan-out -------------------------------------------------------------------------------------
 
-    Latency fanOut(BatonProcess baton, int viewers, int rounds) throws Exception {
+    /**
+     * @param perDelivery each viewer's latency from the change to its first presence news ({@code viewers × rounds} samples)
+     * @param lastViewer per change, until the last viewer had it (one sample per change)
+     * @param bytesPerChange bytes of frames the viewers received per change, all together
+     */
+    record FanOut(Latency perDelivery, Latency lastViewer, double bytesPerChange, int viewers) {
+    }
+
+    FanOut fanOut(BatonProcess baton, int viewers, int rounds) throws Exception {
         String rid = "bench:fanout:main";
-        AtomicInteger[] counts = new AtomicInteger[viewers];
-        long[] lastAt = new long[viewers];
+        AtomicInteger round = new AtomicInteger(-1);
+        AtomicReference<CountDownLatch> arrived = new AtomicReference<>(new CountDownLatch(0));
+        Histogram perDelivery = Latency.histogram();
+        AtomicLong t0 = new AtomicLong();
+        AtomicLong last = new AtomicLong();
+        int[] seen = new int[viewers];
         List<WsClient> clients = new ArrayList<>();
         for (int i = 0; i < viewers; i++) {
             int index = i;
-            counts[i] = new AtomicInteger();
-            clients.add(WsClient.baton(http, baton.ws(), BatonProcess.token("v" + i, "nurse"), m -> {
-                if (m.path("event").asText().equals("presence:update")) {
-                    lastAt[index] = System.nanoTime();
-                    counts[index].incrementAndGet();
+            seen[i] = -1;
+            clients.add(connectRetrying(baton, "v" + i, m -> {
+                if (!m.startsWith("{\"event\":\"presence:")) {
+                    return;
                 }
-            }));
-            clients.get(i).request("resource:join", Map.of("resourceId", rid, "mode", "viewer")).get(10, TimeUnit.SECONDS);
-        }
-        WsClient trigger = WsClient.baton(http, baton.ws(), BatonProcess.token("trigger", "attending"), m -> { });
-        try {
-            Histogram h = Latency.histogram();
-            for (int r = 0; r < rounds + 3; r++) {
-                quietUntilSettled(counts);
-                int[] before = new int[viewers];
-                for (int i = 0; i < viewers; i++) {
-                    before[i] = counts[i].get();
-                }
-                long t0 = System.nanoTime();
-                trigger.request(r % 2 == 0 ? "lock:request" : "lock:release", Map.of("resourceId", rid)).get(10, TimeUnit.SECONDS);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                for (int i = 0; i < viewers; i++) {
-                    while (counts[i].get() <= before[i] && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
+                int r = round.get();
+                synchronized (seen) {
+                    if (r < 0 || seen[index] == r) {
+                        return;
                     }
+                    seen[index] = r;
                 }
-                long last = 0;
-                for (int i = 0; i < viewers; i++) {
-                    last = Math.max(last, lastAt[i]);
+                long now = System.nanoTime();
+                perDelivery.recordValue(Math.max(0, now - t0.get()));
+                last.accumulateAndGet(now, Math::max);
+                arrived.get().countDown();
+            }));
+        }
+        for (WsClient c : clients) {
+            c.request("resource:join", Map.of("resourceId", rid, "mode", "viewer")).get(30, TimeUnit.SECONDS);
+        }
+        WsClient trigger = WsClient.baton(baton.ws(), BatonProcess.token("trigger", "attending"), m -> { });
+        try {
+            Histogram lastViewer = Latency.histogram();
+            long bytes = 0;
+            int warm = 3;
+            String leaseId = null;
+            for (int r = 0; r < rounds + warm; r++) {
+                TimeUnit.MILLISECONDS.sleep(50); // lets the previous change's stragglers land; not a measurement
+                long before = clients.stream().mapToLong(c -> c.bytesIn.get()).sum();
+                CountDownLatch all = new CountDownLatch(viewers);
+                arrived.set(all);
+                if (r == warm) {
+                    perDelivery.reset();
                 }
-                if (r >= 3) {
-                    h.recordValue(Math.max(0, last - t0));
+                last.set(0);
+                t0.set(System.nanoTime());
+                round.set(r);
+                String answer = leaseId == null ? trigger.request("lock:request", Map.of("resourceId", rid)).get(10, TimeUnit.SECONDS)
+                        : trigger.request("lock:release", Map.of("resourceId", rid, "leaseId", leaseId)).get(10, TimeUnit.SECONDS);
+                leaseId = leaseId == null ? WsClient.field(answer, "leaseId") : null;
+                if (!all.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("fan-out: " + all.getCount() + " of " + viewers + " viewers had no presence news after 30 s");
+                }
+                if (r >= warm) {
+                    lastViewer.recordValue(Math.max(0, last.get() - t0.get()));
+                    TimeUnit.MILLISECONDS.sleep(50);
+                    bytes += clients.stream().mapToLong(c -> c.bytesIn.get()).sum() - before;
                 }
             }
-            return Latency.of(h);
+            return new FanOut(Latency.of(perDelivery), Latency.of(lastViewer), bytes / (double) rounds, viewers);
         } finally {
             trigger.close();
             clients.forEach(WsClient::close);
         }
     }
 
-    private static void quietUntilSettled(AtomicInteger[] counts) throws InterruptedException {
-        long total;
-        long again = -1;
-        do {
-            total = 0;
-            for (AtomicInteger c : counts) {
-                total += c.get();
+    /** Connects one viewer, trying again (at most 5 times) when a busy machine drops the connection attempt. */
+    private static WsClient connectRetrying(BatonProcess baton, String user, java.util.function.Consumer<String> listener) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return WsClient.baton(baton.ws(), BatonProcess.token(user, "nurse"), listener);
+            } catch (Exception e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(200L * attempt);
             }
-            if (total == again) {
-                return;
-            }
-            again = total;
-            TimeUnit.MILLISECONDS.sleep(50); // waits for in-flight pushes to land between rounds; not a measurement
-        } while (true);
+        }
     }
 
     // ---- 7. many connected sessions ------------------------------------------------------------------------------
 
-    record Sessions(int sessions, double heapKibPerSession, double rssKibPerSession, Latency operation, double connectSeconds) {
+    /** Bytes and instances per session that a class-histogram diff puts on one owner (Baton, Jetty, JDK types...). */
+    record Share(String owner, double bytesPerSession) {
+    }
+
+    record Sessions(int sessions, double heapKibPerSession, double rssKibPerSession, List<Share> owners, List<Share> topClasses,
+                    Latency operation, double connectSeconds) {
     }
 
     Sessions sessions(BatonProcess baton, int count) throws Exception {
-        long heap0 = heapAfterGc(baton);
+        Map<String, Long> before = ClassHistogram.of(baton.pid());
         long rss0 = Net.rssKib(baton.pid());
-        List<WsClient> clients = new ArrayList<>();
+        List<WsClient> clients = java.util.Collections.synchronizedList(new ArrayList<>());
+        Semaphore inFlight = new Semaphore(64);
         long t0 = System.nanoTime();
         try {
+            List<CompletableFuture<?>> all = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                WsClient c = WsClient.baton(http, baton.ws(), BatonProcess.token("s" + i, "nurse"), m -> { });
-                c.request("resource:join", Map.of("resourceId", "bench:s" + (i / 3), "mode", "viewer"));
-                clients.add(c);
+                inFlight.acquire();
+                String rid = "bench:s" + (i / 3);
+                CompletableFuture<?> f = WsClient.connect(baton.ws(), BatonProcess.token("s" + i, "nurse"), m -> { })
+                        .thenCompose(c -> {
+                            clients.add(c);
+                            return c.request("resource:join", Map.of("resourceId", rid, "mode", "viewer"));
+                        }).whenComplete((v, e) -> inFlight.release());
+                all.add(f);
+            }
+            for (CompletableFuture<?> f : all) {
+                f.get(120, TimeUnit.SECONDS);
             }
             double connectSeconds = (System.nanoTime() - t0) / 1e9;
-            long heap1 = heapAfterGc(baton);
+            Map<String, Long> after = ClassHistogram.of(baton.pid());
             long rss1 = Net.rssKib(baton.pid());
-            WsClient probe = WsClient.baton(http, baton.ws(), BatonProcess.token("probe", "nurse"), m -> { });
+            Map<String, Long> diff = new HashMap<>();
+            after.forEach((k, v) -> diff.put(k, v - before.getOrDefault(k, 0L)));
+            long total = diff.values().stream().mapToLong(Long::longValue).sum();
+            Map<String, Long> owners = new LinkedHashMap<>();
+            diff.forEach((k, v) -> owners.merge(ClassHistogram.owner(k), v, Long::sum));
+            List<Share> ownerShares = owners.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                    .map(e -> new Share(e.getKey(), e.getValue() / (double) count)).toList();
+            List<Share> top = diff.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
+                    .map(e -> new Share(e.getKey(), e.getValue() / (double) count)).toList();
+            WsClient probe = WsClient.baton(baton.ws(), BatonProcess.token("probe", "nurse"), m -> { });
             Histogram h = Latency.histogram();
-            for (int i = 0; i < 500; i++) {
+            for (int i = 0; i < 1_000; i++) {
                 long s = System.nanoTime();
-                probe.request("lock:request", Map.of("resourceId", "bench:probe")).get(10, TimeUnit.SECONDS);
+                String a = probe.request("lock:request", Map.of("resourceId", "bench:probe")).get(10, TimeUnit.SECONDS);
                 h.recordValue(System.nanoTime() - s);
-                probe.request("lock:release", Map.of("resourceId", "bench:probe")).get(10, TimeUnit.SECONDS);
+                probe.request("lock:release", Map.of("resourceId", "bench:probe", "leaseId", String.valueOf(WsClient.field(a, "leaseId"))))
+                        .get(10, TimeUnit.SECONDS);
             }
             probe.close();
-            return new Sessions(count, (heap1 - heap0) / 1024.0 / count, (rss1 - rss0) / (double) count, Latency.of(h), connectSeconds);
+            return new Sessions(count, total / 1024.0 / count, (rss1 - rss0) / (double) count, ownerShares, top, Latency.of(h), connectSeconds);
         } finally {
             clients.forEach(WsClient::close);
         }
-    }
-
-    private long heapAfterGc(BatonProcess baton) throws Exception {
-        new ProcessBuilder("jcmd", Long.toString(baton.pid()), "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
-        String metrics = http.send(HttpRequest.newBuilder(baton.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        long sum = 0;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
     }
 
     // ---- 8. crash recovery ---------------------------------------------------------------------------------------
@@ -453,17 +561,18 @@ final class Workloads {
 
     // ---- 9. start-up -----------------------------------------------------------------------------------------------
 
-    long startup(Path jar, Path dir) throws Exception {
+    /** Median of {@code runs} starts from {@code java -jar} to /health/ready, after a training run that writes the CDS archive. */
+    long startup(Path jar, Path dir, int runs) throws Exception {
         try (BatonProcess training = new BatonProcess(jar, dir.resolve("training"), Map.of())) {
             training.start(); // a clean exit writes the class-data-sharing archive start.sh also uses
         }
         List<Long> times = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < runs; i++) {
             try (BatonProcess baton = new BatonProcess(jar, dir.resolve("start-" + i), Map.of())) {
                 times.add(baton.start());
             }
         }
         times.sort(Long::compare);
-        return times.get(1);
+        return times.get(times.size() / 2);
     }
 }

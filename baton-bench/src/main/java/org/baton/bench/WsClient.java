@@ -1,64 +1,98 @@
 package org.baton.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
- * One asynchronous WebSocket connection speaking Baton's protocol (or plain echo): requests carry a {@code ref} and
- * complete when the answer with that ref arrives; every other message goes to the listener. Many of these share one
- * HttpClient and its selector thread: asynchronous I/O, not a thread per connection.
+ * One WebSocket connection of the load generator, on Jetty's asynchronous WebSocket client: sends never block (a
+ * frame is queued and the callback ignored), answers are matched by {@code ref} without parsing the frame (Baton
+ * frames end with {@code ,"ref":"N"}), and every other frame goes to the listener as text. All connections share
+ * one client, its selector and a small thread pool: the generator is cheap per message, so its own echo floor is
+ * several times what it asks of Baton (the report prints that ratio).
  */
-final class WsClient implements WebSocket.Listener {
+public final class WsClient implements Session.Listener.AutoDemanding {
     static final ObjectMapper JSON = new ObjectMapper();
-    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private static WebSocketClient shared;
+    private static final String REF = ",\"ref\":\"";
+
+    private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
     private final AtomicLong refs = new AtomicLong();
-    private final StringBuilder partial = new StringBuilder();
-    private final Consumer<JsonNode> listener;
-    private final boolean parse;
-    private final Consumer<CharSequence> raw;
-    final CompletableFuture<JsonNode> ready = new CompletableFuture<>();
-    volatile WebSocket socket;
+    private final Consumer<String> listener;
+    private final boolean protocol;
+    final AtomicLong bytesIn = new AtomicLong();
+    final CompletableFuture<String> ready = new CompletableFuture<>();
+    private volatile Session session;
 
-    private WsClient(Consumer<JsonNode> listener, boolean parse, Consumer<CharSequence> raw) {
+    private WsClient(Consumer<String> listener, boolean protocol) {
         this.listener = listener;
-        this.parse = parse;
-        this.raw = raw;
+        this.protocol = protocol;
     }
 
-    /** Connects to Baton and waits for session:ready. */
-    static WsClient baton(HttpClient http, URI ws, String token, Consumer<JsonNode> listener) throws Exception {
-        WsClient client = new WsClient(listener, true, null);
-        client.socket = http.newWebSocketBuilder().header("Origin", "http://" + ws.getHost() + ":" + ws.getPort())
-                .buildAsync(URI.create(ws + "?access_token=" + token), client).get(30, TimeUnit.SECONDS);
-        client.ready.get(30, TimeUnit.SECONDS);
-        return client;
+    static synchronized WebSocketClient client() {
+        if (shared == null) {
+            QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+            threads.setName("bench-ws");
+            WebSocketClient client = new WebSocketClient();
+            client.getHttpClient().setExecutor(threads);
+            client.getHttpClient().setIdleTimeout(Duration.ofMinutes(10).toMillis());
+            client.setIdleTimeout(Duration.ofMinutes(10));
+            client.setMaxTextMessageSize(16 * 1024 * 1024);
+            client.setConnectTimeout(30_000);
+            try {
+                client.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the WebSocket client", e);
+            }
+            shared = client;
+        }
+        return shared;
     }
 
-    /** Connects to a plain echo server; every message goes to {@code raw}. */
-    static WsClient echo(HttpClient http, URI ws, Consumer<CharSequence> raw) throws Exception {
-        WsClient client = new WsClient(null, false, raw);
-        client.socket = http.newWebSocketBuilder().buildAsync(ws, client).get(30, TimeUnit.SECONDS);
-        client.ready.complete(null);
-        return client;
+    /** Connects to Baton with a token in the upgrade, and completes when session:ready arrived. */
+    static CompletableFuture<WsClient> connect(URI ws, String token, Consumer<String> listener) {
+        WsClient c = new WsClient(listener, true);
+        ClientUpgradeRequest request = new ClientUpgradeRequest();
+        request.setHeader("Origin", "http://" + ws.getHost() + ":" + ws.getPort());
+        try {
+            return client().connect(c, URI.create(ws + "?access_token=" + token), request)
+                    .thenCompose(s -> c.ready).thenApply(r -> c);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    CompletableFuture<JsonNode> request(String event, Map<String, Object> data) {
+    static WsClient baton(URI ws, String token, Consumer<String> listener) throws Exception {
+        return connect(ws, token, listener).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Connects to a plain echo server; every frame goes to {@code raw}. */
+    static WsClient echo(URI ws, Consumer<String> raw) throws Exception {
+        WsClient c = new WsClient(raw, false);
+        client().connect(c, ws).get(30, TimeUnit.SECONDS);
+        c.ready.complete("");
+        return c;
+    }
+
+    /** Sends {@code event} with {@code data}; completes with the answer's text (the frame carrying this request's ref). */
+    CompletableFuture<String> request(String event, Map<String, Object> data) {
         String ref = Long.toString(refs.incrementAndGet());
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        CompletableFuture<String> answer = new CompletableFuture<>();
         pending.put(ref, answer);
         String text;
         try {
-            text = JSON.writeValueAsString(Map.of("event", event, "data", data, "ref", ref));
+            text = "{\"event\":\"" + event + "\",\"data\":" + JSON.writeValueAsString(data) + ",\"ref\":\"" + ref + "\"}";
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -66,58 +100,84 @@ final class WsClient implements WebSocket.Listener {
         return answer.orTimeout(30, TimeUnit.SECONDS);
     }
 
-    synchronized void send(String text) {
-        socket.sendText(text, true).join();
+    void send(String text) {
+        Session s = session;
+        if (s == null) {
+            throw new IllegalStateException("not connected");
+        }
+        s.sendText(text, Callback.NOOP);
     }
 
     @Override
-    public void onOpen(WebSocket webSocket) {
-        webSocket.request(Long.MAX_VALUE);
+    public void onWebSocketOpen(Session opened) {
+        this.session = opened;
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        if (!last) {
-            partial.append(data);
+    public void onWebSocketText(String text) {
+        bytesIn.addAndGet(text.length());
+        if (!protocol) {
+            listener.accept(text);
+            return;
+        }
+        if (text.endsWith("\"}")) {
+            int at = text.lastIndexOf(REF);
+            if (at > 0) {
+                CompletableFuture<String> waiter = pending.remove(text.substring(at + REF.length(), text.length() - 2));
+                if (waiter != null) {
+                    waiter.complete(text);
+                    return;
+                }
+            }
+        }
+        if (!ready.isDone() && text.startsWith("{\"event\":\"session:ready\"")) {
+            ready.complete(text);
+            return;
+        }
+        if (listener != null) {
+            listener.accept(text);
+        }
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        IllegalStateException closed = new IllegalStateException("closed " + statusCode + " " + reason);
+        pending.values().forEach(f -> f.completeExceptionally(closed));
+        ready.completeExceptionally(closed);
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        pending.values().forEach(f -> f.completeExceptionally(cause));
+        ready.completeExceptionally(cause);
+    }
+
+    /** The value of a string (or plain) field of a frame, found by name without parsing; null when absent. */
+    static String field(String text, String name) {
+        String key = "\"" + name + "\":";
+        int at = text.indexOf(key);
+        if (at < 0) {
             return null;
         }
-        CharSequence whole = partial.isEmpty() ? data : partial.append(data).toString();
-        partial.setLength(0);
-        if (!parse) {
-            raw.accept(whole);
-            return null;
+        int from = at + key.length();
+        if (text.charAt(from) == '"') {
+            return text.substring(from + 1, text.indexOf('"', from + 1));
         }
-        try {
-            JsonNode message = JSON.readTree(whole.toString());
-            String event = message.path("event").asText();
-            if (event.equals("session:ready")) {
-                ready.complete(message.path("data"));
-            }
-            String ref = message.path("ref").asText(null);
-            CompletableFuture<JsonNode> waiter = ref == null ? null : pending.remove(ref);
-            if (waiter != null) {
-                waiter.complete(message);
-            } else if (listener != null) {
-                listener.accept(message);
-            }
-        } catch (Exception e) {
-            // a malformed frame would be a Baton bug; the waiting request times out and the figure says so
+        int to = from;
+        while (to < text.length() && ",}]".indexOf(text.charAt(to)) < 0) {
+            to++;
         }
-        return null;
+        return text.substring(from, to);
     }
 
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("closed " + statusCode + " " + reason)));
-        ready.completeExceptionally(new IllegalStateException("closed " + statusCode + " " + reason));
-        return null;
+    static String event(String text) {
+        return field(text, "event");
     }
 
     void close() {
-        try {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            socket.abort();
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close(1000, "bye", Callback.NOOP);
         }
     }
 }

@@ -32,6 +32,8 @@ public final class LockMetrics implements Consumer<List<LockEvent>> {
     private final Timer queueWait;
     private final Counter recoveries;
     private final Map<String, Instant> queuedSince = new ConcurrentHashMap<>();
+    /** Counters by name, tag and value: registered once, not looked up in the registry on every decision. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public LockMetrics(MeterRegistry registry, InstantSource clock, Supplier<List<LockState>> active) {
         this.registry = registry;
@@ -118,6 +120,6 @@ public final class LockMetrics implements Consumer<List<LockEvent>> {
     }
 
     private Counter counter(String name, String tag, String value) {
-        return Counter.builder(name).tag(tag, value).register(registry);
+        return counters.computeIfAbsent(name + '|' + tag + '|' + value, k -> Counter.builder(name).tag(tag, value).register(registry));
     }
 }

@@ -89,6 +89,10 @@ public final class Backups {
                 update.setLong(1, floor);
                 update.executeUpdate();
             }
+            CommittedStates committed = database.committedStates();
+            if (committed != null) {
+                Database.afterCommit(() -> committed.reset(floor));
+            }
             return floor;
         });
     }

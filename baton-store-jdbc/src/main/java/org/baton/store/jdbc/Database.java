@@ -36,6 +36,11 @@ public abstract sealed class Database implements AutoCloseable permits SqliteDat
 
     public abstract Dialect dialect();
 
+    /** What this process committed last, when it is the database's only writer (SQLite); null otherwise. */
+    CommittedStates committedStates() {
+        return null;
+    }
+
     public abstract DataSource dataSource();
 
     /**

@@ -34,12 +34,15 @@ public final class JdbcLockStore implements LockStore {
     private final Database database;
     private final EventJournal journal;
     private final Announcer announcer;
+    /** What the embedded database committed last (SQLite); null on PostgreSQL, where other instances write. */
+    private final CommittedStates committed;
 
     /** A store whose decisions are journaled (audited) by {@code journal} and announced by {@code announcer} in the transaction that writes them. */
     public JdbcLockStore(Database database, EventJournal journal, Announcer announcer) {
         this.database = database;
         this.journal = journal;
         this.announcer = announcer;
+        this.committed = database.committedStates();
     }
 
     /** A store without a journal or announcements (tests of the store alone). */
@@ -53,6 +56,10 @@ public final class JdbcLockStore implements LockStore {
      */
     @Override
     public Versioned<LockState> load(ResourceId id) {
+        Versioned<LockState> known = committed == null ? null : committed.get(id);
+        if (known != null) {
+            return known;
+        }
         return database.read(c -> {
             try (PreparedStatement select = c.prepareStatement("select l.version, l.state, f.floor from fence_floor f"
                     + " left join lock_state l on l.resource_id = ? where f.id = 1")) {
@@ -60,9 +67,12 @@ public final class JdbcLockStore implements LockStore {
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();
                     String state = rs.getString(2);
-                    long floor = rs.getLong(3);
-                    return state == null ? new Versioned<>(0, LockState.initial(id).withFenceFloor(floor))
-                            : new Versioned<>(rs.getLong(1), StateJson.read(state).withFenceFloor(floor));
+                    long storedFloor = rs.getLong(3);
+                    if (committed != null) {
+                        committed.floorRead(storedFloor);
+                    }
+                    return state == null ? new Versioned<>(0, LockState.initial(id).withFenceFloor(storedFloor))
+                            : new Versioned<>(rs.getLong(1), StateJson.read(state).withFenceFloor(storedFloor));
                 }
             }
         });
@@ -107,6 +117,7 @@ public final class JdbcLockStore implements LockStore {
                 }
             }
             if (storedVersion != expectedVersion) {
+                forget(id);
                 return CasResult.VERSION_CONFLICT;
             }
             if (expectedVersion == 0 && next.lastFence() < fenceFloor(c)) {
@@ -123,7 +134,12 @@ public final class JdbcLockStore implements LockStore {
                 }
             }
             if (!write(c, id, expectedVersion, write, json)) {
+                forget(id);
                 return CasResult.VERSION_CONFLICT; // a first write raced another first write of the same resource
+            }
+            if (committed != null) {
+                Versioned<LockState> stored = new Versioned<>(expectedVersion + 1, next);
+                Database.afterCommit(() -> committed.committed(id, stored));
             }
             announcer.announce(c, new BusMessage.ResourceChanged(id, expectedVersion + 1, write.events(), write.callerSessionId()));
             if (!write.events().isEmpty()) {
@@ -131,6 +147,12 @@ public final class JdbcLockStore implements LockStore {
             }
             return CasResult.WRITTEN;
         });
+    }
+
+    private void forget(ResourceId id) {
+        if (committed != null) {
+            committed.forget(id);
+        }
     }
 
     @Override
@@ -169,7 +191,7 @@ public final class JdbcLockStore implements LockStore {
                 + " updated_at, state, next_deadline, version, resource_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " on conflict (resource_id) do nothing"
                 : "update lock_state set holder_user_id = ?, holder_session_id = ?, lease_id = ?, current_fence = ?, lease_expires_at = ?,"
-                + " max_fence = ?, idle = ?, updated_at = ?, state = ?, next_deadline = ?, version = ? where resource_id = ? and version = " + expectedVersion;
+                + " max_fence = ?, idle = ?, updated_at = ?, state = ?, next_deadline = ?, version = ? where resource_id = ? and version = ?";
         try (PreparedStatement statement = c.prepareStatement(sql)) {
             statement.setString(1, lease == null ? null : lease.holder().userId());
             statement.setString(2, lease == null ? null : lease.holder().sessionId());
@@ -192,6 +214,9 @@ public final class JdbcLockStore implements LockStore {
             }
             statement.setLong(11, expectedVersion + 1);
             statement.setString(12, id.toString());
+            if (expectedVersion != 0) {
+                statement.setLong(13, expectedVersion);
+            }
             int written = statement.executeUpdate();
             if (written != 1 && expectedVersion != 0) {
                 throw new IllegalStateException("lock_state row for " + id + " changed while locked by its own transaction");
@@ -267,7 +292,12 @@ public final class JdbcLockStore implements LockStore {
                 raise.setLong(1, cutoff.toEpochMilli());
                 raise.executeUpdate();
                 delete.setLong(1, cutoff.toEpochMilli());
-                return delete.executeUpdate();
+                int forgotten = delete.executeUpdate();
+                if (committed != null) {
+                    long raised = fenceFloor(c);
+                    Database.afterCommit(() -> committed.reset(raised)); // forgotten rows start again from the raised floor
+                }
+                return forgotten;
             }
         });
     }

@@ -49,6 +49,9 @@ public final class SqliteDatabase extends Database {
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
+    private final CommittedStates committedStates = new CommittedStates();
+    /** The writer thread's connection with its prepared statements, kept from batch to batch (writer thread only). */
+    private StatementCache writerConnection;
 
     private SqliteDatabase(HikariDataSource writerPool, HikariDataSource readerPool, Path file, FileChannel lockChannel, FileLock directoryLock) {
         this.writerPool = writerPool;
@@ -113,6 +116,11 @@ public final class SqliteDatabase extends Database {
     @Override
     public Dialect dialect() {
         return Dialect.SQLITE;
+    }
+
+    @Override
+    CommittedStates committedStates() {
+        return committedStates;
     }
 
     @Override
@@ -183,23 +191,41 @@ public final class SqliteDatabase extends Database {
                 commit(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             } finally {
                 batch.clear();
             }
+        }
+        discardWriterConnection();
+    }
+
+    /** The writer's connection, opened on first use and again after a failure discarded it. */
+    private StatementCache writerConnection() throws SQLException {
+        if (writerConnection == null) {
+            writerConnection = new StatementCache(writerPool.getConnection());
+        }
+        return writerConnection;
+    }
+
+    private void discardWriterConnection() {
+        if (writerConnection != null) {
+            writerConnection.close();
+            writerConnection = null;
         }
     }
 
     private void commit(List<Pending<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
-        try (Connection connection = writerPool.getConnection()) {
+        try {
+            StatementCache cached = writerConnection();
+            Connection connection = cached.physical();
             connection.setAutoCommit(false);
             try {
                 for (Pending<?> pending : batch) {
                     Savepoint savepoint = connection.setSavepoint();
                     List<Runnable> hooks = collectHooks();
                     try {
-                        results.add(pending.work.run(connection));
+                        results.add(pending.work.run(cached.connection()));
                         connection.releaseSavepoint(savepoint);
                         pending.hooks = hooks;
                     } catch (SQLException | RuntimeException | Error e) {
@@ -210,11 +236,13 @@ public final class SqliteDatabase extends Database {
                     }
                 }
                 connection.commit();
+                connection.setAutoCommit(true); // holds no transaction (nor SQLite's write lock) between batches
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
+            discardWriterConnection();
             for (Pending<?> pending : batch) {
                 pending.outcome.completeExceptionally(e instanceof SQLException ? unavailable("database write failed", e) : e);
             }
