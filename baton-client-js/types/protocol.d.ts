@@ -471,7 +471,9 @@ export type ProblemCode =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "PRECONDITION_REQUIRED"
   | "RATE_LIMITED"
-  | "INTERNAL";
+  | "INTERNAL"
+  | "STORE_UNAVAILABLE"
+  | "STORAGE_FULL";
 
 export interface FieldError {
   field: string;
