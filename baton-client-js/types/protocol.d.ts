@@ -543,6 +543,7 @@ export type ProblemCode =
   | "INTERNAL"
   | "LOCKS_DISABLED"
   | "STORE_UNAVAILABLE"
+  | "STORAGE_FULL"
   | "KEYS_UNAVAILABLE";
 
 export interface FieldError {

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.UUID;
+import org.baton.core.store.StorageFullException;
 import org.baton.core.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ public final class ProblemResponder {
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromHttpStatus(e.getStatus()), 0));
         routes.exception(StoreUnavailableException.class, (e, ctx) -> {
             LOG.warn("store unavailable method={} path={}: {}", ctx.method(), ctx.path(), e.getMessage());
-            respond(ctx, storeUnavailable(), STORE_RETRY_AFTER_SECONDS);
+            respond(ctx, storeUnavailable(e), STORE_RETRY_AFTER_SECONDS);
         });
         routes.exception(Exception.class, (e, ctx) -> {
             String incident = UUID.randomUUID().toString();
@@ -61,6 +62,18 @@ public final class ProblemResponder {
      */
     public static Problem storeUnavailable() {
         return Problem.of(503, "STORE_UNAVAILABLE", "Baton cannot reach its database right now; nothing was changed. Try again in a moment.");
+    }
+
+    /**
+     * The answer to {@code failure}: {@code STORAGE_FULL} when the database's disk is full (the write was refused whole,
+     * reads still work, writes resume by themselves once space is freed), otherwise {@link #storeUnavailable()}.
+     */
+    public static Problem storeUnavailable(StoreUnavailableException failure) {
+        if (failure instanceof StorageFullException) {
+            return Problem.of(503, "STORAGE_FULL", "Baton's database has no disk space left; nothing was changed and what you typed is"
+                    + " still here. Keep it open and try again in a moment.");
+        }
+        return storeUnavailable();
     }
 
     public static void respond(Context ctx, Problem problem, long retryAfterSeconds) {

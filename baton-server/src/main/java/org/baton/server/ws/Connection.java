@@ -219,7 +219,7 @@ final class Connection {
             outlet.send(error(e.problem(), ref[0]));
         } catch (org.baton.core.store.StoreUnavailableException e) {
             LOG.warn("store unavailable for a websocket message: {}", e.getMessage());
-            outlet.send(error(org.baton.server.http.ProblemResponder.storeUnavailable()
+            outlet.send(error(org.baton.server.http.ProblemResponder.storeUnavailable(e)
                     .with("retryAfterSeconds", org.baton.server.http.ProblemResponder.STORE_RETRY_AFTER_SECONDS), ref[0]));
         } catch (RuntimeException e) {
             String incident = UUID.randomUUID().toString();

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.baton.core.store.StorageFullException;
 import org.baton.core.store.StoreUnavailableException;
 
 /**
@@ -96,6 +97,28 @@ public abstract sealed class Database implements AutoCloseable permits SqliteDat
     }
 
     static StoreUnavailableException unavailable(String what, Throwable cause) {
+        if (isDiskFull(cause)) {
+            return new StorageFullException(what + ": the disk is full (" + cause.getMessage() + ")", cause);
+        }
         return new StoreUnavailableException(what + ": " + cause.getMessage(), cause);
     }
+
+    /**
+     * Whether {@code failure} (or a cause of it) says the disk is full: SQLite's {@code SQLITE_FULL} (result code 13,
+     * also in extended codes) or PostgreSQL's SQLSTATE {@code 53100}.
+     */
+    static boolean isDiskFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException sqlite && (sqlite.getResultCode().code & 0xff) == SQLITE_FULL) {
+                return true;
+            }
+            if (t instanceof SQLException sql && DISK_FULL_SQLSTATE.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int SQLITE_FULL = 13;
+    private static final String DISK_FULL_SQLSTATE = "53100";
 }

@@ -229,6 +229,9 @@ public final class SqliteDatabase extends Database {
                         connection.releaseSavepoint(savepoint);
                         pending.hooks = hooks;
                     } catch (SQLException | RuntimeException | Error e) {
+                        if (abortsTransaction(e)) {
+                            throw e; // SQLite rolled the whole transaction back itself: every work of the batch is undone
+                        }
                         connection.rollback(savepoint);
                         results.add(new Failed(e));
                     } finally {
@@ -238,7 +241,7 @@ public final class SqliteDatabase extends Database {
                 connection.commit();
                 connection.setAutoCommit(true); // holds no transaction (nor SQLite's write lock) between batches
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollbackQuietly(connection, e);
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
@@ -251,6 +254,27 @@ public final class SqliteDatabase extends Database {
         for (int i = 0; i < batch.size(); i++) {
             runHooks(batch.get(i).hooks);
             complete(batch.get(i), results.get(i));
+        }
+    }
+
+    /**
+     * Whether SQLite may already have rolled back the whole transaction after {@code failure}: a full disk, an I/O error,
+     * no memory, an interrupt or corruption (SQLite's "automatic rollback"). Then no savepoint is left to roll back
+     * to, and the batch fails whole with that error (so a full disk is reported as such, not as a failed rollback).
+     */
+    private static boolean abortsTransaction(Throwable failure) {
+        return failure instanceof org.sqlite.SQLiteException sqlite && switch (sqlite.getResultCode().code & 0xff) {
+            case 7, 9, 10, 11, 13, 26 -> true; // NOMEM, INTERRUPT, IOERR, CORRUPT, FULL, NOTADB
+            default -> false;
+        };
+    }
+
+    /** Rolls back what is left of the transaction; a rollback that fails too is kept beside the original failure. */
+    private static void rollbackQuietly(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 
