@@ -1,0 +1,118 @@
+package org.baton.store.jdbc.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.baton.core.analytics.AuditFact;
+import org.baton.core.analytics.AuditFacts;
+import org.baton.core.analytics.DurationBuckets;
+import org.baton.core.analytics.Slots;
+import org.baton.core.audit.AuditEntry;
+import org.baton.store.jdbc.StateJson;
+
+/**
+ * Writes the {@link AuditFacts facts} of audit entries into {@code audit_facts}, on the transaction that appends the
+ * entries, with each record's ward as it is at that moment.
+ *
+ * <p>A record's ward is its own {@code ward} field, or else the ward of a record it names through a
+ * {@code <type>_id} field (a catheter's patient; a catheter removal's catheter, and so its patient): at most two such
+ * steps. Records without one, and resources that are not records, have none.
+ */
+final class AuditFactsTable {
+    private static final int MAX_STEPS = 2;
+
+    /** Inserts the facts of {@code entries}; returns how many. */
+    int write(Connection c, List<AuditEntry> entries) throws SQLException {
+        Map<String, String> wards = new HashMap<>();
+        int written = 0;
+        try (PreparedStatement insert = c.prepareStatement("insert into audit_facts (seq, kind, at_millis, slot, cause, resource_type, "
+                + "record_key, section, ward, user_id, role, duration_millis, duration_bucket, reason) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            for (AuditEntry entry : entries) {
+                for (AuditFact f : AuditFacts.of(entry)) {
+                    insert.setLong(1, f.seq());
+                    insert.setString(2, f.kind().name());
+                    insert.setLong(3, f.at().toEpochMilli());
+                    insert.setLong(4, Slots.of(f.at()));
+                    insert.setString(5, f.cause());
+                    insert.setString(6, f.resourceType());
+                    insert.setString(7, f.recordKey());
+                    insert.setString(8, f.section());
+                    if (f.recordKey() != null && !wards.containsKey(f.recordKey())) {
+                        wards.put(f.recordKey(), wardOf(c, f.recordKey(), MAX_STEPS));
+                    }
+                    insert.setString(9, f.recordKey() == null ? null : wards.get(f.recordKey()));
+                    insert.setString(10, f.userId());
+                    insert.setString(11, f.role());
+                    if (f.durationMillis() == null) {
+                        insert.setNull(12, Types.BIGINT);
+                        insert.setNull(13, Types.INTEGER);
+                    } else {
+                        insert.setLong(12, f.durationMillis());
+                        insert.setInt(13, DurationBuckets.of(f.durationMillis()));
+                    }
+                    insert.setString(14, f.reason());
+                    insert.addBatch();
+                    written++;
+                }
+            }
+            if (written > 0) {
+                insert.executeBatch();
+            }
+        }
+        return written;
+    }
+
+    /** The ward of the record {@code type:id} (see the class comment), or null. */
+    private static String wardOf(Connection c, String recordKey, int steps) throws SQLException {
+        int colon = recordKey.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        JsonNode fields = fields(c, recordKey.substring(0, colon), recordKey.substring(colon + 1));
+        if (fields == null) {
+            return null;
+        }
+        JsonNode ward = fields.get("ward");
+        if (ward != null && ward.isTextual() && !ward.asText().isBlank()) {
+            return ward.asText();
+        }
+        if (steps == 0) {
+            return null;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getKey().endsWith("_id") && field.getValue().isTextual()) {
+                String type = field.getKey().substring(0, field.getKey().length() - 3);
+                String found = wardOf(c, type + ":" + field.getValue().asText(), steps - 1);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode fields(Connection c, String type, String id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("select fields from records where type = ? and id = ?")) {
+            select.setString(1, type);
+            select.setString(2, id);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                JsonNode fields = StateJson.mapper().readTree(rs.getString(1));
+                return fields != null && fields.isObject() ? fields : null;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // An unreadable record has no ward; the fact is still counted.
+            return null;
+        }
+    }
+}
