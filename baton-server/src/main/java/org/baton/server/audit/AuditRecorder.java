@@ -44,7 +44,8 @@ public final class AuditRecorder implements EventJournal {
         trail.appendIn(connection, toRecords(events));
     }
 
-    List<AuditRecord> toRecords(List<LockEvent> events) {
+    /** The entries of one decision's events, in order (the demo history writes its month through this too). */
+    public List<AuditRecord> toRecords(List<LockEvent> events) {
         List<AuditRecord> records = new ArrayList<>();
         Map<String, Boolean> displaced = new java.util.HashMap<>(); // lease id -> emergency, for the takeovers of this decision
         for (LockEvent event : events) {

@@ -209,7 +209,7 @@ public final class SqliteDatabase extends Database {
                         stopCollectingHooks();
                     }
                 }
-                connection.commit();
+                timedCommit(connection);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
