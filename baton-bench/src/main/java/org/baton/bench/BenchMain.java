@@ -56,6 +56,13 @@ public final class BenchMain {
             System.exit(2);
         }
         Path work = Files.createTempDirectory("baton-bench-");
+        if (List.of(args).contains("--only=analytics")) {
+            // Workload 10 alone (it needs no server): writes docs/benchmarks/analytics.md, which the full report embeds.
+            AnalyticsWorkload.Result result = new AnalyticsWorkload().run(work.resolve("w10"), quick ? 100_000 : 1_000_000, System.out::println);
+            AnalyticsWorkload.write(out, result);
+            System.out.print(AnalyticsWorkload.section(result));
+            return;
+        }
         new BenchMain(jar, work, out, quick, sessions).run();
     }
 
@@ -166,6 +173,15 @@ public final class BenchMain {
         long startup = workloads.startup(jar, work.resolve("w9"));
         r.put("w9", startup);
         say("start-up to /health/ready: " + startup + " ms (median of 3)");
+
+        quiet();
+        AnalyticsWorkload.Result statistics = attempt("statistics", () -> new AnalyticsWorkload().run(work.resolve("w10"), quick ? 100_000 : 1_000_000,
+                this::say));
+        if (statistics != null) {
+            AnalyticsWorkload.write(out, statistics);
+            say(String.format("statistics over %d audit entries: slowest chart %.0f ms", statistics.entries(), statistics.slowestMillis()));
+        }
+        r.put("w10", statistics);
 
         Report.write(out, r, machine(), quick, notes);
         say("baton-bench: wrote " + out.resolve("benchmarks.md") + " and its charts in " + out.resolve("benchmarks"));

@@ -1,6 +1,6 @@
 -- Analytics (issue 15): the countable facts of the audit trail (core AuditFacts), one row per (entry, kind), written in
 -- the transaction that appends the entry, so statistics are grouped over narrow indexed rows instead of parsing
--- entries. slot is at_millis / 900000 (quarter hours: days and hours are counted in the asker's time zone in Java);
+-- entries (and rolled up per quarter hour in audit_fact_slots). slot is at_millis / 900000 (quarter hours: days and hours are counted in the asker's time zone in Java);
 -- ward is the record's ward when the entry was written. audit_facts_backfill.upto_seq: entries up to this sequence
 -- number were written before this table existed and still need their facts (the store adds them, newest first).
 CREATE TABLE audit_facts (
@@ -21,7 +21,24 @@ CREATE TABLE audit_facts (
     PRIMARY KEY (seq, kind)
 );
 CREATE INDEX audit_facts_kind_time ON audit_facts (kind, at_millis, slot, cause, duration_bucket, duration_millis, role);
-CREATE INDEX audit_facts_record ON audit_facts (record_key, kind, at_millis);
+CREATE INDEX audit_facts_record ON audit_facts (kind, at_millis, record_key, duration_millis);
+CREATE INDEX audit_facts_ward ON audit_facts (ward, kind, at_millis);
+CREATE INDEX audit_facts_role ON audit_facts (role, kind, at_millis);
+CREATE INDEX audit_facts_user ON audit_facts (user_id, kind, at_millis);
+CREATE INDEX audit_facts_type ON audit_facts (resource_type, kind, at_millis);
+-- The roll-up the unfiltered dashboard reads: facts counted per (slot, kind, cause, duration bucket), and per role for
+-- EDIT_STARTED only (the heatmap); '' and -1 stand for "none". Kept by the same transaction as the facts.
+CREATE TABLE audit_fact_slots (
+    slot            INTEGER NOT NULL,
+    kind            TEXT    NOT NULL,
+    cause           TEXT    NOT NULL,
+    duration_bucket INTEGER NOT NULL,
+    role            TEXT    NOT NULL,
+    n               INTEGER NOT NULL,
+    total_millis    INTEGER NOT NULL,
+    longest_millis  INTEGER NOT NULL,
+    PRIMARY KEY (kind, slot, cause, duration_bucket, role)
+);
 CREATE TABLE audit_facts_backfill (
     id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
     upto_seq INTEGER NOT NULL

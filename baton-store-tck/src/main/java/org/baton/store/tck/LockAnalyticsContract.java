@@ -256,6 +256,21 @@ public abstract class LockAnalyticsContract {
     }
 
     @Test
+    void aRangeThatCutsQuarterHours_countsExactlyTheFactsInside_filteredOrNot() {
+        // Whole quarter hours may be answered from a roll-up, the cut ones at the ends from single facts: both must agree.
+        for (int minute = 0; minute < 60; minute += 2) {
+            edit(at(1, 9, minute), Duration.ofMinutes(1), "okafor", "nurse", "catheter:c1:main", "RELEASED");
+        }
+        commit();
+        AnalyticsQuery cut = AnalyticsQuery.between(at(1, 9, 7).plusSeconds(30), at(1, 9, 50).plusSeconds(10));
+        // Releases at 9:01, 9:03, ... 9:59: those from 9:09 to 9:49 are inside (21 of them).
+        assertThat(stores.analytics().lockDurations(cut).total()).isEqualTo(21);
+        assertThat(stores.analytics().lockDurations(cut.ofRole("nurse")).total()).isEqualTo(21);
+        assertThat(stores.analytics().summary(cut).edits()).as("grants at 9:08 ... 9:50").isEqualTo(22);
+        assertThat(stores.analytics().editPatterns(cut).counts().get(0).get(9)).isEqualTo(22);
+    }
+
+    @Test
     void contentiousRecords_rankedByTotalWaitThenOverrides_overAllSections() {
         waited(at(1, 8, 0), at(1, 8, 30), "okafor", "nurse", "drug_regime:d1:main");
         waited(at(1, 9, 0), at(1, 9, 10), "chen", "resident", "drug_regime:d1:rates");

@@ -17,13 +17,18 @@ import org.baton.core.analytics.EditHeatmap;
 import org.baton.core.analytics.FactKind;
 import org.baton.core.analytics.LockAnalytics;
 import org.baton.core.analytics.OverrideEvent;
+import org.baton.core.analytics.Slots;
 import org.baton.store.jdbc.Database;
 
 /**
- * {@link LockAnalytics} on either database: each answer is one or two grouped queries over {@code audit_facts} (kind and
- * time range on an index that covers the grouped columns), in standard SQL; days, hours and percentiles are made from
- * the groups by the core ({@code Slots}, {@code DurationDistribution}). Nothing is cached: every answer is what the
- * trail holds at that moment, on every instance alike.
+ * {@link LockAnalytics} on either database, in standard SQL: each answer is one grouped query; days, hours and
+ * percentiles are made from the groups by the core ({@code Slots}, {@code DurationDistribution}). Nothing is cached:
+ * every answer is what the trail holds at that moment, on every instance alike.
+ *
+ * <p>An unfiltered question reads the quarter-hour roll-up ({@code audit_fact_slots}) for the whole slots of its range
+ * and the facts only for the partial slots at its two ends, so its cost grows with the range, not with the traffic;
+ * a filtered one (type, section, ward, user, role) reads the facts through the index of its filter. The records report
+ * and the list of overrides read the facts (they need the record and the reason).
  */
 public final class JdbcLockAnalytics implements LockAnalytics {
     private final Database database;
@@ -40,10 +45,9 @@ public final class JdbcLockAnalytics implements LockAnalytics {
     @Override
     public List<DayWaits> queueWaits(AnalyticsQuery q) {
         DayWaits.Collector days = new DayWaits.Collector(q);
-        Where where = new Where(q, FactKind.QUEUE_WAIT);
-        query("select slot, duration_bucket, count(*), max(duration_millis), sum(duration_millis) from audit_facts" + where.sql
-                + " group by slot, duration_bucket", where.args,
-                rs -> days.add(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+        Source source = new Source(q, FactKind.QUEUE_WAIT);
+        query("select slot, bucket, sum(n), max(longest), sum(total) from (" + source.sql + ") s where bucket >= 0 group by slot, bucket",
+                source.args, rs -> days.add(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
         return days.days();
     }
 
@@ -96,9 +100,9 @@ public final class JdbcLockAnalytics implements LockAnalytics {
     @Override
     public EditHeatmap editPatterns(AnalyticsQuery q) {
         EditHeatmap.Collector heat = new EditHeatmap.Collector(q);
-        Where where = new Where(q, FactKind.EDIT_STARTED);
-        query("select slot, role, count(*) from audit_facts" + where.sql + " group by slot, role", where.args,
-                rs -> heat.add(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+        Source source = new Source(q, FactKind.EDIT_STARTED);
+        query("select slot, role, sum(n) from (" + source.sql + ") s group by slot, role", source.args,
+                rs -> heat.add(rs.getLong(1), rs.getString(2).isEmpty() ? null : rs.getString(2), rs.getLong(3)));
         return heat.heatmap();
     }
 
@@ -110,8 +114,8 @@ public final class JdbcLockAnalytics implements LockAnalytics {
         long[] restored = new long[1];
         long[] discarded = new long[1];
         long[] held = new long[2];
-        Where where = new Where(q, FactKind.EDIT_STARTED, FactKind.LOCK_HELD, FactKind.OVERRIDE, FactKind.TIMEOUT, FactKind.DRAFT_RECOVERY);
-        query("select kind, cause, count(*), sum(duration_millis) from audit_facts" + where.sql + " group by kind, cause", where.args, rs -> {
+        Source source = new Source(q, FactKind.EDIT_STARTED, FactKind.LOCK_HELD, FactKind.OVERRIDE, FactKind.TIMEOUT, FactKind.DRAFT_RECOVERY);
+        query("select kind, cause, sum(n), sum(total) from (" + source.sql + ") s group by kind, cause", source.args, rs -> {
             String cause = rs.getString(2);
             long count = rs.getLong(3);
             switch (FactKind.valueOf(rs.getString(1))) {
@@ -145,17 +149,16 @@ public final class JdbcLockAnalytics implements LockAnalytics {
 
     private DurationDistribution durations(AnalyticsQuery q, FactKind kind) {
         DurationDistribution distribution = new DurationDistribution();
-        Where where = new Where(q, kind);
-        query("select duration_bucket, count(*), max(duration_millis), sum(duration_millis) from audit_facts" + where.sql
-                + " and duration_bucket is not null group by duration_bucket", where.args,
+        Source source = new Source(q, kind);
+        query("select bucket, sum(n), max(longest), sum(total) from (" + source.sql + ") s where bucket >= 0 group by bucket", source.args,
                 rs -> distribution.add(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
         return distribution;
     }
 
     private List<DayCounts> perDay(AnalyticsQuery q, FactKind kind) {
         DayCounts.Collector days = new DayCounts.Collector(q, kind);
-        Where where = new Where(q, kind);
-        query("select slot, cause, count(*) from audit_facts" + where.sql + " group by slot, cause", where.args,
+        Source source = new Source(q, kind);
+        query("select slot, cause, sum(n) from (" + source.sql + ") s group by slot, cause", source.args,
                 rs -> days.add(rs.getLong(1), rs.getString(2), rs.getLong(3)));
         return days.days();
     }
@@ -182,7 +185,54 @@ public final class JdbcLockAnalytics implements LockAnalytics {
         });
     }
 
-    /** The WHERE clause of a query: its kinds, its range, and each filter it sets. */
+    /**
+     * The rows {@code (slot, kind, cause, bucket, role, n, total, longest)} of a question's facts ('' and -1 for none):
+     * the roll-up's rows for the whole slots of an unfiltered range plus single facts for its partial end slots, or
+     * single facts alone when the question filters.
+     */
+    private static final class Source {
+        private static final String FACTS = "select slot, kind, coalesce(cause, '') as cause, coalesce(duration_bucket, -1) as bucket,"
+                + " coalesce(role, '') as role, 1 as n, coalesce(duration_millis, 0) as total, coalesce(duration_millis, 0) as longest"
+                + " from audit_facts";
+        final String sql;
+        final List<Object> args = new ArrayList<>();
+
+        Source(AnalyticsQuery q, FactKind... kinds) {
+            boolean filtered = q.resourceType() != null || q.section() != null || q.ward() != null || q.userId() != null || q.role() != null;
+            long from = q.from().toEpochMilli();
+            long to = q.to().toEpochMilli();
+            long firstWhole = Math.floorDiv(from + Slots.MILLIS - 1, Slots.MILLIS);
+            long endWhole = Math.floorDiv(to, Slots.MILLIS);
+            if (filtered || firstWhole >= endWhole) {
+                Where where = new Where(q, kinds);
+                sql = FACTS + where.sql;
+                args.addAll(where.args);
+                return;
+            }
+            String in = kinds.length == 1 ? " = ?" : " in (" + "?,".repeat(kinds.length - 1) + "?)";
+            StringBuilder s = new StringBuilder("select slot, kind, cause, duration_bucket as bucket, role, n, total_millis as total,"
+                    + " longest_millis as longest from audit_fact_slots where kind" + in + " and slot >= ? and slot < ?");
+            addKinds(kinds);
+            args.add(firstWhole);
+            args.add(endWhole);
+            s.append(" union all ").append(FACTS).append(" where kind").append(in)
+                    .append(" and ((at_millis >= ? and at_millis < ?) or (at_millis >= ? and at_millis < ?))");
+            addKinds(kinds);
+            args.add(from);
+            args.add(firstWhole * Slots.MILLIS);
+            args.add(endWhole * Slots.MILLIS);
+            args.add(to);
+            sql = s.toString();
+        }
+
+        private void addKinds(FactKind... kinds) {
+            for (FactKind kind : kinds) {
+                args.add(kind.name());
+            }
+        }
+    }
+
+    /** The WHERE clause of a query on the facts: its kinds, its range, and each filter it sets. */
     private static final class Where {
         final String sql;
         final List<Object> args = new ArrayList<>();
