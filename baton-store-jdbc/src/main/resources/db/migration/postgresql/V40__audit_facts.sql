@@ -26,18 +26,20 @@ CREATE INDEX audit_facts_ward ON audit_facts (ward, kind, at_millis);
 CREATE INDEX audit_facts_role ON audit_facts (role, kind, at_millis);
 CREATE INDEX audit_facts_user ON audit_facts (user_id, kind, at_millis);
 CREATE INDEX audit_facts_type ON audit_facts (resource_type, kind, at_millis);
--- The roll-up the unfiltered dashboard reads: facts counted per (slot, kind, cause, duration bucket), and per role for
--- EDIT_STARTED only (the heatmap); '' and -1 stand for "none". Kept by the same transaction as the facts.
+-- The roll-up the unfiltered dashboard reads, kept by the same transaction as the facts: every fact is counted twice
+-- per quarter hour and kind, once by cause (projection 'C'; per role too for EDIT_STARTED, the heatmap) and once by
+-- duration bucket (projection 'B'), so each chart scans only the rows of its own projection. '' and -1 mean "none".
 CREATE TABLE audit_fact_slots (
     slot            BIGINT  NOT NULL,
     kind            TEXT    NOT NULL,
+    projection      TEXT    NOT NULL,
     cause           TEXT    NOT NULL,
     duration_bucket INTEGER NOT NULL,
     role            TEXT    NOT NULL,
     n               BIGINT  NOT NULL,
     total_millis    BIGINT  NOT NULL,
     longest_millis  BIGINT  NOT NULL,
-    PRIMARY KEY (kind, slot, cause, duration_bucket, role)
+    PRIMARY KEY (kind, projection, slot, cause, duration_bucket, role)
 );
 CREATE TABLE audit_facts_backfill (
     id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),

@@ -20,8 +20,8 @@ import org.baton.store.jdbc.StateJson;
 /**
  * Writes the {@link AuditFacts facts} of audit entries into {@code audit_facts}, on the transaction that appends the
  * entries, with each record's ward as it is at that moment, and adds them to their quarter-hour roll-up
- * ({@code audit_fact_slots}: counts, total and longest duration per kind, cause and duration bucket; per role for
- * editing sessions), which answers the unfiltered statistics without reading every fact.
+ * ({@code audit_fact_slots}: counts, total and longest duration per kind, once by cause — and role, for editing
+ * sessions — and once by duration bucket), which answers the unfiltered statistics without reading every fact.
  *
  * <p>A record's ward is its own {@code ward} field, or else the ward of a record it names through a
  * {@code <type>_id} field (a catheter's patient; a catheter removal's catheter, and so its patient): at most two such
@@ -76,8 +76,15 @@ final class AuditFactsTable {
         return written;
     }
 
+    private static void count(Map<SlotKey, long[]> rows, SlotKey key, long millis) {
+        long[] row = rows.computeIfAbsent(key, k -> new long[3]);
+        row[0]++;
+        row[1] += millis;
+        row[2] = Math.max(row[2], millis);
+    }
+
     /** One row of {@code audit_fact_slots}: what is counted together. */
-    private record SlotKey(long slot, String kind, String cause, int bucket, String role) {
+    private record SlotKey(long slot, String kind, String projection, String cause, int bucket, String role) {
     }
 
     /** Adds the facts to their quarter-hour roll-up rows (one upsert per row touched). */
@@ -85,21 +92,18 @@ final class AuditFactsTable {
         Map<SlotKey, long[]> rows = new java.util.LinkedHashMap<>();
         {
             for (AuditFact f : facts) {
-                SlotKey key = new SlotKey(Slots.of(f.at()), f.kind().name(), f.cause() == null ? "" : f.cause(),
-                        f.durationMillis() == null ? -1 : DurationBuckets.of(f.durationMillis()),
-                        f.kind() == org.baton.core.analytics.FactKind.EDIT_STARTED && f.role() != null ? f.role() : "");
-                long[] row = rows.computeIfAbsent(key, k -> new long[3]);
+                long slot = Slots.of(f.at());
                 long millis = f.durationMillis() == null ? 0 : f.durationMillis();
-                row[0]++;
-                row[1] += millis;
-                row[2] = Math.max(row[2], millis);
+                String role = f.kind() == org.baton.core.analytics.FactKind.EDIT_STARTED && f.role() != null ? f.role() : "";
+                count(rows, new SlotKey(slot, f.kind().name(), "C", f.cause() == null ? "" : f.cause(), -1, role), millis);
+                count(rows, new SlotKey(slot, f.kind().name(), "B", "", f.durationMillis() == null ? -1 : DurationBuckets.of(millis), ""), millis);
             }
         }
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = c.prepareStatement("insert into audit_fact_slots (slot, kind, cause, duration_bucket, role, n, total_millis,"
-                + " longest_millis) values (?,?,?,?,?,?,?,?) on conflict (kind, slot, cause, duration_bucket, role) do update set"
+        try (PreparedStatement upsert = c.prepareStatement("insert into audit_fact_slots (slot, kind, projection, cause, duration_bucket, role, n,"
+                + " total_millis, longest_millis) values (?,?,?,?,?,?,?,?,?) on conflict (kind, projection, slot, cause, duration_bucket, role) do update set"
                 + " n = audit_fact_slots.n + excluded.n, total_millis = audit_fact_slots.total_millis + excluded.total_millis,"
                 + " longest_millis = case when excluded.longest_millis > audit_fact_slots.longest_millis then excluded.longest_millis"
                 + " else audit_fact_slots.longest_millis end")) {
@@ -107,12 +111,13 @@ final class AuditFactsTable {
                 SlotKey k = row.getKey();
                 upsert.setLong(1, k.slot());
                 upsert.setString(2, k.kind());
-                upsert.setString(3, k.cause());
-                upsert.setInt(4, k.bucket());
-                upsert.setString(5, k.role());
-                upsert.setLong(6, row.getValue()[0]);
-                upsert.setLong(7, row.getValue()[1]);
-                upsert.setLong(8, row.getValue()[2]);
+                upsert.setString(3, k.projection());
+                upsert.setString(4, k.cause());
+                upsert.setInt(5, k.bucket());
+                upsert.setString(6, k.role());
+                upsert.setLong(7, row.getValue()[0]);
+                upsert.setLong(8, row.getValue()[1]);
+                upsert.setLong(9, row.getValue()[2]);
                 upsert.addBatch();
             }
             upsert.executeBatch();

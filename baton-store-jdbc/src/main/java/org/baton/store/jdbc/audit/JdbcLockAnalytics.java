@@ -45,7 +45,7 @@ public final class JdbcLockAnalytics implements LockAnalytics {
     @Override
     public List<DayWaits> queueWaits(AnalyticsQuery q) {
         DayWaits.Collector days = new DayWaits.Collector(q);
-        Source source = new Source(q, FactKind.QUEUE_WAIT);
+        Source source = new Source(q, Source.BY_BUCKET, FactKind.QUEUE_WAIT);
         query("select slot, bucket, sum(n), max(longest), sum(total) from (" + source.sql + ") s where bucket >= 0 group by slot, bucket",
                 source.args, rs -> days.add(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
         return days.days();
@@ -100,7 +100,7 @@ public final class JdbcLockAnalytics implements LockAnalytics {
     @Override
     public EditHeatmap editPatterns(AnalyticsQuery q) {
         EditHeatmap.Collector heat = new EditHeatmap.Collector(q);
-        Source source = new Source(q, FactKind.EDIT_STARTED);
+        Source source = new Source(q, Source.BY_CAUSE, FactKind.EDIT_STARTED);
         query("select slot, role, sum(n) from (" + source.sql + ") s group by slot, role", source.args,
                 rs -> heat.add(rs.getLong(1), rs.getString(2).isEmpty() ? null : rs.getString(2), rs.getLong(3)));
         return heat.heatmap();
@@ -114,7 +114,7 @@ public final class JdbcLockAnalytics implements LockAnalytics {
         long[] restored = new long[1];
         long[] discarded = new long[1];
         long[] held = new long[2];
-        Source source = new Source(q, FactKind.EDIT_STARTED, FactKind.LOCK_HELD, FactKind.OVERRIDE, FactKind.TIMEOUT, FactKind.DRAFT_RECOVERY);
+        Source source = new Source(q, Source.BY_CAUSE, FactKind.EDIT_STARTED, FactKind.LOCK_HELD, FactKind.OVERRIDE, FactKind.TIMEOUT, FactKind.DRAFT_RECOVERY);
         query("select kind, cause, sum(n), sum(total) from (" + source.sql + ") s group by kind, cause", source.args, rs -> {
             String cause = rs.getString(2);
             long count = rs.getLong(3);
@@ -149,7 +149,7 @@ public final class JdbcLockAnalytics implements LockAnalytics {
 
     private DurationDistribution durations(AnalyticsQuery q, FactKind kind) {
         DurationDistribution distribution = new DurationDistribution();
-        Source source = new Source(q, kind);
+        Source source = new Source(q, Source.BY_BUCKET, kind);
         query("select bucket, sum(n), max(longest), sum(total) from (" + source.sql + ") s where bucket >= 0 group by bucket", source.args,
                 rs -> distribution.add(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
         return distribution;
@@ -157,7 +157,7 @@ public final class JdbcLockAnalytics implements LockAnalytics {
 
     private List<DayCounts> perDay(AnalyticsQuery q, FactKind kind) {
         DayCounts.Collector days = new DayCounts.Collector(q, kind);
-        Source source = new Source(q, kind);
+        Source source = new Source(q, Source.BY_CAUSE, kind);
         query("select slot, cause, sum(n) from (" + source.sql + ") s group by slot, cause", source.args,
                 rs -> days.add(rs.getLong(1), rs.getString(2), rs.getLong(3)));
         return days.days();
@@ -187,17 +187,20 @@ public final class JdbcLockAnalytics implements LockAnalytics {
 
     /**
      * The rows {@code (slot, kind, cause, bucket, role, n, total, longest)} of a question's facts ('' and -1 for none):
-     * the roll-up's rows for the whole slots of an unfiltered range plus single facts for its partial end slots, or
-     * single facts alone when the question filters.
+     * the roll-up's rows of one projection (by cause, or by duration bucket) for the whole slots of an unfiltered range
+     * plus single facts for its partial end slots, or single facts alone when the question filters. A query groups only
+     * by the columns of its projection.
      */
     private static final class Source {
+        static final String BY_CAUSE = "C";
+        static final String BY_BUCKET = "B";
         private static final String FACTS = "select slot, kind, coalesce(cause, '') as cause, coalesce(duration_bucket, -1) as bucket,"
                 + " coalesce(role, '') as role, 1 as n, coalesce(duration_millis, 0) as total, coalesce(duration_millis, 0) as longest"
                 + " from audit_facts";
         final String sql;
         final List<Object> args = new ArrayList<>();
 
-        Source(AnalyticsQuery q, FactKind... kinds) {
+        Source(AnalyticsQuery q, String projection, FactKind... kinds) {
             boolean filtered = q.resourceType() != null || q.section() != null || q.ward() != null || q.userId() != null || q.role() != null;
             long from = q.from().toEpochMilli();
             long to = q.to().toEpochMilli();
@@ -211,8 +214,9 @@ public final class JdbcLockAnalytics implements LockAnalytics {
             }
             String in = kinds.length == 1 ? " = ?" : " in (" + "?,".repeat(kinds.length - 1) + "?)";
             StringBuilder s = new StringBuilder("select slot, kind, cause, duration_bucket as bucket, role, n, total_millis as total,"
-                    + " longest_millis as longest from audit_fact_slots where kind" + in + " and slot >= ? and slot < ?");
+                    + " longest_millis as longest from audit_fact_slots where kind" + in + " and projection = ? and slot >= ? and slot < ?");
             addKinds(kinds);
+            args.add(projection);
             args.add(firstWhole);
             args.add(endWhole);
             s.append(" union all ").append(FACTS).append(" where kind").append(in)
