@@ -2,6 +2,7 @@
 # Runs the benchmark suite and writes docs/benchmarks.md (+ charts in docs/benchmarks/).
 #   ./bench.sh            full run (about 5 minutes; 10,000 sessions)
 #   ./bench.sh --quick    short blocks, for a first look
+#   ./bench.sh --only=analytics   only the statistics over 1,000,000 audit entries (writes docs/benchmarks/analytics.md)
 # It builds Baton if needed and installs redis-server/redis-tools (Debian) for the Redis floor and the Redisson peer.
 set -euo pipefail
 cd "$(dirname "$0")"
