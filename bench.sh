@@ -4,6 +4,7 @@
 #   ./bench.sh --quick    short blocks, for a first look; writes baton-bench/target/quick/benchmarks.md
 # The load generator pins itself to the last core and the servers to the others (taskset) when there are two or more
 # cores; --no-pin turns that off.
+#   ./bench.sh --only=analytics   only the statistics over 1,000,000 audit entries (writes docs/benchmarks/analytics.md)
 # It builds Baton if needed and installs redis-server/redis-tools (Debian) for the Redis floor and the Redisson peer.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -2,6 +2,8 @@
 # Builds Baton if its sources changed since the last build, then starts it.
 #   ./start.sh             one instance on the embedded database (SQLite in BATON_DATA_DIR, default ./data)
 #   ./start.sh --cluster   an embedded PostgreSQL, three instances and HAProxy in front, on http://localhost:8080
+#   ./start.sh --demo-month  one instance on a fresh data directory (default ./data-demo-month) filled with a month of
+#                            acute-pain-service activity, so the dashboard's statistics have a history to show
 # Port: BATON_PORT (default 8080). Everything else: README.md and docs/deploy.md.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,12 +13,14 @@ cluster=false
 if [ "${1:-}" = "--cluster" ]; then
   cluster=true
   shift
+elif [ "${1:-}" = "--demo-month" ]; then
+  export BATON_DATA_DIR="${BATON_DATA_DIR:-./data-demo-month}"
 fi
 jar=baton-server/target/baton.jar
 cluster_jar=baton-devcluster/target/baton-devcluster.jar
 stale() { # $1: a built jar
   [ ! -f "$1" ] && return 0
-  [ -n "$(find . -path ./data -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$1" -print -quit)" ]
+  [ -n "$(find . \( -path ./data -o -path ./data-demo-month \) -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$1" -print -quit)" ]
 }
 if stale "$jar" || { $cluster && stale "$cluster_jar"; }; then
   baton_find_maven

@@ -64,6 +64,13 @@ public final class BenchMain {
         }
         Path benchJar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path work = Files.createTempDirectory("baton-bench-");
+        if (list.contains("--only=analytics")) {
+            // Workload 10 alone (it needs no server): writes docs/benchmarks/analytics.md, which the full report embeds.
+            AnalyticsWorkload.Result result = new AnalyticsWorkload().run(work.resolve("w10"), quick ? 100_000 : 1_000_000, System.out::println);
+            AnalyticsWorkload.write(out, result);
+            System.out.print(AnalyticsWorkload.section(result));
+            return;
+        }
         String pinning = Net.pin(!list.contains("--no-pin"));
         BenchMain main = new BenchMain(jar, benchJar, work, out, quick, sessions);
         main.say("baton-bench: " + Report.machine() + "; JDK " + Runtime.version() + (quick ? "; quick mode" : "") + "; " + pinning);
@@ -80,7 +87,6 @@ public final class BenchMain {
             status = 1;
         }
         System.exit(status); // the WebSocket and Redisson clients keep non-daemon threads
-
     }
 
     private void run() throws Exception {
@@ -98,6 +104,12 @@ public final class BenchMain {
         load("start-up");
         r.startup = workloads.startup(jar, work.resolve("w9"), quick ? 3 : 5);
         say("start-up to /health/ready: " + r.startup + " ms (median of " + (quick ? 3 : 5) + ")");
+        load("statistics");
+        r.statistics = attempt("statistics", () -> new AnalyticsWorkload().run(work.resolve("w10"), quick ? 100_000 : 1_000_000, this::say));
+        if (r.statistics != null) {
+            AnalyticsWorkload.write(out, r.statistics);
+            say(String.format("statistics over %d audit entries: slowest chart %.0f ms", r.statistics.entries(), r.statistics.slowestMillis()));
+        }
         r.uptimeEnd = Net.uptime();
         say("uptime at the end: " + r.uptimeEnd);
         Report.write(out, r, quick, notes);

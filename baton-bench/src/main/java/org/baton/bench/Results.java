@@ -28,6 +28,7 @@ final class Results {
     StoreWorkloads.Ratio store;
     Workloads.Recovery recovery;
     long startup;
+    AnalyticsWorkload.Result statistics;
 
     /** The median of the rounds' throughputs. */
     static double medianOps(List<Workloads.Throughput> rounds) {

@@ -20,7 +20,11 @@ public sealed interface LockEvent {
     /** How a lease was granted. */
     enum Via { DIRECT, QUEUE_AUTO_ACQUIRE, CLAIM, ASK_APPROVED, TAKEOVER_APPROVED, TAKEOVER_FORCED, EMERGENCY, MOVED }
 
-    record Acquired(Lease lease, Via via, String handoverNote) implements LockEvent {
+    /**
+     * A lease was granted {@code via} a route; {@code queuedSince} is when the new holder joined the queue they were
+     * served from (null when they did not wait in line), so the audit trail can tell how long they waited.
+     */
+    record Acquired(Lease lease, Via via, String handoverNote, Instant queuedSince) implements LockEvent {
         public ResourceId resourceId() {
             return lease.resourceId();
         }

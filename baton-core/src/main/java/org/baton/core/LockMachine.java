@@ -332,7 +332,7 @@ public final class LockMachine {
                 } else {
                     removeWaiter(waiter.actor(), null);
                     Instant claimBy = now.plus(policy.claimWindow());
-                    state = state.withOffer(new LockState.Offer(waiter.actor(), claimBy));
+                    state = state.withOffer(new LockState.Offer(waiter.actor(), claimBy, waiter.joinedAt()));
                     events.add(new LockEvent.YourTurn(state.resourceId(), waiter.actor(), claimBy));
                 }
                 return;
@@ -469,7 +469,7 @@ public final class LockMachine {
                 return new Outcome.Denied(RefusalCode.MAX_LOCKS_EXCEEDED, null);
             }
             state = state.withOffer(null);
-            Lease granted = grant(actor, offered ? LockEvent.Via.CLAIM : LockEvent.Via.DIRECT);
+            Lease granted = grant(actor, offered ? LockEvent.Via.CLAIM : LockEvent.Via.DIRECT, offered ? offer.queuedSince() : null);
             return new Outcome.Granted(granted, consumedNote);
         }
 
@@ -744,6 +744,16 @@ public final class LockMachine {
 
         /** Grants a new lease to {@code actor} with the next fence; the previous holder's note goes with it. */
         Lease grant(Actor actor, LockEvent.Via via) {
+            return grant(actor, via, null);
+        }
+
+        /**
+         * As {@link #grant(Actor, LockEvent.Via)}; the grant carries when {@code actor} joined the queue: their place in
+         * it, or else {@code offeredSince} (the join time of a claimed offer, whose place was already given up).
+         */
+        Lease grant(Actor actor, LockEvent.Via via, Instant offeredSince) {
+            Instant queuedSince = state.queue().stream().filter(w -> w.actor().sameSession(actor)).map(LockState.Waiter::joinedAt)
+                    .findFirst().orElse(offeredSince);
             long fence = state.lastFence() + 1;
             Lease lease = new Lease(state.resourceId(), context.leaseIds().get(), fence, actor, now, now.plus(policy.leaseTtl()),
                     now.plus(policy.idleTimeout()), now, false, null);
@@ -752,7 +762,7 @@ public final class LockMachine {
             removeWaiter(actor, null);
             state = state.withGrant(lease);
             consumedNote = note;
-            events.add(new LockEvent.Acquired(lease, via, note));
+            events.add(new LockEvent.Acquired(lease, via, note, queuedSince));
             return lease;
         }
 

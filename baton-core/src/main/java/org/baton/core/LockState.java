@@ -33,8 +33,11 @@ public record LockState(ResourceId resourceId, Lease holder, List<Waiter> queue,
     public record Waiter(Actor actor, Instant joinedAt, Instant disconnectedAt) {
     }
 
-    /** The lock is offered to {@code actor} until {@code claimBy} (auto-acquire off). */
-    public record Offer(Actor actor, Instant claimBy) {
+    /**
+     * The lock is offered to {@code actor} until {@code claimBy} (auto-acquire off); {@code queuedSince} is when they
+     * joined the queue (null in states written before it was kept), so a claim can say how long they waited.
+     */
+    public record Offer(Actor actor, Instant claimBy, Instant queuedSince) {
     }
 
     /**

@@ -39,6 +39,10 @@ import org.baton.server.audit.AuditRecorder;
 import org.baton.server.audit.AuditRoutes;
 import org.baton.server.audit.RequestAudit;
 import org.baton.server.admin.AdminAccess;
+import org.baton.server.analytics.AnalyticsRoutes;
+import org.baton.server.analytics.FactsBackfill;
+import org.baton.server.analytics.HealthPanel;
+import org.baton.store.jdbc.audit.JdbcLockAnalytics;
 import org.baton.server.session.ClientOrigin;
 import org.baton.server.session.ClientSession;
 import org.baton.server.notify.Notifier;
@@ -191,11 +195,12 @@ public final class BatonServer implements AutoCloseable {
             var records = new RecordService(config.recordTypes(), stores.records, coordinator, clock);
             var displacedDrafts = new DisplacedDrafts(sessions, keptDrafts, coordinator::read);
             fanOut.addListener(displacedDrafts);
-            var drafts = new Drafts(stores.drafts, config.autosave(), records, clock, metrics::draftRecovered, displacedDrafts::draftSaved);
+            var drafts = new Drafts(stores.drafts, config.autosave(), records, clock, displacedDrafts::draftSaved);
             if (demo != null) {
                 DemoRecords.seedIfEmpty(records.store(), clock);
             }
-            new Housekeeping(sessions, stores.inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30))
+            var housekeeping = new Housekeeping(sessions, stores.inbox, clock, config.locks().disconnectGrace(), Duration.ofDays(30));
+            housekeeping
                     .alsoEveryMinute(alerts::scan).alsoEveryMinute(budget::evictIdle).alsoEveryMinute(requestAudit::flush)
                     .alsoEveryMinute(() -> stores.auditCheckpoints.record(stores.audit))
                     .alsoEveryHour(() -> drafts.store().deleteOlderThan(clock.instant().minus(config.autosave().retention())))
@@ -229,13 +234,17 @@ public final class BatonServer implements AutoCloseable {
             var locksSwitch = new LocksSwitch(config.locks().enabled());
             routes.add(locksSwitch);
             routes.add(new LockRoutes(gateway));
-            routes.add(new AuditRoutes(stores.audit));
+            routes.add(new AuditRoutes(stores.audit, requestAudit));
             routes.add(new NotificationRoutes(stores.inbox, clock));
             routes.add(new RecordRoutes(records, requestAudit));
-            routes.add(new AutosaveRoutes(drafts));
+            routes.add(new AutosaveRoutes(drafts, requestAudit, metrics::draftRecovered));
             routes.add(new LocalDraftKeyRoutes(new LocalDraftKeys(MasterKey.shared(stores.secrets))));
             routes.add(new GuardRoutes(coordinator, requestAudit));
             routes.add(new AdminRoutes(alerts, metrics));
+            // Analytics (issue 15): statistics of the audit trail and the health panel.
+            routes.add(new AnalyticsRoutes(new JdbcLockAnalytics(stores.database()), clock));
+            routes.add(new HealthPanel(stores.database(), bus, sessions, stores.instances, watch.name(), housekeeping, stores.audit, clock));
+            FactsBackfill.start(stores.audit);
             routes.add(new ClientConfigRoutes(config));
             routes.add(new ApiDocsRoutes(ApiDocuments::load));
             var origins = new OriginPolicy.Deferred();

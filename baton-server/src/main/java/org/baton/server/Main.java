@@ -17,6 +17,22 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * {@code --demo-month}: before starting, writes a month of acute-pain-service activity into the store, if its audit
+     * trail is still empty (a fresh data directory), so the dashboard's statistics have a history to show.
+     */
+    private static void writeDemoMonth(BatonConfig config) {
+        try (var stores = org.baton.server.store.Stores.open(config)) {
+            var written = org.baton.server.demo.DemoMonth.writeIfEmpty(stores.records, stores.audit, java.time.Instant.now(), 15);
+            if (written == null) {
+                System.out.println("baton: --demo-month: this store already has an audit trail; starting with the history it holds.");
+            } else {
+                System.out.println("baton: --demo-month: wrote " + written.auditEntries() + " audit entries and " + written.records()
+                        + " records, " + written.from() + " to " + written.to() + ".");
+            }
+        }
+    }
+
     public static void main(String[] args) {
         BatonConfig config;
         try {
@@ -41,6 +57,9 @@ public final class Main {
         }
         BatonServer server;
         try {
+            if (java.util.Arrays.asList(args).contains("--demo-month")) {
+                writeDemoMonth(config);
+            }
             server = BatonServer.start(config);
         } catch (ConfigException e) {
             System.err.println("baton: configuration error: " + e.getMessage());

@@ -1,6 +1,8 @@
-// The admin dashboard: active locks with force release, queues, live metrics with small charts, alerts, and the
-// audit trail with filters, export and chain verification. Kept live by admin:lock_changed and admin:alert.
+// The admin dashboard: active locks with force release, queues, what is happening now, alerts, the health panel and
+// the statistics of the audit trail (analytics.js), and the audit trail with filters, export and chain verification.
+// Kept live by admin:lock_changed and admin:alert.
 import { auth, api, el, fmtTime, fmtDateTime, duration, banner, modal, connectLocks, shell, PageStop } from "/app/ui.js";
+import { startAnalytics, renderHealth } from "/app/analytics.js";
 
 const user = auth.require();
 const locks = connectLocks();
@@ -11,46 +13,15 @@ if (user.role !== "admin") {
 }
 const { maxMessageLength } = await locks.configure();
 
-const history = new Map(); // metric -> last values, for the sparklines
-const METRICS = [
-  ["locksActive", "Active locks", (v) => v],
-  ["queueWaiting", "Waiting in queues", (v) => v],
-  ["averageLockSeconds", "Average lock duration", (v) => `${Math.round(v / 60)} min`],
-  ["averageQueueWaitSeconds", "Average queue wait", (v) => `${Math.round(v)} s`],
-  ["forceUnlockRate", "Force-unlock rate", (v) => `${Math.round(v * 100)}%`],
-  ["autosaveRecoveries", "Autosave recoveries", (v) => v],
-  ["timeouts", "Timeouts", (v) => v],
-];
-
-function sparkline(values) {
-  const w = 120;
-  const h = 28;
-  const max = Math.max(1, ...values);
-  const step = values.length > 1 ? w / (values.length - 1) : w;
-  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(h - (v / max) * (h - 2) - 1).toFixed(1)}`).join(" ");
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
-  svg.setAttribute("preserveAspectRatio", "none");
-  svg.setAttribute("aria-hidden", "true");
-  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-  line.setAttribute("points", points);
-  line.setAttribute("fill", "none");
-  line.setAttribute("stroke", "#0b6e6e");
-  line.setAttribute("stroke-width", "2");
-  svg.append(line);
-  return svg;
-}
-
+// Live state only: how many locks are held and how many people wait now. Everything counted over time comes from the
+// audit trail (analytics.js), so it survives restarts and covers every instance.
 async function renderMetrics() {
   const { body } = await api("GET", "/api/admin/metrics");
-  document.getElementById("metrics").replaceChildren(...METRICS.map(([key, label, format]) => {
-    const values = history.get(key) || [];
-    values.push(Number(body[key]) || 0);
-    if (values.length > 30) values.shift();
-    history.set(key, values);
-    return el("div", { class: "metric", "data-metric": key }, el("div", { class: "value" }, format(body[key] ?? 0)),
-      el("div", { class: "label" }, label), sparkline(values));
-  }));
+  document.getElementById("metrics").replaceChildren(
+    el("div", { class: "metric", "data-metric": "locksActive" }, el("div", { class: "value" }, String(body.locksActive)),
+      el("div", { class: "label" }, "Active locks")),
+    el("div", { class: "metric", "data-metric": "queueWaiting" }, el("div", { class: "value" }, String(body.queueWaiting)),
+      el("div", { class: "label" }, "Waiting in queues")));
 }
 
 async function renderLocks() {
@@ -135,6 +106,7 @@ document.getElementById("verify").addEventListener("click", async () => {
     const { body } = await api("GET", "/api/admin/audit/verify");
     out.textContent = `Chain intact: ${body.entries} entries verified.`;
     out.className = "banner ok";
+    await renderHealth();
   } catch (e) {
     out.textContent = `Chain broken at entry ${e.body?.firstBadSeq}: ${e.body?.problem || e.message}`;
     out.className = "banner danger";
@@ -152,7 +124,7 @@ locks.on("admin:lock_changed", () => { refresh(); renderAudit(); });
 locks.on("admin:alert", (a) => addAlert(a));
 for (const a of (await api("GET", "/api/admin/alerts")).body.alerts) alerts.push(a);
 renderAlerts();
-await Promise.all([refresh(), renderAudit()]);
+await Promise.all([refresh(), renderAudit(), startAnalytics()]);
 setInterval(refresh, 15000);
 await locks.connect().catch(() => {});
 document.body.dataset.ready = "true";

@@ -559,15 +559,23 @@ async function restoreFlow(section, direct = false) {
     if (section.mine) { onAcquired(section, {}); return; }
     await edit(section);
   };
-  if (direct) { await go(); return; }
+  if (direct) { await go(); reportRecovery(section, draft, "restored"); return; }
   const where = draft.source === "device"
     ? `kept on this device${draft.synced ? ", now also on the server" : ", not yet on the server"}` : "saved on the server";
   await new Promise((resolve) => modal({ title: "Unsaved changes found", id: "draft-modal", onClose: resolve, body: el("p",
     { "data-source": draft.source }, `You have unsaved changes to ${section.label} from ${fmtTime(draft.savedAt, true)} (${where})`
       + (draft.merge ? `; the record has changed since (now version ${draft.currentVersion}).` : ".")),
   actions: [
-    { id: "restore-draft", label: draft.merge ? "Review and merge" : "Restore", primary: true, onClick: async (m) => { m.close(); await go(); } },
-    { id: "discard-draft", label: "Discard", onClick: async (m) => { m.close(); await section.autosave.discard(); } }] }));
+    { id: "restore-draft", label: draft.merge ? "Review and merge" : "Restore", primary: true, onClick: async (m) => {
+      m.close(); await go(); reportRecovery(section, draft, "restored"); } },
+    { id: "discard-draft", label: "Discard", onClick: async (m) => {
+      m.close(); await section.autosave.discard(); reportRecovery(section, draft, "discarded"); } }] }));
+}
+
+/** Tells the server what the user did with a draft offered back (the dashboard's autosave recoveries); never blocks the page. */
+function reportRecovery(section, draft, outcome) {
+  api("POST", "/api/autosave/recovery", { resourceId: section.rid, outcome, source: draft.source === "device" ? "device" : "server" })
+    .catch(() => {});
 }
 
 // ---- live events -------------------------------------------------------------------------------------------

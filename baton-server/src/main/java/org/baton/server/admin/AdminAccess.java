@@ -12,8 +12,10 @@ import org.baton.server.http.RouteGroup;
 /**
  * The one gate of {@code /api/admin/*}: only callers with the {@code admin} role pass (403 {@code FORBIDDEN_ROLE}
  * otherwise), and both sides are audited: refusals as {@code ACCESS_DENIED}, successful reads of the audit trail as
- * {@code AUDIT_READ}, {@code AUDIT_EXPORTED} (csv or fhir) or {@code AUDIT_VERIFIED}, and dashboard views as
- * {@code ADMIN_VIEWED} (see {@link RequestAudit} for which are aggregated). Admin actions (force-release) are audited
+ * {@code AUDIT_READ} or {@code AUDIT_EXPORTED} (csv or fhir), CSV exports of the statistics as
+ * {@code ANALYTICS_EXPORTED}, and dashboard views (the statistics' JSON included) as {@code ADMIN_VIEWED} (see
+ * {@link RequestAudit} for which are aggregated). A verification of the chain is audited with its result by the audit
+ * routes themselves, broken or not. Admin actions (force-release) are audited
  * by the lock core like every other lock decision.
  */
 public final class AdminAccess implements RouteGroup {
@@ -39,7 +41,12 @@ public final class AdminAccess implements RouteGroup {
                 return;
             }
             Identity who = RequestAuth.identity(ctx);
-            if (ctx.path().startsWith(PREFIX + "audit")) {
+            if (ctx.path().equals(PREFIX + "audit/verify")) {
+                return;
+            }
+            if (ctx.path().startsWith(PREFIX + "analytics/") && "csv".equals(ctx.queryParam("format"))) {
+                audit.auditRead(who, RequestAuth.origin(ctx), "ANALYTICS_EXPORTED", ctx.path() + "?" + ctx.queryString());
+            } else if (ctx.path().startsWith(PREFIX + "audit")) {
                 audit.auditRead(who, RequestAuth.origin(ctx), auditAction(ctx), ctx.queryString());
             } else {
                 audit.adminViewed(who, RequestAuth.origin(ctx), ctx.path());
@@ -48,9 +55,6 @@ public final class AdminAccess implements RouteGroup {
     }
 
     private static String auditAction(Context ctx) {
-        if (ctx.path().endsWith("/verify")) {
-            return "AUDIT_VERIFIED";
-        }
         String format = ctx.queryParam("format");
         return format == null || format.equals("json") ? "AUDIT_READ" : "AUDIT_EXPORTED";
     }

@@ -27,6 +27,8 @@ public final class Housekeeping {
     private final Duration notificationRetention;
     private final List<Runnable> everyMinute = new ArrayList<>();
     private final List<Runnable> everyHour = new ArrayList<>();
+    private volatile Instant lastMinuteRound;
+    private volatile Instant lastHourRound;
 
     public Housekeeping(SessionRegistry sessions, NotificationInbox inbox, InstantSource clock, Duration sessionGrace, Duration notificationRetention) {
         this.sessions = sessions;
@@ -59,6 +61,17 @@ public final class Housekeeping {
             sessions.forget(session);
         }
         runAll(everyMinute);
+        lastMinuteRound = clock.instant();
+    }
+
+    /** When the minute round last finished on this instance (null before the first). */
+    public Instant lastMinuteRound() {
+        return lastMinuteRound;
+    }
+
+    /** When the hourly round last finished on this instance (null before the first). */
+    public Instant lastHourRound() {
+        return lastHourRound;
     }
 
     private static void runAll(List<Runnable> jobs) {
@@ -77,5 +90,6 @@ public final class Housekeeping {
             LOG.info("housekeeping deleted old notifications count={}", deleted);
         }
         runAll(everyHour);
+        lastHourRound = clock.instant();
     }
 }

@@ -59,21 +59,7 @@ public final class AuditExport {
     }
 
     private static void row(StringBuilder sb, String[] cells) {
-        for (int i = 0; i < cells.length; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            String cell = cells[i] == null ? "" : cells[i];
-            // A leading =, +, - or @ would run as a formula when opened in a spreadsheet: neutralise it.
-            if (!cell.isEmpty() && "=+-@".indexOf(cell.charAt(0)) >= 0) {
-                cell = "'" + cell;
-            }
-            if (cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")) {
-                cell = '"' + cell.replace("\"", "\"\"") + '"';
-            }
-            sb.append(cell);
-        }
-        sb.append("\r\n");
+        org.baton.server.http.Csv.row(sb, java.util.Arrays.asList(cells));
     }
 
     /** A FHIR R4 Bundle (type collection) of AuditEvent resources. */

@@ -44,10 +44,17 @@ public final class AuditRecorder implements EventJournal {
         trail.appendIn(connection, toRecords(events));
     }
 
-    List<AuditRecord> toRecords(List<LockEvent> events) {
+    /** The entries of one decision's events, in order (the demo history writes its month through this too). */
+    public List<AuditRecord> toRecords(List<LockEvent> events) {
         List<AuditRecord> records = new ArrayList<>();
+        Map<String, Boolean> displaced = new java.util.HashMap<>(); // lease id -> emergency, for the takeovers of this decision
         for (LockEvent event : events) {
-            AuditRecord record = toRecord(event);
+            if (event instanceof LockEvent.TakenOver t) {
+                displaced.put(t.displaced().leaseId(), t.emergency());
+            }
+        }
+        for (LockEvent event : events) {
+            AuditRecord record = toRecord(event, displaced);
             if (record != null) {
                 records.add(record);
             }
@@ -55,18 +62,33 @@ public final class AuditRecorder implements EventJournal {
         return records;
     }
 
-    AuditRecord toRecord(LockEvent event) {
+    /**
+     * One event's entry. Grants carry {@code queuedAt} when the new holder waited in line; ends of leases carry
+     * {@code acquiredAt} and {@code holderRole} (how long, and whose role), and a takeover says which kind it was
+     * ({@code takeover}: EMERGENCY, FORCED at the request's deadline, or APPROVED by the holder), so the statistics
+     * need nothing but the trail. {@code displaced} names the leases taken over in the same decision.
+     */
+    private AuditRecord toRecord(LockEvent event, Map<String, Boolean> displaced) {
         String rid = event.resourceId().toString();
         Map<String, String> details = new LinkedHashMap<>();
         return switch (event) {
             case LockEvent.Acquired e -> {
                 fence(details, e.lease());
                 details.put("via", e.via().name());
+                if (e.queuedSince() != null) {
+                    details.put("queuedAt", e.queuedSince().toString());
+                }
                 yield record(e.lease().holder(), "LOCK_ACQUIRED", rid, "INFO", null, details);
             }
             case LockEvent.Released e -> {
                 fence(details, e.lease());
                 details.put("holder", e.lease().holder().userId());
+                details.put("holderRole", e.lease().holder().role());
+                details.put("acquiredAt", e.lease().acquiredAt().toString());
+                if (e.cause() == org.baton.core.ReleaseCause.TAKEOVER) {
+                    Boolean emergency = displaced.get(e.lease().leaseId());
+                    details.put("takeover", emergency == null ? "APPROVED" : emergency ? "EMERGENCY" : "FORCED");
+                }
                 if (e.note() != null) {
                     details.put("note", e.note());
                 }

@@ -16,13 +16,15 @@ import org.baton.server.http.RouteGroup;
 /**
  * Admin-only audit endpoints: {@code GET /api/admin/audit} (filters {@code resourceId}, {@code userId},
  * {@code action}, {@code from}, {@code to}, {@code offset}, {@code limit}; {@code format=json|csv|fhir}) and
- * {@code GET /api/admin/audit/verify} (walks the hash chain).
+ * {@code GET /api/admin/audit/verify} (walks the hash chain, and records the result as {@code AUDIT_VERIFIED}).
  */
 public final class AuditRoutes implements RouteGroup {
     private final AuditTrail trail;
+    private final RequestAudit audit;
 
-    public AuditRoutes(AuditTrail trail) {
+    public AuditRoutes(AuditTrail trail, RequestAudit audit) {
         this.trail = trail;
+        this.audit = audit;
     }
 
     @Override
@@ -30,6 +32,7 @@ public final class AuditRoutes implements RouteGroup {
         routes.get("/api/admin/audit", this::search);
         routes.get("/api/admin/audit/verify", ctx -> {
             AuditChain.Report report = trail.verify();
+            audit.auditVerified(org.baton.server.http.RequestAuth.identity(ctx), org.baton.server.http.RequestAuth.origin(ctx), report);
             ctx.status(report.intact() ? 200 : 409).json(report);
         });
     }

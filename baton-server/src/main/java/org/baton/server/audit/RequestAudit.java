@@ -82,6 +82,31 @@ public final class RequestAudit {
         append(who, origin, action, null, "INFO", null, details);
     }
 
+    /**
+     * An admin verified the audit chain: {@code AUDIT_VERIFIED} with the result ({@code intact}, {@code entries}, and
+     * for a broken chain {@code firstBadSeq} and {@code problem}; severity HIGH when broken), which the health panel shows.
+     */
+    public void auditVerified(Identity who, ClientOrigin origin, org.baton.core.audit.AuditChain.Report report) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("intact", Boolean.toString(report.intact()));
+        details.put("entries", Long.toString(report.entries()));
+        if (!report.intact()) {
+            details.put("firstBadSeq", Long.toString(report.firstBadSeq()));
+            details.put("problem", report.problem());
+        }
+        append(who, origin, "AUDIT_VERIFIED", null, report.intact() ? "INFO" : "HIGH", null, details);
+    }
+
+    /**
+     * A draft was offered back to its author in the editor, who restored it ({@code DRAFT_RESTORED}) or discarded it
+     * ({@code DRAFT_DISCARDED}); {@code source} says where it was kept ({@code device} or {@code server}).
+     */
+    public void draftRecovery(Identity who, ClientOrigin origin, String resourceId, boolean restored, String source) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("source", source);
+        append(who, origin, restored ? "DRAFT_RESTORED" : "DRAFT_DISCARDED", resourceId, "INFO", null, details);
+    }
+
     /** A record version was written: {@code RECORD_CREATED} for version 1, else {@code RECORD_SAVED}. */
     public void recordSaved(Identity who, ClientOrigin origin, VersionedRecord saved) {
         Map<String, String> details = new LinkedHashMap<>();

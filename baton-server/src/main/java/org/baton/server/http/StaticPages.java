@@ -12,6 +12,10 @@ import java.util.Map;
  * tricks: only names of {@code [A-Za-z0-9._/-]} without {@code ..} are looked up. {@code HEAD} answers as
  * {@code GET} does, without the body.
  *
+ * <p>Libraries the pages use come from WebJars inside Baton's jar (nothing is fetched from elsewhere, so the pages work on
+ * a hospital network without internet access): {@code /vendor/echarts.min.js} is Apache ECharts, for the dashboard's
+ * charts.
+ *
  * <p>Every answer carries {@code X-Content-Type-Options: nosniff} and {@code Referrer-Policy: no-referrer}; pages
  * also carry a {@link #CONTENT_SECURITY_POLICY} that allows scripts, styles and connections from Baton's own
  * origin only (no inline script or style, no framing), so an injected string can never run as code.
@@ -21,6 +25,9 @@ public final class StaticPages implements RouteGroup {
     public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final String ROOT = "baton/static/";
+    /** Files of WebJars served under /vendor/, by the name the pages use. */
+    private static final Map<String, String> VENDOR = Map.of("vendor/echarts.min.js",
+            "META-INF/resources/webjars/echarts/" + webJarVersion("org.webjars.npm", "echarts") + "/dist/echarts.min.js");
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8", "mjs", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png", "json", "application/json",
@@ -44,7 +51,7 @@ public final class StaticPages implements RouteGroup {
             throw ApiException.of(404, "NOT_FOUND", "No page here.");
         }
         String extension = path.contains(".") ? path.substring(path.lastIndexOf('.') + 1) : "html";
-        String resource = ROOT + (path.contains(".") ? path : path + ".html");
+        String resource = VENDOR.getOrDefault(path, ROOT + (path.contains(".") ? path : path + ".html"));
         try (InputStream in = StaticPages.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw ApiException.of(404, "NOT_FOUND", "No page at /" + path + ".");
@@ -65,6 +72,19 @@ public final class StaticPages implements RouteGroup {
             } else {
                 ctx.header("Content-Length", Integer.toString(body.length));
             }
+        }
+    }
+
+    private static String webJarVersion(String group, String artifact) {
+        try (InputStream in = StaticPages.class.getClassLoader().getResourceAsStream("META-INF/maven/" + group + "/" + artifact + "/pom.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("the WebJar " + group + ":" + artifact + " is missing from the classpath");
+            }
+            java.util.Properties properties = new java.util.Properties();
+            properties.load(in);
+            return properties.getProperty("version");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -28,20 +28,18 @@ public final class Drafts {
     private final BatonConfig.Autosave config;
     private final RecordService records;
     private final InstantSource clock;
-    private final Runnable onRecovered;
     private final BiConsumer<Identity, Draft> onSaved;
 
     /**
-     * {@code onRecovered} counts restores for the dashboard's "autosave recoveries"; {@code onSaved} hears every
-     * stored draft (the record's editor is told when someone else's unsaved work arrives).
+     * {@code onSaved} hears every stored draft (the record's editor is told when someone else's unsaved work arrives).
+     * Looking a draft up is not a recovery: the editor reports what the user did with it ({@code AutosaveRoutes}).
      */
-    public Drafts(DraftStore store, BatonConfig.Autosave config, RecordService records, InstantSource clock, Runnable onRecovered,
+    public Drafts(DraftStore store, BatonConfig.Autosave config, RecordService records, InstantSource clock,
                   BiConsumer<Identity, Draft> onSaved) {
         this.store = store;
         this.config = config;
         this.records = records;
         this.clock = clock;
-        this.onRecovered = onRecovered;
         this.onSaved = onSaved;
     }
 
@@ -74,7 +72,6 @@ public final class Drafts {
         Draft draft = store.get(who.userId(), resource).filter(d -> !d.savedAt().isBefore(clock.instant().minus(config.retention())))
                 .orElseThrow(() -> ApiException.of(404, "DRAFT_NOT_FOUND", "You have no saved draft for " + resource + "."));
         Map<String, Object> out = wire(draft);
-        onRecovered.run();
         Optional<RecordSchema> schema = records.types().find(resource.type());
         if (schema.isPresent()) {
             Optional<VersionedRecord> current = records.store().get(resource.type(), resource.id());

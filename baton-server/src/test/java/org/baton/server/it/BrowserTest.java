@@ -488,6 +488,39 @@ class BrowserTest {
     }
 
     @Test
+    void issue15_dashboardStatistics_onAGeneratedMonth_atDesktopAndTabletWidth_eachContentiousRecordLinksToIt() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(Map.of("BATON_DATA_DIR", dir.toString()));
+        env.putAll(TestBaton.storeEnvironment(dir));
+        try (var stores = org.baton.server.store.Stores.open(org.baton.server.config.BatonConfig.fromEnvironment(env))) {
+            assertThat(org.baton.server.demo.DemoMonth.writeIfEmpty(stores.records, stores.audit, Instant.now(), 15)).isNotNull();
+        }
+        start(Map.of());
+        Browser admin = browser("rivera");
+        admin.resize(1280, 2000);
+        admin.open("/admin");
+        new org.openqa.selenium.support.ui.Select(admin.find("#stats-filters select[name='range']")).selectByValue("30d");
+        admin.click("#stats-filters button[type='submit']");
+        // Read in the page: the figures are replaced whole when they arrive, so an element found earlier may be gone.
+        admin.waitFor(() -> Long.parseLong(String.valueOf(admin.driver.executeScript(
+                "return document.querySelector(\"[data-summary='edits'] .value\")?.textContent || '0'"))) > 2_000);
+        admin.waitFor(() -> admin.findAll(".chart .plot canvas").size() == 6);
+        admin.waitVisible("#contentious-records tbody tr[data-record] a");
+        assertThat(admin.find("#override-reasons tbody").getText()).contains("emergency");
+        admin.click("#verify");
+        admin.waitText("[data-health='verification']", "intact");
+        admin.assertAccessible("the statistics for 30 days");
+        admin.driver.executeScript("document.getElementById('h-health').scrollIntoView()");
+        admin.screenshot("16-statistics");
+        admin.resize(820, 1180);
+        admin.driver.executeScript("document.getElementById('h-stats').scrollIntoView()");
+        admin.waitFor(() -> ((Number) admin.driver.executeScript("return document.querySelector('.chart .plot canvas').width")).intValue() < 800);
+        admin.screenshot("17-statistics-tablet");
+        String record = admin.find("#contentious-records tbody tr[data-record] a").getText();
+        admin.click("#contentious-records tbody tr[data-record] a");
+        admin.waitFor(() -> admin.driver.getCurrentUrl().contains("/record?type=" + record.substring(0, record.indexOf(':'))));
+    }
+
+    @Test
     void everyPage_passesAxe_andShowsNoConsoleErrorOrCspViolation() {
         start(Map.of());
         Browser admin = browser("rivera");

@@ -22,6 +22,20 @@ public abstract sealed class Database implements AutoCloseable permits SqliteDat
         T run(Connection connection) throws SQLException;
     }
 
+    private final CommitTimes commitTimes = new CommitTimes();
+
+    /** How long recent commits took (for the health panel). */
+    public CommitTimes commitTimes() {
+        return commitTimes;
+    }
+
+    /** Commits {@code connection}, timing it. */
+    protected final void timedCommit(Connection connection) throws SQLException {
+        long start = System.nanoTime();
+        connection.commit();
+        commitTimes.record(System.nanoTime() - start);
+    }
+
     /** Hooks registered by the work of the current thread's transaction, run in order once it has committed. */
     private static final ThreadLocal<List<Runnable>> COMMIT_HOOKS = new ThreadLocal<>();
 

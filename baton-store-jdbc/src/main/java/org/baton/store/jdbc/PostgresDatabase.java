@@ -116,7 +116,7 @@ public final class PostgresDatabase extends Database {
                 hooks = collectHooks();
                 try {
                     result = work.run(connection);
-                    connection.commit();
+                    timedCommit(connection);
                 } catch (SQLException | RuntimeException | Error e) {
                     rollbackQuietly(connection);
                     throw e;

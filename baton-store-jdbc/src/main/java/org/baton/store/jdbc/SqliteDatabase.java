@@ -238,7 +238,7 @@ public final class SqliteDatabase extends Database {
                         stopCollectingHooks();
                     }
                 }
-                connection.commit();
+                timedCommit(connection);
                 connection.setAutoCommit(true); // holds no transaction (nor SQLite's write lock) between batches
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);

@@ -97,7 +97,7 @@ public abstract class LockStoreContract {
         Lease lease = new Lease(A, "l1", 7, SHARMA, NOW, NOW.plusSeconds(300), NOW.plusSeconds(1800), NOW, true, NOW.plusSeconds(5));
         LockState full = new LockState(A, lease,
                 List.of(new LockState.Waiter(viewer, NOW, null), new LockState.Waiter(new Actor("chen", "Dr. Mei Chen", List.of(), "s3"), NOW, NOW)),
-                new LockState.Offer(viewer, NOW.plusSeconds(30)),
+                new LockState.Offer(viewer, NOW.plusSeconds(30), NOW.minusSeconds(90)),
                 List.of(new LockState.Viewer(viewer, NOW, null),
                         new LockState.Viewer(new Actor("lindqvist", "Nurse Erik Lindqvist", List.of("nurse"), "s4", true), NOW, NOW.plusSeconds(600))),
                 List.of(new LockState.Ask("r1", viewer, "may I? \"quoted\" \n newline ünïcode", NOW.plusSeconds(120))),
@@ -144,7 +144,7 @@ public abstract class LockStoreContract {
         ResourceId doc1 = ResourceId.parse("doc:1");
         ResourceId doc2 = ResourceId.parse("doc:2");
         store.compareAndSet(doc1, 0, waitedForBy(doc1, SHARMA, okafor), HolderGuard.NONE);
-        LockState offered = new LockState(doc2, null, List.of(), new LockState.Offer(okafor, NOW.plusSeconds(30)), List.of(), List.of(), null, 1,
+        LockState offered = new LockState(doc2, null, List.of(), new LockState.Offer(okafor, NOW.plusSeconds(30), null), List.of(), List.of(), null, 1,
                 null, null, List.of());
         store.compareAndSet(doc2, 0, offered, HolderGuard.NONE);
         LockState third = waitedForBy(A, SHARMA, okafor);

@@ -26,6 +26,9 @@ import org.baton.store.jdbc.Database;
  * from every instance are serialised into one chain and all-or-nothing; hashes are computed in Java by
  * {@link AuditChain}, never in SQL. {@link #verify} reads the entries and the head in one snapshot, so it never
  * reports a chain "cut" by entries committed while it was reading.
+ *
+ * <p>Each append also writes the entries' countable facts ({@code audit_facts}, read by {@link JdbcLockAnalytics}) in
+ * the same transaction; entries written before that table existed get theirs from {@link #backfillFacts}.
  */
 public final class JdbcAuditTrail implements AuditTrail {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +37,7 @@ public final class JdbcAuditTrail implements AuditTrail {
     private final Database database;
     private final AuditSeal seal;
     private final Supplier<List<AuditChain.Checkpoint>> checkpoints;
+    private final AuditFactsTable facts = new AuditFactsTable();
 
     /** An unsealed trail (tests of the store alone). */
     public JdbcAuditTrail(Database database) {
@@ -90,6 +94,7 @@ public final class JdbcAuditTrail implements AuditTrail {
                 }
                 insert.executeBatch();
             }
+            facts.write(c, appended);
             try (PreparedStatement update = c.prepareStatement("update audit_head set last_seq = ?, last_hash = ?, mac = ? where id = 1")) {
                 update.setLong(1, head.seq());
                 update.setString(2, head.hash());
@@ -152,6 +157,35 @@ public final class JdbcAuditTrail implements AuditTrail {
     @Override
     public AuditChain.Head head() {
         return database.read(c -> head(c, ""));
+    }
+
+    /**
+     * Writes the facts of up to {@code batch} of the newest entries that were written before facts were kept (an
+     * upgraded database), in one transaction; returns how many entries are still without facts (0: done). Safe to run
+     * from several instances at once: each batch takes its range under a row lock.
+     */
+    public long backfillFacts(int batch) {
+        return database.inTransaction(c -> {
+            long upto;
+            try (PreparedStatement select = c.prepareStatement("select upto_seq from audit_facts_backfill where id = 1" + database.dialect().forUpdate());
+                 ResultSet rs = select.executeQuery()) {
+                upto = rs.next() ? rs.getLong(1) : 0;
+            }
+            if (upto <= 0) {
+                return 0L;
+            }
+            long below = Math.max(0, upto - batch);
+            try (PreparedStatement select = c.prepareStatement("select " + COLUMNS + " from audit_entries where seq > ? and seq <= ? order by seq")) {
+                select.setLong(1, below);
+                select.setLong(2, upto);
+                facts.write(c, entries(select));
+            }
+            try (PreparedStatement update = c.prepareStatement("update audit_facts_backfill set upto_seq = ? where id = 1")) {
+                update.setLong(1, below);
+                update.executeUpdate();
+            }
+            return below;
+        });
     }
 
     private static AuditChain.Head head(Connection c, String lockClause) throws SQLException {
