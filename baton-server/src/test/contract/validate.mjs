@@ -16,7 +16,9 @@ const openApi = JSON.parse(await readFile(openApiFile, "utf8"));
 const validator = new Validator();
 const result = await validator.validate(openApi);
 if (!result.valid) {
-  for (const e of result.errors) report({ doc: "openapi", severity: "error", message: e.message, path: e.instancePath });
+  // The validator answers a list of schema errors, or one string when the document cannot be read (an unresolved $ref).
+  const errors = typeof result.errors === "string" ? [{ message: result.errors }] : result.errors;
+  for (const e of errors) report({ doc: "openapi", severity: "error", message: e.message || e.error || JSON.stringify(e), path: e.instancePath || e.instanceLocation });
 }
 console.log(JSON.stringify({ doc: "openapi", checked: validator.version }));
 
