@@ -3,6 +3,7 @@ package org.baton.store.jdbc;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -27,6 +28,16 @@ public abstract sealed class Database implements AutoCloseable permits SqliteDat
     /** How long recent commits took (for the health panel). */
     public CommitTimes commitTimes() {
         return commitTimes;
+    }
+
+    /** Whether a connection from {@code source} answers a trivial query within a second (the readiness check). */
+    protected static boolean answersWithinASecond(DataSource source) {
+        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(1);
+            return statement.execute("select 1");
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Commits {@code connection}, timing it. */

@@ -186,12 +186,7 @@ public final class PostgresDatabase extends Database {
 
     @Override
     public boolean isReachable() {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(1);
-            return statement.execute("select 1");
-        } catch (SQLException | RuntimeException e) {
-            return false;
-        }
+        return answersWithinASecond(pool);
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -318,12 +317,7 @@ public final class SqliteDatabase extends Database {
 
     @Override
     public boolean isReachable() {
-        try (Connection connection = readerPool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(1);
-            return statement.execute("select 1");
-        } catch (SQLException | RuntimeException e) {
-            return false;
-        }
+        return answersWithinASecond(readerPool);
     }
 
     @Override
