@@ -137,7 +137,7 @@ public final class Settings {
     public static final Setting<Integer> BATON_DB_POOL_SIZE = integer("BATON_DB_POOL_SIZE", 10, 2, 200, "connections",
             "With BATON_STORE=postgres: database connections per instance.");
     public static final Setting<Integer> BATON_DB_TIMEOUT = seconds("BATON_DB_TIMEOUT", 5, 1, 60,
-            "With BATON_STORE=postgres: how long a database call may take before Baton gives up and answers 503 STORE_UNAVAILABLE (fail closed, never a guess).");
+            "With BATON_STORE=postgres: how long a database call may take before Baton gives up and answers 503 STORE_UNAVAILABLE (fail closed, never a guess); a transaction left open longer (a stalled instance) is ended by PostgreSQL, freeing its row locks.");
     public static final Setting<String> BATON_INSTANCE_ID = pattern("BATON_INSTANCE_ID", "letters, digits, '.', '_' or '-' (1 to 64)",
             "[A-Za-z0-9._-]{1,64}", "This instance's name in logs, health and the admin view (default: generated; scaled out, give each instance its own, stable name: a restarted instance then releases its predecessor's sessions into their grace at once).");
     public static final Setting<Integer> BATON_INSTANCE_TIMEOUT = seconds("BATON_INSTANCE_TIMEOUT", 10, 3, 300,

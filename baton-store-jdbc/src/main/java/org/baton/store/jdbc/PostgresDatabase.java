@@ -50,6 +50,9 @@ public final class PostgresDatabase extends Database {
         config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, options.timeout().toSeconds())));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", "baton");
+        // A transaction left open longer than a database call may take belongs to a stalled instance (SIGSTOP, a long
+        // pause): PostgreSQL ends it, so its row locks (the audit head's among them) never hold the other instances up.
+        config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=" + Math.max(1_000, options.timeout().toMillis()));
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
