@@ -600,8 +600,11 @@ locks.on("lock:acquired", (data) => {
 locks.on("lock:released", async (data) => {
   const s = byResource(data);
   if (!s) return;
-  const mineEnded = s.mine && data.holder?.userId === user.userId && data.reason !== "RELEASED" && data.reason !== "MOVED";
-  if (data.reason === "MOVED" && s.mine) { s.mine = false; s.autosave.stop(); banner("You moved this lock to another tab.", "info"); }
+  // The lease that ended is this tab's only when its fence is the one we hold: a move to this tab ends the other tab's
+  // lease, and that release may arrive after this tab already has the new one (answers do not wait for events).
+  const ours = s.mine && (data.fencingToken === undefined || s.fence === undefined || data.fencingToken === s.fence);
+  const mineEnded = ours && data.holder?.userId === user.userId && data.reason !== "RELEASED" && data.reason !== "MOVED";
+  if (data.reason === "MOVED" && ours) { s.mine = false; s.autosave.stop(); banner("You moved this lock to another tab.", "info"); }
   if (mineEnded && data.reason !== "TAKEOVER") {
     const why = { IDLE_TIMEOUT: "Your lock was released after a long time without activity.", EXPIRED: "Your lock expired.",
       GRACE_PERIOD_EXPIRED: "Your lock was released while you were disconnected.",

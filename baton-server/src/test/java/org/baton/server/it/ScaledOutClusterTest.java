@@ -361,7 +361,9 @@ class ScaledOutClusterTest {
         Path right = Files.writeString(passwords.resolve("right"), "s3cret-pw\n");
         Map<String, String> env = new java.util.HashMap<>(Map.of("BATON_STORE", "postgres", "BATON_DB_URL", cluster.postgres.url("baton_app_db"),
                 "BATON_DB_USER", "baton_app", "BATON_DB_PASSWORD_FILE", wrong.toString(), "BATON_INSTANCE_ID", "baton-pw",
-                "BATON_DB_POOL_SIZE", "3", "BATON_AUDIT_KEY_FILE", TestBaton.auditKeyFile(dir).toString()));
+                "BATON_DB_POOL_SIZE", "3", "BATON_AUDIT_KEY_FILE", TestBaton.auditKeyFile(dir).toString(),
+                // 40 requests queue for 3 connections: a loaded test machine must not turn the wait into a 503
+                "BATON_DB_TIMEOUT", "30"));
         try (ServerProcess refused = new ServerProcess(Files.createDirectories(dir.resolve("pw-wrong")), env)) {
             assertThat(org.assertj.core.api.Assertions.catchThrowable(refused::start)).as("a wrong password stops start-up")
                     .hasStackTraceContaining("exited with 3");
