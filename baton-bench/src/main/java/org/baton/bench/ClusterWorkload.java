@@ -42,7 +42,11 @@ final class ClusterWorkload {
     private final Workloads workloads = new Workloads();
 
     /** One round's three throughputs, side by side, and the machine's load before it. */
-    record Round(double load, Workloads.Throughput sqlite, Workloads.Throughput pgOne, Workloads.Throughput pgThree) {
+    record Round(double load, Measured sqlite, Measured pgOne, Measured pgThree) {
+    }
+
+    /** A throughput block; its CPU per pair is the Baton processes', {@code databaseCpuMicrosPerOp} PostgreSQL's (0 on SQLite). */
+    record Measured(Workloads.Throughput throughput, double databaseCpuMicrosPerOp) {
     }
 
     /**
@@ -54,11 +58,12 @@ final class ClusterWorkload {
      * @param received of those, the ones whose event reached the viewer on instance 2 (within 3 s after the step)
      * @param answer from the decider's request to its answer (the decision, committed)
      * @param lag from the decider's request to the viewer's event of the same version (decision, commit, NOTIFY, fan-out)
+     * @param busPart from the decider's answer to the viewer's event: what the bus and the other instance add after the commit
      * @param lagFirstMillis median lag of the step's first third of requests; {@code lagLastMillis} of its last third (growing lag shows here)
      * @param behind ticks where every record was still busy with its previous decision (Baton answered slower than asked)
      */
     record BusStep(int target, double seconds, long decided, double decidedPerSecond, long received, long errors, long behind, Latency answer,
-                   Latency lag, double lagFirstMillis, double lagLastMillis, double notifyQueue) {
+                   Latency lag, Latency busPart, double lagFirstMillis, double lagLastMillis, double notifyQueue) {
         long missing() {
             return decided - received;
         }
@@ -165,17 +170,17 @@ final class ClusterWorkload {
              Workloads.BatonClients onThree = new Workloads.BatonClients(instances, CONNECTIONS, "cp3")) {
             say.accept("cluster: throughput warm-up " + warmup.toSeconds() + " s each");
             measure(onSqlite, List.of(sqlite), null, warmup);
-            measure(onOne, instances, pg, warmup);
+            measure(onOne, instances.subList(0, 1), pg, warmup);
             measure(onThree, instances, pg, warmup);
             for (int round = 1; round <= rounds; round++) {
                 double load = Net.loadAverage();
                 // the order turns each round, so no configuration always runs right after the same other
-                Workloads.Throughput[] t = new Workloads.Throughput[3];
+                Measured[] m = new Measured[3];
                 for (int k = 0; k < 3; k++) {
                     int which = (k + round - 1) % 3;
-                    t[which] = switch (which) {
+                    m[which] = switch (which) {
                         case 0 -> measure(onSqlite, List.of(sqlite), null, block);
-                        case 1 -> measure(onOne, instances, pg, block);
+                        case 1 -> measure(onOne, instances.subList(0, 1), pg, block);
                         default -> measure(onThree, instances, pg, block);
                     };
                 }
@@ -183,7 +188,8 @@ final class ClusterWorkload {
                 for (BatonProcess instance : instances) {
                     instance.requireAlive("cluster round " + round);
                 }
-                measured.add(new Round(load, t[0], t[1], t[2]));
+                measured.add(new Round(load, m[0], m[1], m[2]));
+                Workloads.Throughput[] t = {m[0].throughput(), m[1].throughput(), m[2].throughput()};
                 say.accept(String.format("cluster round %d (load %.1f): SQLite %.0f, PostgreSQL 1 instance %.0f, 3 instances %.0f pairs/s (errors %d/%d/%d)",
                         round, load, t[0].opsPerSecond(), t[1].opsPerSecond(), t[2].opsPerSecond(), t[0].errors(), t[1].errors(), t[2].errors()));
             }
@@ -191,16 +197,17 @@ final class ClusterWorkload {
         return measured;
     }
 
-    /** Workload 1's closed loop; CPU per pair counts every Baton process of the configuration and, on PostgreSQL, the database. */
-    private Workloads.Throughput measure(Workloads.BatonClients clients, List<BatonProcess> servers, BenchPostgres pg, Duration duration) throws InterruptedException {
-        List<Long> pids = new ArrayList<>(servers.stream().map(BatonProcess::pid).toList());
-        if (pg != null) {
-            pids.addAll(pg.processes());
-        }
-        long cpu0 = Net.cpuMillis(pids);
+    /** Workload 1's closed loop; CPU per pair of every Baton process of the configuration and, apart, of the database's processes. */
+    private Measured measure(Workloads.BatonClients clients, List<BatonProcess> servers, BenchPostgres pg, Duration duration) throws InterruptedException {
+        List<Long> batons = servers.stream().map(BatonProcess::pid).toList();
+        List<Long> database = pg == null ? List.of() : pg.processes();
+        long baton0 = Net.cpuMillis(batons);
+        long database0 = Net.cpuMillis(database);
         Workloads.Throughput t = workloads.batonWebSocket(clients, duration, -1);
-        long cpu = Net.cpuMillis(pids) - cpu0;
-        return new Workloads.Throughput(t.opsPerSecond(), t.ops(), t.errors(), t.ops() == 0 ? -1 : cpu * 1000.0 / t.ops());
+        long baton = Net.cpuMillis(batons) - baton0;
+        long db = Net.cpuMillis(database) - database0;
+        return new Measured(new Workloads.Throughput(t.opsPerSecond(), t.ops(), t.errors(), t.ops() == 0 ? -1 : baton * 1000.0 / t.ops()),
+                t.ops() == 0 ? -1 : db * 1000.0 / t.ops());
     }
 
     // ---- the event bus's ceiling ------------------------------------------------------------------------------------
@@ -326,6 +333,7 @@ final class ClusterWorkload {
         double queue = pg.notifyQueueUsage();
         Histogram lag = Latency.histogram();
         Histogram answer = Latency.histogram();
+        Histogram busPart = Latency.histogram();
         Histogram first = Latency.histogram();
         Histogram last = Latency.histogram();
         long third = duration.toNanos() / 3;
@@ -340,6 +348,7 @@ final class ClusterWorkload {
             got++;
             long l = Math.max(0, b - sent);
             lag.recordValue(l);
+            busPart.recordValue(Math.max(0, b - a.getValue()[1]));
             long at = sent - start;
             if (at < third) {
                 first.recordValue(l);
@@ -347,7 +356,7 @@ final class ClusterWorkload {
                 last.recordValue(l);
             }
         }
-        return new BusStep(rate, seconds, answered.size(), answered.size() / seconds, got, errors.get(), behind.get(), Latency.of(answer), Latency.of(lag),
+        return new BusStep(rate, seconds, answered.size(), answered.size() / seconds, got, errors.get(), behind.get(), Latency.of(answer), Latency.of(lag), Latency.of(busPart),
                 first.getValueAtPercentile(50) / 1e6, last.getValueAtPercentile(50) / 1e6, queue);
     }
 
