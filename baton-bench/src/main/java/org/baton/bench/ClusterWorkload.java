@@ -144,12 +144,33 @@ final class ClusterWorkload {
                         + " %d of %d; lag %s", notifyFloor.perSecond(), notifyFloor.payloadBytes(), notifyFloor.perCommit(), notifyFloor.received(),
                         notifyFloor.sent(), notifyFloor.lag()));
                 Reattach reattach = reattach(instances.get(2), instances.subList(0, 2), quick ? 50 : 200);
+                for (int i = 0; i < instances.size(); i++) {
+                    logNotes(instances.get(i), "instance " + (i + 1), notes);
+                }
                 return new Result(settings, pinning, fdatasync, measured, onSqlite, local, cross, steps, aftermath, notifyFloor, reattach, notes);
             } finally {
                 for (BatonProcess instance : instances) {
                     instance.close();
                 }
             }
+        }
+    }
+
+    /** What an instance's log says went wrong during the block: refusals while its heartbeat was stale, errors. */
+    private static void logNotes(BatonProcess instance, String name, List<String> notes) throws IOException {
+        List<String> lines = Files.readAllLines(instance.dataDir.resolve("baton.log"));
+        long stale = lines.stream().filter(l -> l.contains("has not heard from the database for too long")).count();
+        long dead = lines.stream().filter(l -> l.contains("was declared dead by the others")).count();
+        List<String> errors = lines.stream().filter(l -> l.matches("^[0-9:.]+ ERROR .*")).toList();
+        if (stale > 0) {
+            notes.add(String.format("%s refused %d messages with STORE_UNAVAILABLE because its own heartbeat was stale (it stops acting after half of"
+                    + " `BATON_INSTANCE_TIMEOUT` without one; on a saturated machine the heartbeat waits behind the load)", name, stale));
+        }
+        if (dead > 0) {
+            notes.add(name + " was declared dead by the others " + dead + " time(s) and rejoined");
+        }
+        if (!errors.isEmpty()) {
+            notes.add(String.format("%s logged %d errors, the first: `%s`", name, errors.size(), errors.get(0).replace('`', '\'')));
         }
     }
 
