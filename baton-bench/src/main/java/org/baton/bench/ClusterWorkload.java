@@ -161,7 +161,13 @@ final class ClusterWorkload {
         List<String> lines = Files.readAllLines(instance.dataDir.resolve("baton.log"));
         long stale = lines.stream().filter(l -> l.contains("has not heard from the database for too long")).count();
         long dead = lines.stream().filter(l -> l.contains("was declared dead by the others")).count();
-        List<String> errors = lines.stream().filter(l -> l.matches("^[0-9:.]+ ERROR .*")).toList();
+        List<Integer> errors = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.matches("^[0-9:.]+ ERROR .*") || l.contains("Uncaught exception in WebSocket handler")) {
+                errors.add(i);
+            }
+        }
         if (stale > 0) {
             notes.add(String.format("%s refused %d messages with STORE_UNAVAILABLE because its own heartbeat was stale (it stops acting after half of"
                     + " `BATON_INSTANCE_TIMEOUT` without one; on a saturated machine the heartbeat waits behind the load)", name, stale));
@@ -170,7 +176,9 @@ final class ClusterWorkload {
             notes.add(name + " was declared dead by the others " + dead + " time(s) and rejoined");
         }
         if (!errors.isEmpty()) {
-            notes.add(String.format("%s logged %d errors, the first: `%s`", name, errors.size(), errors.get(0).replace('`', '\'')));
+            int first = errors.get(0);
+            String cause = first + 1 < lines.size() ? " / " + lines.get(first + 1).strip() : "";
+            notes.add(String.format("%s logged %d errors or uncaught exceptions, the first: `%s%s`", name, errors.size(), lines.get(first).strip(), cause));
         }
     }
 
