@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and writes docs/benchmarks.md (+ charts in docs/benchmarks/).
-#   ./bench.sh            full run (about 15 minutes; 10,000 sessions), writes docs/benchmarks.md
+#   ./bench.sh            full run (about 20 minutes with the cluster block; 10,000 sessions), writes docs/benchmarks.md
 #   ./bench.sh --quick    short blocks, for a first look; writes baton-bench/target/quick/benchmarks.md
 # The load generator pins itself to the last core and the servers to the others (taskset) when there are two or more
 # cores; --no-pin turns that off.
 #   ./bench.sh --only=analytics   only the statistics over 1,000,000 audit entries (writes docs/benchmarks/analytics.md)
+#   ./bench.sh --only=cluster     only Baton scaled out: a PostgreSQL from Maven artifacts, 3 instances on it beside the SQLite
+#                                 node (about 5 minutes; writes docs/benchmarks/cluster.md; with --quick, baton-bench/target/quick/)
 # It builds Baton if needed and installs redis-server/redis-tools (Debian) for the Redis floor and the Redisson peer.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
  * Redis SET NX PX, fdatasync) and the peers (Redisson RLock on a Redis without persistence and on one with
  * {@code appendfsync always}), and writes the report with its charts. Options: {@code --quick} (short blocks, one
  * round, written to baton-bench/target/quick unless {@code --out} says otherwise), {@code --sessions=N},
- * {@code --out=DIR}, {@code --no-pin}.
+ * {@code --out=DIR}, {@code --no-pin}, {@code --only=cluster} (workload 11 alone: Baton on PostgreSQL, 1 and 3 instances, beside
+ * the SQLite node; writes docs/benchmarks/cluster.md).
  */
 public final class BenchMain {
     private final Path jar;
@@ -77,7 +78,12 @@ public final class BenchMain {
         int status = 0;
         try {
             String before = list.stream().filter(a -> a.startsWith("--ab=")).map(a -> a.substring(5)).findFirst().orElse(null);
-            if (before != null) {
+            if (list.contains("--only=cluster")) {
+                // Workload 11 alone: writes docs/benchmarks/cluster.md, which the full report embeds.
+                if (main.clusterBlock() == null) {
+                    status = 1;
+                }
+            } else if (before != null) {
                 main.beforeAndAfter(Path.of(before));
             } else {
                 main.run();
@@ -110,6 +116,7 @@ public final class BenchMain {
             AnalyticsWorkload.write(out, r.statistics);
             say(String.format("statistics over %d audit entries: slowest chart %.0f ms", r.statistics.entries(), r.statistics.slowestMillis()));
         }
+        clusterBlock();
         r.uptimeEnd = Net.uptime();
         say("uptime at the end: " + r.uptimeEnd);
         Report.write(out, r, quick, notes);
@@ -246,6 +253,23 @@ public final class BenchMain {
             say(String.format("crash recovery with %d held locks: ready in %d ms; %d of %d leases restored with their fences", r.recovery.locks(),
                     r.recovery.readyMillis(), r.recovery.matched(), r.recovery.locks()));
         }
+    }
+
+    /** Workload 11, Baton scaled out on PostgreSQL: writes {@code benchmarks/cluster.md}; null (and a note) when it could not complete. */
+    private ClusterWorkload.Result clusterBlock() throws java.io.IOException {
+        load("cluster");
+        String uptimeStart = Net.uptime();
+        say("cluster: uptime at start: " + uptimeStart);
+        long t0 = System.nanoTime();
+        String pinning = Net.unpin();
+        ClusterWorkload.Result result = attempt("cluster", () -> new ClusterWorkload(jar, work.resolve("w11"), quick, pinning, this::say).run());
+        String uptimeEnd = Net.uptime();
+        say(String.format("cluster: block took %.0f s; uptime at the end: %s", (System.nanoTime() - t0) / 1e9, uptimeEnd));
+        if (result != null) {
+            ClusterReport.write(out, result, quick, uptimeStart, uptimeEnd);
+            say("cluster: wrote " + out.resolve("benchmarks/cluster.md"));
+        }
+        return result;
     }
 
     /** Workload 8: a data directory with {@code count} held locks, the server killed with -9, the time to ready again. */

@@ -45,6 +45,54 @@ final class Net {
         return pinningNote;
     }
 
+    /**
+     * Undoes {@link #pin} for what follows (the cluster block): this process goes back to every core and servers start
+     * unpinned. Returns the note for that block's report; the run's own note stays as it was for the blocks before.
+     */
+    static String unpin() {
+        if (serverPinning.isEmpty()) {
+            return pinningNote;
+        }
+        try {
+            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", "0-" + (Report.CORES - 1), Long.toString(ProcessHandle.current().pid()))
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor();
+        } catch (IOException e) {
+            return pinningNote;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return pinningNote;
+        }
+        serverPinning = List.of();
+        return "not pinned in this block: PostgreSQL, four Baton processes and the load generator share every core (squeezed onto one core, the"
+                + " servers starved each other)";
+    }
+
+    /** Moves already running server processes (and all their threads) to the servers' cores, when {@link #pin} pinned. */
+    static void pinToServers(List<Long> pids) {
+        if (serverPinning.isEmpty()) {
+            return;
+        }
+        for (long pid : pids) {
+            try {
+                Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", serverPinning.get(2), Long.toString(pid)).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                p.waitFor();
+            } catch (IOException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** CPU of several processes together, in milliseconds ({@link #cpuMillis}; a process that is gone counts 0). */
+    static long cpuMillis(List<Long> pids) {
+        return pids.stream().mapToLong(Net::cpuMillis).filter(c -> c > 0).sum();
+    }
+
     static List<String> serverPinning() {
         return serverPinning;
     }

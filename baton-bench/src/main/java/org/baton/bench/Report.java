@@ -34,7 +34,9 @@ final class Report {
         md.append(String.format("- Warm-up: Baton %s, the others 3 s; then %d interleaved rounds of %s blocks (echo, Baton, Redis floor, Redisson, Redisson durable);"
                         + " figures are medians over the rounds, ratios the median of the per-round ratios. Latencies from HdrHistogram, with sample counts.%n",
                 quick ? "3 s" : "10 s", r.baton.size(), quick ? "3 s" : "5 s"));
-        md.append("- Re-run: `./bench.sh` (about 15 minutes) or `./bench.sh --quick` (writes to baton-bench/target/quick/, not here). Profiles:")
+        md.append("- Re-run: `./bench.sh` (about 20 minutes) or `./bench.sh --quick` (writes to baton-bench/target/quick/, not here); one block alone:")
+                .append(" `./bench.sh --only=analytics` (section 10) or `./bench.sh --only=cluster` (section 11, Baton on PostgreSQL, 1 and 3 instances;")
+                .append(" about 5 minutes), each writing its section to docs/benchmarks/, which this page embeds. Profiles:")
                 .append(" `BATON_BENCH_JFR=/tmp/jfr ./bench.sh --quick`, then `jfr view hot-methods /tmp/jfr/baton-*.jfr`.\n\n");
         if (quick) {
             md.append("> Quick mode: short blocks, one round, fewer sessions and locks. Figures are indicative only.\n\n");
@@ -169,6 +171,9 @@ final class Report {
 
         if (Files.exists(out.resolve("benchmarks/analytics.md"))) {
             md.append(Files.readString(out.resolve("benchmarks/analytics.md")));
+        }
+        if (Files.exists(out.resolve("benchmarks/cluster.md"))) {
+            md.append(Files.readString(out.resolve("benchmarks/cluster.md")));
         }
         md.append("## Targets (issue 14)\n\n| target | measured | ratio | samples | verdict |\n|---|---|---:|---|---|\n");
         if (r.redis) {

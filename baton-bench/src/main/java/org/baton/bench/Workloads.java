@@ -44,30 +44,39 @@ final class Workloads {
 
     /** {@code connections} Baton users, each joined (as a browser is) to the {@value #RECORDS_PER_CLIENT} records it then locks in turn. */
     static final int RECORDS_PER_CLIENT = 8;
+    private static final int JOINING_CLIENTS = 4;
 
     static final class BatonClients implements AutoCloseable {
         final List<WsClient> clients = new ArrayList<>();
         final String prefix;
 
         BatonClients(BatonProcess baton, int connections, String prefix) throws Exception {
+            this(List.of(baton), connections, prefix);
+        }
+
+        /** Connection {@code i} goes to {@code instances[i % n]}, directly (no balancer): a cluster's load spread evenly. */
+        BatonClients(List<BatonProcess> instances, int connections, String prefix) throws Exception {
             this.prefix = prefix;
             List<CompletableFuture<WsClient>> opening = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
-                opening.add(WsClient.connect(baton.ws(), BatonProcess.token(prefix + i, "nurse"), m -> { }));
+                opening.add(WsClient.connect(instances.get(i % instances.size()).ws(), BatonProcess.token(prefix + i, "nurse"), m -> { }));
             }
             for (CompletableFuture<WsClient> c : opening) {
                 clients.add(c.get(60, TimeUnit.SECONDS));
             }
-            List<CompletableFuture<String>> joins = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                for (int k = 0; k < RECORDS_PER_CLIENT; k++) {
-                    joins.add(clients.get(i).request("resource:join", Map.of("resourceId", resource(i, k), "mode", "viewer")));
+            // a few clients' joins at a time: a burst of hundreds would be a benchmark of its own (on PostgreSQL each join is a write)
+            for (int from = 0; from < connections; from += JOINING_CLIENTS) {
+                List<CompletableFuture<String>> joins = new ArrayList<>();
+                for (int i = from; i < Math.min(connections, from + JOINING_CLIENTS); i++) {
+                    for (int k = 0; k < RECORDS_PER_CLIENT; k++) {
+                        joins.add(clients.get(i).request("resource:join", Map.of("resourceId", resource(i, k), "mode", "viewer")));
+                    }
                 }
-            }
-            for (CompletableFuture<String> j : joins) {
-                String answer = j.get(60, TimeUnit.SECONDS);
-                if (answer.contains("\"event\":\"error\"")) {
-                    throw new IllegalStateException("join refused: " + answer);
+                for (CompletableFuture<String> j : joins) {
+                    String answer = j.get(60, TimeUnit.SECONDS);
+                    if (answer.contains("\"event\":\"error\"")) {
+                        throw new IllegalStateException("join refused: " + answer);
+                    }
                 }
             }
         }
@@ -366,12 +375,19 @@ final class Workloads {
     }
 
     Handover queueHandover(BatonProcess baton, int waiters, int handovers) throws Exception {
-        String rid = "bench:contended";
+        return queueHandover(List.of(baton), "bench:contended", waiters, handovers);
+    }
+
+    /**
+     * The holder and {@code waiters} users queued behind it on one record, user {@code i} connected to
+     * {@code instances[i % n]}: with two instances and an odd number of waiters, every hand-over crosses instances.
+     */
+    Handover queueHandover(List<BatonProcess> instances, String rid, int waiters, int handovers) throws Exception {
         AtomicReference<CompletableFuture<Integer>> next = new AtomicReference<>(new CompletableFuture<>());
         List<WsClient> clients = new ArrayList<>();
         for (int i = 0; i <= waiters; i++) {
             int index = i;
-            clients.add(WsClient.baton(baton.ws(), BatonProcess.token("q" + i, "nurse"), m -> {
+            clients.add(WsClient.baton(instances.get(i % instances.size()).ws(), BatonProcess.token("q" + i, "nurse"), m -> {
                 if (m.startsWith("{\"event\":\"lock:acquired\"") && m.contains("\"yours\":true")) {
                     next.get().complete(index);
                 }

@@ -33,6 +33,8 @@ public final class WsClient implements Session.Listener.AutoDemanding {
     private final boolean protocol;
     final AtomicLong bytesIn = new AtomicLong();
     final CompletableFuture<String> ready = new CompletableFuture<>();
+    /** Completes when the connection ends, however it ends (a close frame, a reset, an error). */
+    final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Session session;
 
     private WsClient(Consumer<String> listener, boolean protocol) {
@@ -62,11 +64,16 @@ public final class WsClient implements Session.Listener.AutoDemanding {
 
     /** Connects to Baton with a token in the upgrade, and completes when session:ready arrived. */
     static CompletableFuture<WsClient> connect(URI ws, String token, Consumer<String> listener) {
+        return connect(ws, token, null, listener);
+    }
+
+    /** As {@link #connect(URI, String, Consumer)}, resuming {@code sessionId} (its leases and joined records) when not null. */
+    static CompletableFuture<WsClient> connect(URI ws, String token, String sessionId, Consumer<String> listener) {
         WsClient c = new WsClient(listener, true);
         ClientUpgradeRequest request = new ClientUpgradeRequest();
         request.setHeader("Origin", "http://" + ws.getHost() + ":" + ws.getPort());
         try {
-            return client().connect(c, URI.create(ws + "?access_token=" + token), request)
+            return client().connect(c, URI.create(ws + "?access_token=" + token + (sessionId == null ? "" : "&sessionId=" + sessionId)), request)
                     .thenCompose(s -> c.ready).thenApply(r -> c);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
@@ -144,12 +151,14 @@ public final class WsClient implements Session.Listener.AutoDemanding {
         IllegalStateException closed = new IllegalStateException("closed " + statusCode + " " + reason);
         pending.values().forEach(f -> f.completeExceptionally(closed));
         ready.completeExceptionally(closed);
+        this.closed.complete(null);
     }
 
     @Override
     public void onWebSocketError(Throwable cause) {
         pending.values().forEach(f -> f.completeExceptionally(cause));
         ready.completeExceptionally(cause);
+        closed.complete(null);
     }
 
     /** The value of a string (or plain) field of a frame, found by name without parsing; null when absent. */
