@@ -127,7 +127,7 @@ public final class PostgresDatabase extends Database {
                     stopCollectingHooks();
                 }
             } catch (SQLException e) {
-                if (RETRYABLE.contains(e.getSQLState()) && attempt < MAX_ATTEMPTS) {
+                if (e.getSQLState() != null && RETRYABLE.contains(e.getSQLState()) && attempt < MAX_ATTEMPTS) {
                     backOff(attempt);
                     continue;
                 }
