@@ -27,17 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A reconnect storm (issue 16; RELIABILITY promises 4 and 9): {@value #DEFAULT_CLIENTS} WebSocket clients (2,000 under
- * {@code ./test.sh --soak}, system property {@code baton.storm.clients}), each holding the lock of its own record,
- * all joined to one shared ward record as viewers. The server is killed ({@code kill -9}) and started again on the same
- * data; every client reconnects with the browser client's policy (capped exponential backoff with equal jitter, 500 ms
- * then doubling up to 15 s, as {@code lock/backoff.js}) and resumes its session. All must re-attach within one backoff
- * step and 5 s (20 s) of the new server being ready on SQLite, within 45 s on PostgreSQL (see the assertion); each then extends its lease over the resumed connection and gets the same lease and fencing
+ * {@code ./test.sh --soak}, system property {@code baton.storm.clients}), each holding the lock of its own record and
+ * viewing its ward's shared record ({@value #WARD_SIZE} clients a ward). The server is killed ({@code kill -9}) and
+ * started again on the same data; every client reconnects with the browser client's policy (capped exponential backoff
+ * with equal jitter, 500 ms then doubling up to 15 s, as {@code lock/backoff.js}) and resumes its session. All must
+ * re-attach within one backoff step and 5 s (20 s) of the new server being ready on SQLite, within 45 s on PostgreSQL
+ * (see the assertion); each then extends its lease over the resumed connection and gets the same lease and fencing
  * token; a rival asking for every record is refused (0 double holders); the new server's file descriptors and memory
  * stay within bounds of the old one's at the same load.
  */
 class ReconnectStormTest {
     static final int DEFAULT_CLIENTS = 300;
-    static final String WARD = "patient:storm-ward";
+    /** Clients per ward (one record viewed by 2,000 would make every join a 2,000-fold presence fan-out). */
+    static final int WARD_SIZE = 50;
     static final long INITIAL_MS = 500;
     static final long MAX_MS = 15_000;
 
@@ -52,6 +54,7 @@ class ReconnectStormTest {
     final class Tab {
         final String user;
         final String resource;
+        final String ward;
         final String token;
         volatile String sessionId;
         volatile String leaseId;
@@ -66,6 +69,7 @@ class ReconnectStormTest {
         Tab(int i) {
             user = "storm-" + i;
             resource = "patient:storm-" + i;
+            ward = "patient:storm-ward-" + i / WARD_SIZE;
             token = ServerProcess.token(user, "nurse");
         }
 
@@ -148,7 +152,7 @@ class ReconnectStormTest {
                 List<Tab> batch = tabs.subList(from, Math.min(n, from + 50));
                 for (Tab tab : batch) {
                     tab.sessionId = tab.client.sessionId.join();
-                    tab.client.sendNow("resource:join", Map.of("resourceId", WARD, "mode", "viewer"));
+                    tab.client.sendNow("resource:join", Map.of("resourceId", tab.ward, "mode", "viewer"));
                     tab.client.sendNow("resource:join", Map.of("resourceId", tab.resource, "mode", "editor"));
                 }
                 for (Tab tab : batch) {
@@ -157,7 +161,7 @@ class ReconnectStormTest {
                     tab.fence = lease.path("fencingToken").asLong();
                 }
             }
-            System.out.printf("storm: %d clients connected, each holding its record and viewing the ward, in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+            System.out.printf("storm: %d clients connected, each holding its record and viewing its ward, in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
             long fdsBefore = fileDescriptors(server);
             long rssBefore = residentKb(server);
 
