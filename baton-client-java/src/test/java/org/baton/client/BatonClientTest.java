@@ -79,21 +79,21 @@ class BatonClientTest {
     @Test
     void aHeldLock_isRefusedWithItsHolder_orQueued_andHandedOverInOrder() throws Exception {
         BatonClient sharma = client("sharma");
-        Lease lease = sharma.acquire("patient:p-1001:medications").lease();
+        Lease lease = sharma.acquire("patient:p-1001:allergies").lease();
         BatonClient okafor = client("okafor");
 
-        assertThatThrownBy(() -> okafor.acquire("patient:p-1001:medications")).isInstanceOfSatisfying(LockHeldException.class, e -> {
+        assertThatThrownBy(() -> okafor.acquire("patient:p-1001:allergies")).isInstanceOfSatisfying(LockHeldException.class, e -> {
             assertThat(e.code()).isEqualTo("LOCK_HELD");
             assertThat(e.status()).isEqualTo(409);
             assertThat(e.holder().name()).isEqualTo("Dr. Priya Sharma");
             assertThat(e.holder().connected()).isTrue();
         });
-        assertThat(okafor.acquire("patient:p-1001:medications", true)).isInstanceOfSatisfying(Acquisition.Queued.class,
+        assertThat(okafor.acquire("patient:p-1001:allergies", true)).isInstanceOfSatisfying(Acquisition.Queued.class,
                 queued -> assertThat(queued.position()).isEqualTo(1));
-        assertThat(okafor.check("patient:p-1001:medications").queuePosition()).isEqualTo(1);
+        assertThat(okafor.check("patient:p-1001:allergies").queuePosition()).isEqualTo(1);
 
         sharma.release(lease);
-        LockStatus turn = okafor.check("patient:p-1001:medications");
+        LockStatus turn = okafor.check("patient:p-1001:allergies");
         assertThat(turn.yourLease()).as("the queue's first got the lock (QUEUE_AUTO_ACQUIRE)").isPresent();
         assertThat(turn.yourLease().orElseThrow().holder().userId()).isEqualTo("okafor");
     }

@@ -260,6 +260,9 @@ public final class BatonServer implements AutoCloseable {
                     gateway.run(ResourceId.parse(resource), new Command.Disconnect(orphan.sessionId()), null)));
             HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), transportLimit), routes);
             http.start();
+            if (config.http().sendBufferBytes() != null) {
+                http.sendBufferBytes(config.http().sendBufferBytes());
+            }
             origins.resolve(allowedOrigins(config, http.port()));
             return new BatonServer(config, stores, timers, http, websockets, demo, watch, ownClock, requestAudit);
         } catch (RuntimeException e) {

@@ -40,9 +40,13 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
         }
     }
 
-    /** HTTP listener and input limits. */
+    /**
+     * HTTP listener and input limits.
+     *
+     * @param sendBufferBytes each accepted connection's SO_SNDBUF, or null for the OS's autotuning
+     */
     public record Http(String bind, int port, Set<String> extraAllowedOrigins, int maxBodyBytes, int rateLimitPerSecond, int rateBurst,
-                       int maxConnectionsPerUser) {
+                       int maxConnectionsPerUser, Integer sendBufferBytes) {
     }
 
     /**
@@ -122,7 +126,8 @@ public record BatonConfig(Http http, Jwt jwt, Locks locks, Autosave autosave, Pa
                 Settings.BATON_MAX_BODY_BYTES.read(env),
                 Settings.BATON_RATE_LIMIT.read(env),
                 Settings.BATON_RATE_BURST.read(env),
-                Settings.BATON_MAX_CONNECTIONS_PER_USER.read(env));
+                Settings.BATON_MAX_CONNECTIONS_PER_USER.read(env),
+                Settings.BATON_SEND_BUFFER_BYTES.read(env));
         for (String origin : http.extraAllowedOrigins()) {
             if (!origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
                 throw new ConfigException("BATON_ALLOWED_ORIGINS='" + origin + "': expected origins like https://ehr.example.org[:port], comma-separated");

@@ -124,6 +124,8 @@ public final class Settings {
             "The window in which overrides are counted for OVERRIDE_BURST.");
     public static final Setting<Integer> BATON_MAX_CONNECTIONS_PER_USER = integer("BATON_MAX_CONNECTIONS_PER_USER", 20, 1, 10_000,
             "connections", "WebSocket connections one user may have open at once; one more gets TOO_MANY_CONNECTIONS.");
+    public static final Setting<Integer> BATON_SEND_BUFFER_BYTES = optionalInteger("BATON_SEND_BUFFER_BYTES", 4_096, 16_777_216, "bytes",
+            "The kernel send buffer of each accepted connection (SO_SNDBUF); unset = the OS's autotuning (up to 4 MiB on Linux). A smaller one bounds the kernel memory per connection and lets a slow consumer reach the 1,000-message cut-off (1013) sooner.");
     public static final Setting<String> BATON_STORE = choice("BATON_STORE", "sqlite", List.of("sqlite", "postgres"),
             "Where lock state and data live: sqlite = the embedded file in BATON_DATA_DIR (one instance); postgres = a shared PostgreSQL (any number of instances, see docs/deploy.md).");
     public static final Setting<String> BATON_DB_URL = pattern("BATON_DB_URL", "jdbc:postgresql://host:port/database",
@@ -158,7 +160,7 @@ public final class Settings {
             BATON_JWT_AUDIENCE, BATON_JWT_ISSUER, BATON_JWT_CLOCK_SKEW, BATON_DEMO, BATON_LEASE_TTL, BATON_CLAIM_WINDOW,
             BATON_MAX_LOCKS_PER_USER, BATON_MAX_QUEUES_PER_USER, BATON_TAKEOVER_REQUEST_TIMEOUT, BATON_ASK_HOLDER_TIMEOUT,
             BATON_ALLOWED_ORIGINS, BATON_MAX_BODY_BYTES, BATON_MAX_DRAFT_BYTES, BATON_RATE_LIMIT, BATON_RATE_BURST,
-            BATON_MAX_CONNECTIONS_PER_USER, BATON_ALERT_HELD_AFTER, BATON_ALERT_IDLE_AFTER, BATON_ALERT_QUEUE_LENGTH,
+            BATON_MAX_CONNECTIONS_PER_USER, BATON_SEND_BUFFER_BYTES, BATON_ALERT_HELD_AFTER, BATON_ALERT_IDLE_AFTER, BATON_ALERT_QUEUE_LENGTH,
             BATON_ALERT_OVERRIDE_BURST, BATON_ALERT_OVERRIDE_WINDOW, BATON_STORE, BATON_DB_URL, BATON_DB_USER, BATON_DB_PASSWORD,
             BATON_DB_PASSWORD_FILE, BATON_DB_POOL_SIZE, BATON_DB_TIMEOUT, BATON_INSTANCE_ID, BATON_INSTANCE_TIMEOUT, BATON_AUDIT_KEY_FILE,
             BATON_AUDIT_CHECKPOINTS, BATON_LOG_FORMAT);

@@ -42,6 +42,18 @@ public final class HttpApp {
         return this;
     }
 
+    /**
+     * Fixes the kernel send buffer of every connection accepted from now on (SO_SNDBUF; Linux doubles the figure for
+     * its bookkeeping). Autotuned, it grows to megabytes, and a stalled consumer is felt only once they are full.
+     */
+    public void sendBufferBytes(int bytes) {
+        for (var connector : javalin.jettyServer().server().getConnectors()) {
+            if (connector instanceof org.eclipse.jetty.server.ServerConnector server) {
+                server.setAcceptedSendBufferSize(bytes);
+            }
+        }
+    }
+
     public int port() {
         return javalin.port();
     }

@@ -98,6 +98,11 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The running server's process id (to read its {@code /proc} entries). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -108,6 +108,7 @@ class SettingsEffectTest {
             Map.entry("BATON_JWT_JWKS_URL", "it.JwksUrlTest#issue12_keysFromAJwksUrl_areCached_andRotatedWithoutARestart_rolesFromKeycloaksClaim"),
             Map.entry("BATON_JWT_ROLES_CLAIM", "it.JwksUrlTest#issue12_keysFromAJwksUrl_areCached_andRotatedWithoutARestart_rolesFromKeycloaksClaim"),
             Map.entry("BATON_MAX_CONNECTIONS_PER_USER", "it.WebSocketLimitsTest#issue12_connectionsPerUser_areCapped_atTheUpgrade_andAtAuthentication"),
+            Map.entry("BATON_SEND_BUFFER_BYTES", "it.SlowConsumerTest#aViewerBehindASlowLink_isCutOffWith1013_andTheOthersFanOutStaysFast"),
             Map.entry("BATON_STORE", "it.ScaledOutClusterTest#twoUsersOnTwoInstances_neverBothGetTheRecord_andAThirdInstanceSeesItAllInOrder"),
             Map.entry("BATON_DB_URL", "it.ScaledOutClusterTest#twoUsersOnTwoInstances_neverBothGetTheRecord_andAThirdInstanceSeesItAllInOrder"),
             Map.entry("BATON_DB_USER", "it.ScaledOutClusterTest#databaseCredentials_andPoolSize_areWhatAnInstanceConnectsWith"),
