@@ -54,7 +54,7 @@ class BatonConfigTest {
                 Arguments.of("BATON_JWT_PUBLIC_KEY", "/no/such/key.pem"), Arguments.of("BATON_JWT_JWKS", "/no/such/jwks.json"),
                 Arguments.of("BATON_JWT_JWKS_URL", "http://idp.example.org/certs"), Arguments.of("BATON_JWT_JWKS_URL", "file:///etc/passwd"),
                 Arguments.of("BATON_JWT_JWKS_URL", "https://user:pw@idp.example.org/certs"), Arguments.of("BATON_JWT_ROLES_CLAIM", "r".repeat(300)),
-                Arguments.of("BATON_MAX_CONNECTIONS_PER_USER", "0"),
+                Arguments.of("BATON_MAX_CONNECTIONS_PER_USER", "0"), Arguments.of("BATON_SEND_BUFFER_BYTES", "1024"),
                 Arguments.of("BATON_JWT_CLOCK_SKEW", "3600"), Arguments.of("BATON_DEMO", "sometimes"),
                 Arguments.of("BATON_LEASE_TTL", "1"), Arguments.of("BATON_CLAIM_WINDOW", "0"),
                 Arguments.of("BATON_MAX_LOCKS_PER_USER", "0"), Arguments.of("BATON_TAKEOVER_REQUEST_TIMEOUT", "x"),
