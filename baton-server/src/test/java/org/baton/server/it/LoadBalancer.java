@@ -49,6 +49,7 @@ final class LoadBalancer implements AutoCloseable {
                   balance roundrobin
                   option httpchk GET /health/ready
                   http-check expect status 200
+                  timeout check 3s
                   default-server inter 500ms fall 2 rise 1
                 """.formatted(dir.resolve("haproxy.sock"), port));
         for (int i = 0; i < backends.size(); i++) {
@@ -83,6 +84,32 @@ final class LoadBalancer implements AutoCloseable {
 
     void restore(int index) throws IOException {
         command("enable server instances/b" + index);
+    }
+
+    /**
+     * Waits until HAProxy itself reports every backend UP. A test that just killed PostgreSQL or restarted an instance
+     * leaves backends marked DOWN until their next passing check; a client arriving then gets HAProxy's 503.
+     */
+    void awaitAllUp(Duration atMost) {
+        org.awaitility.Awaitility.await("every backend UP in HAProxy").atMost(atMost).pollInterval(Duration.ofMillis(100))
+                .until(() -> backendStates().values().stream().allMatch(state -> state.startsWith("UP")));
+    }
+
+    /** Each server of the backend with its status as HAProxy's statistics name it (UP, DOWN, MAINT, ...). */
+    java.util.Map<String, String> backendStates() throws IOException {
+        List<String> lines = command("show stat").lines().toList();
+        List<String> header = List.of(lines.get(0).replaceFirst("^# ", "").split(","));
+        int proxy = header.indexOf("pxname");
+        int server = header.indexOf("svname");
+        int status = header.indexOf("status");
+        java.util.Map<String, String> states = new java.util.TreeMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (cells.length > status && cells[proxy].equals("instances") && cells[server].startsWith("b")) {
+                states.put(cells[server], cells[status]);
+            }
+        }
+        return states;
     }
 
     /** Sends one command to HAProxy's runtime API and returns its answer. */

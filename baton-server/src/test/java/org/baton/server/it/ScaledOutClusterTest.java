@@ -317,6 +317,9 @@ class ScaledOutClusterTest {
     void aClientCutOffFromItsInstance_resumesElsewhereWithinTheGrace_andBeyondItTheQueueIsServed() throws Exception {
         String rid = freshResource();
         URI lb = cluster.balancer.base();
+        // The test before may have killed PostgreSQL or restarted an instance: start once HAProxy routes to all three.
+        cluster.balancer.awaitAllUp(Duration.ofSeconds(30));
+        assertThat(cluster.balancer.backendStates()).hasSize(3);
         TestBaton.Client sharma = cluster.connect(lb, "sharma", "attending", null);
         String sessionId = sharma.await("session:ready").at("/data/sessionId").asText();
         JsonNode granted = sharma.answer(sharma.send("resource:join", data("resourceId", rid, "mode", "editor")));
