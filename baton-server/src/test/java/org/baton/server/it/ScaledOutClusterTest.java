@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
@@ -60,6 +61,22 @@ class ScaledOutClusterTest {
             map.put((String) pairs[i], pairs[i + 1]);
         }
         return map;
+    }
+
+    /**
+     * Every test starts on a settled cluster: the one before may have killed or frozen PostgreSQL or an instance, and
+     * until every instance answers ready and HAProxy has seen it pass a check, requests meet 503s that belong to the
+     * previous test's fault, not to this one.
+     */
+    @BeforeEach
+    void settled() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            restartIfDown(i);
+            int index = i;
+            Awaitility.await("instance " + i + " ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> cluster.call(instance(index), "GET", "/health/ready", "sharma", "attending", null, Map.of()).status() == 200);
+        }
+        cluster.balancer.awaitAllUp(Duration.ofSeconds(30));
     }
 
     private void restartIfDown(int index) throws Exception {
@@ -317,9 +334,7 @@ class ScaledOutClusterTest {
     void aClientCutOffFromItsInstance_resumesElsewhereWithinTheGrace_andBeyondItTheQueueIsServed() throws Exception {
         String rid = freshResource();
         URI lb = cluster.balancer.base();
-        // The test before may have killed PostgreSQL or restarted an instance: start once HAProxy routes to all three.
-        cluster.balancer.awaitAllUp(Duration.ofSeconds(30));
-        assertThat(cluster.balancer.backendStates()).hasSize(3);
+        assertThat(cluster.balancer.backendStates()).as("HAProxy routes to all three").hasSize(3).allSatisfy((server, state) -> assertThat(state).startsWith("UP"));
         TestBaton.Client sharma = cluster.connect(lb, "sharma", "attending", null);
         String sessionId = sharma.await("session:ready").at("/data/sessionId").asText();
         JsonNode granted = sharma.answer(sharma.send("resource:join", data("resourceId", rid, "mode", "editor")));
