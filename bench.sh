@@ -7,6 +7,8 @@
 #   ./bench.sh --only=analytics   only the statistics over 1,000,000 audit entries (writes docs/benchmarks/analytics.md)
 #   ./bench.sh --only=cluster     only Baton scaled out: a PostgreSQL from Maven artifacts, 3 instances on it beside the SQLite
 #                                 node (about 5 minutes; writes docs/benchmarks/cluster.md; with --quick, baton-bench/target/quick/)
+#   ./bench.sh --only=startup     only start-up: plain java -jar, the CDS archive and JDK 25's AOT cache, interleaved
+#                                 (about 2 minutes; writes docs/benchmarks/startup.md)
 # It builds Baton if needed and installs redis-server/redis-tools (Debian) for the Redis floor and the Redisson peer.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -40,9 +40,11 @@ if $cluster; then
   fi
   exec "$JAVA_HOME/bin/java" -jar "$cluster_jar" "$jar" "$JAVA_HOME/bin/java"
 fi
-# Class-data sharing: the first run writes an archive of the loaded classes next to the jar (at exit); later runs
-# start about twice as fast from it (docs/benchmarks.md, start-up). The archive is named after the jar's build time,
-# so a rebuilt jar gets a fresh one.
-archive="baton-server/target/baton-$(date -r "$jar" +%s).jsa"
-exec "$JAVA_HOME/bin/java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"
+# The start-up archive (JDK 25's AOT cache, or class-data sharing on older JDKs): the first run writes it when it
+# stops (Ctrl+C); later runs start from it (docs/benchmarks.md, section 9).
+flags=$(baton_startup_flags "$jar")
+case "$flags" in
+  *AOTCacheOutput*) echo "baton: first start of this build; when you stop it (Ctrl+C) the JVM writes its start-up cache, which takes a few seconds, and later starts are faster." ;;
+esac
+# shellcheck disable=SC2086 # the flags are words without spaces
+exec "$JAVA_HOME/bin/java" $flags --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"

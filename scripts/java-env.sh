@@ -31,10 +31,30 @@ baton_find_jdk() {
     return 1
   fi
   export JAVA_HOME="$best"
+  export BATON_JAVA_MAJOR="$best_major"
   export PATH="$JAVA_HOME/bin:$PATH"
   if [ "$best_major" -ge 24 ]; then
     # Maven 3.8 itself uses sun.misc.Unsafe; JDK 24+ warns about it on every run.
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+}
+
+# The JVM flags that spare the server jar $1 re-loading and re-linking its ~6,000 classes at every start: JDK 25's AOT
+# cache (classes loaded and linked ahead of time, with method profiles) or, on older JDKs, a class-data-sharing archive.
+# The first run writes the file when it exits cleanly (Ctrl+C); later runs start from it (docs/benchmarks.md, section 9).
+# It is named after the jar's build time, so a rebuilt jar gets a fresh one. Needs baton_find_jdk first.
+baton_startup_flags() {
+  local jar=$1 stamp
+  stamp=$(date -r "$jar" +%s)
+  if [ "${BATON_JAVA_MAJOR:-0}" -ge 25 ]; then
+    local cache="${jar%/*}/baton-$stamp.aot"
+    if [ -s "$cache" ]; then
+      echo "-XX:AOTCache=$cache -Xlog:aot=off -Xlog:cds=off"
+    else
+      echo "-XX:AOTCacheOutput=$cache -Xlog:aot=off -Xlog:cds=off"
+    fi
+  else
+    echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=${jar%/*}/baton-$stamp.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
   fi
 }
 

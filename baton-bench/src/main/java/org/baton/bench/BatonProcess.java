@@ -39,14 +39,48 @@ final class BatonProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
     }
 
+    /**
+     * How the JVM is spared re-loading and re-linking Baton's ~6,000 classes at start: nothing, a class-data-sharing
+     * archive (JDK 19+, written at the first clean exit), or JDK 25's AOT cache (JEP 483/514: classes loaded and linked
+     * ahead of time, with method profiles; written at the first clean exit too). {@code ./start.sh} uses the best one the JDK
+     * has; the bench's servers use CDS unless a workload says otherwise (the start-up block compares all three).
+     */
+    enum Archive {
+        NONE, CDS, AOT;
+
+        List<String> flags(Path jar) throws IOException {
+            String stamp = Long.toString(Files.getLastModifiedTime(jar).toMillis() / 1000);
+            return switch (this) {
+                case NONE -> List.of("-Xshare:auto");
+                case CDS -> List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + jar.resolveSibling("baton-" + stamp + ".jsa"),
+                        "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+                case AOT -> {
+                    Path cache = jar.resolveSibling("baton-" + stamp + ".aot");
+                    yield List.of((Files.isRegularFile(cache) ? "-XX:AOTCache=" : "-XX:AOTCacheOutput=") + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+                }
+            };
+        }
+
+        static boolean aotAvailable() {
+            return Runtime.version().feature() >= 25;
+        }
+    }
+
+    private Archive archive = Archive.CDS;
+
+    /** The start-up archive of the next {@link #start()}. */
+    BatonProcess archive(Archive kind) {
+        this.archive = kind;
+        return this;
+    }
+
     /** Starts and waits for readiness; returns the time to ready in milliseconds. */
     long start() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        // the flags start.sh uses: a class-data-sharing archive written at the first clean exit, used afterwards
         List<String> command = new java.util.ArrayList<>(Net.serverPinning());
-        command.addAll(List.of(java, "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + jar.resolveSibling("baton-" + Files.getLastModifiedTime(jar).toMillis() / 1000 + ".jsa"), "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
+        command.add(java);
+        command.addAll(archive.flags(jar));
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
         String profile = System.getenv("BATON_BENCH_JFR"); // a directory: record a flight-recorder profile of each Baton process
         if (profile != null) {
             command.add("-XX:StartFlightRecording=filename=" + Path.of(profile, "baton-" + port + ".jfr") + ",settings=profile");

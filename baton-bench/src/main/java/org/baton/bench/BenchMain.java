@@ -15,7 +15,8 @@ import org.HdrHistogram.Histogram;
  * {@code appendfsync always}), and writes the report with its charts. Options: {@code --quick} (short blocks, one
  * round, written to baton-bench/target/quick unless {@code --out} says otherwise), {@code --sessions=N},
  * {@code --out=DIR}, {@code --no-pin}, {@code --only=cluster} (workload 11 alone: Baton on PostgreSQL, 1 and 3 instances, beside
- * the SQLite node; writes docs/benchmarks/cluster.md).
+ * the SQLite node; writes docs/benchmarks/cluster.md), {@code --only=startup} (workload 9 alone: plain {@code java -jar}, CDS and
+ * the AOT cache; writes docs/benchmarks/startup.md).
  */
 public final class BenchMain {
     private final Path jar;
@@ -73,6 +74,16 @@ public final class BenchMain {
             return;
         }
         String pinning = Net.pin(!list.contains("--no-pin"));
+        if (list.contains("--only=startup")) {
+            System.out.println("baton-bench: start-up only; " + pinning);
+            // Workload 9 alone: writes benchmarks/startup.md (the same section the full report holds).
+            Workloads.Startup startup = new Workloads().startup(jar, work.resolve("w9"), quick ? 3 : 5);
+            String section = Report.startupSection(startup);
+            Files.createDirectories(out.resolve("benchmarks"));
+            Files.writeString(out.resolve("benchmarks/startup.md"), section);
+            System.out.print(section);
+            System.exit(0);
+        }
         BenchMain main = new BenchMain(jar, benchJar, work, out, quick, sessions);
         main.say("baton-bench: " + Report.machine() + "; JDK " + Runtime.version() + (quick ? "; quick mode" : "") + "; " + pinning);
         int status = 0;
@@ -109,7 +120,7 @@ public final class BenchMain {
         recoveryBlock();
         load("start-up");
         r.startup = workloads.startup(jar, work.resolve("w9"), quick ? 3 : 5);
-        say("start-up to /health/ready: " + r.startup + " ms (median of " + (quick ? 3 : 5) + ")");
+        say("start-up to /health/ready, median of " + r.startup.runs() + " each: " + r.startup.medians() + " ms");
         load("statistics");
         r.statistics = attempt("statistics", () -> new AnalyticsWorkload().run(work.resolve("w10"), quick ? 100_000 : 1_000_000, this::say));
         if (r.statistics != null) {

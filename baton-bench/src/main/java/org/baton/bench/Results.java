@@ -27,7 +27,7 @@ final class Results {
     Workloads.Sessions sessions;
     StoreWorkloads.Ratio store;
     Workloads.Recovery recovery;
-    long startup;
+    Workloads.Startup startup;
     AnalyticsWorkload.Result statistics;
 
     /** The median of the rounds' throughputs. */
