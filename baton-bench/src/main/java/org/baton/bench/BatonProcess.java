@@ -64,6 +64,11 @@ final class BatonProcess implements AutoCloseable {
         static boolean aotAvailable() {
             return Runtime.version().feature() >= 25;
         }
+
+        /** What {@code ./start.sh} starts from once its archive exists: the AOT cache when the JDK has one written, else CDS. */
+        static Archive ofStartScript(Path jar) throws IOException {
+            return aotAvailable() && Files.isRegularFile(jar.resolveSibling("baton-" + Files.getLastModifiedTime(jar).toMillis() / 1000 + ".aot")) ? AOT : CDS;
+        }
     }
 
     private Archive archive = Archive.CDS;

@@ -161,7 +161,7 @@ final class Report {
         if (w8 == null) {
             md.append("Did not complete in this run (see notes).\n\n");
         } else {
-            md.append(String.format("%,d held locks in the data directory, the server started, `kill -9`, restarted: ready in **%d ms**; %,d of %,d"
+            md.append(String.format("%,d held locks in the data directory, the server started, `kill -9`, restarted (from the start-up archive `./start.sh` uses, section 9): ready in **%d ms**; %,d of %,d"
                     + " leases came back with their fencing tokens (%d missing). Each stored lock carries its next deadline in its row, which every"
                     + " instance's sweep finds by index, so no per-lock timer has to be rebuilt before ready.%n%n",
                     w8.locks(), w8.readyMillis(), w8.matched(), w8.locks(), w8.missing()));
