@@ -25,14 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  * A reconnect storm (issue 16; RELIABILITY promises 4 and 9): {@value #DEFAULT_CLIENTS} WebSocket clients (2,000 under
  * {@code ./test.sh --soak}, system property {@code baton.storm.clients}), each holding the lock of its own record and
  * viewing its ward's shared record ({@value StormTab#WARD_SIZE} clients a ward). Each heartbeats its lease right before
- * the kill, as the browser client does every minute (at 2,000 clients the setup alone takes minutes on two cores). The
- * server is killed ({@code kill -9}) and
- * started again on the same data; every client reconnects with the browser client's policy (capped exponential backoff
+ * the kill, as the browser client does every minute. The server is killed ({@code kill -9}) and started again on the
+ * same data; every client reconnects with the browser client's policy (capped exponential backoff
  * with equal jitter, 500 ms then doubling up to 15 s, as {@code lock/backoff.js}) and resumes its session. All must
- * re-attach within one backoff step and 5 s (20 s) of the new server being ready on SQLite, within 45 s on PostgreSQL
- * (see the assertion); each then extends its lease over the resumed connection and gets the same lease and fencing
+ * re-attach within one backoff step and 5 s (20 s) of the new server being ready (45 s on PostgreSQL at 2,000 clients,
+ * see the assertion); each then extends its lease over the resumed connection and gets the same lease and fencing
  * token; a rival asking for every record is refused (0 double holders); the new server's file descriptors and memory
- * stay within bounds of the old one's at the same load.
+ * (the heap it retains after a full collection) stay within bounds of the old one's at the same load.
  */
 class ReconnectStormTest {
     static final int DEFAULT_CLIENTS = 300;
@@ -83,6 +82,7 @@ class ReconnectStormTest {
                     + " right before the kill%n", n, setup, renewed);
             long fdsBefore = fileDescriptors(server);
             long rssBefore = residentKb(server);
+            long liveBefore = liveHeapKb(server);
 
             int attemptsBefore = tabs.stream().mapToInt(t -> t.attempts.get()).sum();
             int exit = server.kill();
@@ -118,28 +118,32 @@ class ReconnectStormTest {
             }
             long fdsAfter = fileDescriptors(server);
             long rssAfter = residentKb(server);
+            long liveAfter = liveHeapKb(server);
             int attempts = tabs.stream().mapToInt(t -> t.attempts.get()).sum() - attemptsBefore;
             System.out.printf("storm: %s, %d clients, grace %s s; kill -9 (exit %d), restart ready %.1f s after the kill; all %d re-attached %.1f s after the"
                             + " new server was ready (%.1f s after the kill), %d connection attempts (backoff with jitter); %d of %d extended"
                             + " the same lease with the same fence (%s); a rival refused on %d of %d records, %d double holders; server FDs"
-                            + " %d before, %d after; RSS %d MiB before, %d MiB after; releases by the new server: %s; refusals and retries on"
+                            + " %d before, %d after; RSS %d MiB before, %d MiB after; heap live after a full GC %d MiB before, %d MiB after; releases by the new server: %s; refusals and retries on"
                             + " the way: %s%n",
                     TestBaton.POSTGRES ? "PostgreSQL" : "SQLite", n, grace, exit, restart, n, afterReady, afterKill, attempts, after.sameLease(), n,
-                    after.failures(), refused, n, doubleHolders, fdsBefore, fdsAfter, rssBefore >> 10, rssAfter >> 10,
+                    after.failures(), refused, n, doubleHolders, fdsBefore, fdsAfter, rssBefore >> 10, rssAfter >> 10, liveBefore >> 10, liveAfter >> 10,
                     releases(server), storm.refusals());
             try (var log = Files.lines(dir.resolve("server-2.log"))) {
                 log.filter(l -> l.contains(" ERROR ") || l.startsWith("Caused by") || l.contains("Exception:")).limit(12).forEach(l -> System.out.println("storm: server error: " + l));
             }
-            // One full backoff step (15 s) and 5 s of handshakes on SQLite. PostgreSQL: its pool (10 connections) is starved by
-            // the resumes on two cores, answers wait up to BATON_DB_TIMEOUT, so clients back off further; bounded at 45 s
-            // (docs/reliability.md gives the measured figures).
-            double bound = TestBaton.POSTGRES ? 45 : StormTab.MAX_MS / 1000.0 + 5;
+            // One full backoff step (15 s: a client whose attempt failed just before the server came back waits that long) and
+            // 5 s of handshakes; 15 s flat is impossible with the browser client's cap. PostgreSQL at the soak size: 2,000 resumes
+            // starve its pool of 10 (~1,300 waiters), binds time out after BATON_DB_TIMEOUT and are closed with 1013, so clients
+            // back off again; measured 27 s, bounded at 45 s (docs/reliability.md gives the figures).
+            double bound = TestBaton.POSTGRES && n > DEFAULT_CLIENTS ? 45 : StormTab.MAX_MS / 1000.0 + 5;
             assertThat(afterReady).as("every client re-attached within %.0f s after the restart", bound).isLessThan(bound);
             assertThat(after.sameLease()).as("leases and fences intact (%s)", after.failures()).isEqualTo(n);
             assertThat(doubleHolders).as("double holders").isZero();
             assertThat(refused).as("the rival is refused by the original holder on every record").isEqualTo(n);
             assertThat(fdsAfter).as("file descriptors bounded").isLessThan(fdsBefore + 100);
-            assertThat(rssAfter).as("memory bounded (KiB)").isLessThan(rssBefore * 2);
+            // Retained memory, not the resident size: a JVM keeps the heap it grew to for a burst (at 2,000 clients on PostgreSQL
+            // the resumes queue ~1,300 waiters for the pool and RSS went from 405 to 854 MiB) although it holds no more than before.
+            assertThat(liveAfter).as("memory bounded: heap live after a full GC (KiB)").isLessThan(liveBefore * 2);
             tabs.forEach(t -> t.client.abort());
         } finally {
             retries.shutdownNow();
@@ -197,6 +201,27 @@ class ReconnectStormTest {
         try (var fds = Files.list(Path.of("/proc", Long.toString(server.pid()), "fd"))) {
             return fds.count();
         }
+    }
+
+    /** The server's heap in use right after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}): what it retains. */
+    static long liveHeapKb(ServerProcess server) throws Exception {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        jcmd(jcmd, server, "GC.run");
+        String info = jcmd(jcmd, server, "GC.heap_info");
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\s+total.*?, used (\\d+)K").matcher(info);
+        if (!used.find()) {
+            throw new AssertionError("no heap figure in jcmd's answer: " + info);
+        }
+        return Long.parseLong(used.group(1));
+    }
+
+    private static String jcmd(Path jcmd, ServerProcess server, String command) throws Exception {
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(server.pid()), command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new AssertionError("jcmd " + command + " failed: " + out);
+        }
+        return out;
     }
 
     static long residentKb(ServerProcess server) throws Exception {
