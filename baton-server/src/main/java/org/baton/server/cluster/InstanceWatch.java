@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.baton.core.cluster.InstanceRegistry;
 import org.baton.core.session.SessionStore;
@@ -17,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This instance's membership in the deployment: it registers an incarnation ({@code name#random}), heartbeats
- * about four times per dead-instance timeout, and on every beat looks for instances whose heartbeat is older than
- * the timeout. An instance found dead is marked once (by whichever live instance gets there first) and each session
+ * about four times per dead-instance timeout, and as often, on a poll of its own, looks for instances whose heartbeat
+ * is older than the timeout. The two are apart so that the beat never waits for the look, whose release of orphaned
+ * sessions goes through the busy lock path (issue 16: a beat late behind saturated requests made the instance refuse
+ * to act). An instance found dead is marked once (by whichever live instance gets there first) and each session
  * still attached to it — an orphan — goes into its disconnect grace, resource by resource, through the normal lock
  * path; its client reconnects to another instance and resumes within the grace, or its locks are released and the
  * queues told. A restarted instance with the same name releases its predecessor's sessions at once.
@@ -41,6 +44,8 @@ public final class InstanceWatch {
     private volatile Long beatingSinceNanos;
     private volatile SessionRegistry sessions;
     private volatile Consumer<StoredSession> orphanHandler = s -> { };
+    /** Held while reaping and while rejoining, so a look never judges with an incarnation id that is being replaced. */
+    private final ReentrantLock membership = new ReentrantLock();
 
     public InstanceWatch(InstanceRegistry registry, SessionStore sessionStore, InstantSource clock, String name, Duration timeout,
                          InstanceLiveness liveness) {
@@ -80,13 +85,10 @@ public final class InstanceWatch {
         reapAndRelease(Instant.EPOCH); // only our predecessor by name is surely dead this early; others are judged once we have beaten a whole timeout
         Duration period = Duration.ofMillis(Math.max(250, timeout.toMillis() / 4));
         timers.poll(period, this::beat);
+        timers.poll(period, this::lookForTheDead);
     }
 
-    /**
-     * One heartbeat, then a look for dead instances and orphaned sessions. Only an instance that has itself been
-     * beating for a whole timeout judges others: after a database outage every heartbeat is stale, and the first
-     * instance back must not declare all the others dead for an outage they shared.
-     */
+    /** One heartbeat (on the registry's own connections); a refused one means we were declared dead, so we rejoin. */
     void beat() {
         boolean alive;
         try {
@@ -103,12 +105,30 @@ public final class InstanceWatch {
         if (beatingSinceNanos == null) {
             beatingSinceNanos = System.nanoTime();
         }
-        if (System.nanoTime() - beatingSinceNanos >= timeout.toNanos()) {
+    }
+
+    /**
+     * A look for dead instances and orphaned sessions. Only an instance that has itself been beating for a whole
+     * timeout judges others: after a database outage every heartbeat is stale, and the first instance back must not
+     * declare all the others dead for an outage they shared.
+     */
+    void lookForTheDead() {
+        Long since = beatingSinceNanos;
+        if (since != null && System.nanoTime() - since >= timeout.toNanos()) {
             reapAndRelease(clock.instant().minus(timeout));
         }
     }
 
     private void rejoin() {
+        membership.lock();
+        try {
+            rejoinAsNewIncarnation();
+        } finally {
+            membership.unlock();
+        }
+    }
+
+    private void rejoinAsNewIncarnation() {
         String dead = instanceId;
         liveness.declaredDead();
         LOG.warn("this instance ({}) was declared dead by the others (paused or cut off longer than {} s); dropping every connection"
@@ -125,6 +145,15 @@ public final class InstanceWatch {
 
     /** Marks dead the instances silent since before {@code deadBefore} (and our predecessors), then releases orphaned sessions. */
     private void reapAndRelease(Instant deadBefore) {
+        membership.lock();
+        try {
+            releaseTheDead(deadBefore);
+        } finally {
+            membership.unlock();
+        }
+    }
+
+    private void releaseTheDead(Instant deadBefore) {
         Instant now = clock.instant();
         List<String> reaped = registry.reap(deadBefore, name, instanceId, now);
         if (!reaped.isEmpty()) {

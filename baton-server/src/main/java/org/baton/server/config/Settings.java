@@ -137,7 +137,7 @@ public final class Settings {
     public static final Setting<Path> BATON_DB_PASSWORD_FILE = optionalPath("BATON_DB_PASSWORD_FILE",
             "A file whose first line is the database password (for secrets mounted as files); not together with BATON_DB_PASSWORD.");
     public static final Setting<Integer> BATON_DB_POOL_SIZE = integer("BATON_DB_POOL_SIZE", 10, 2, 200, "connections",
-            "With BATON_STORE=postgres: database connections per instance.");
+            "With BATON_STORE=postgres: database connections per instance for requests and decisions; each instance also keeps 2 of its own for its heartbeat (so a saturated pool never makes it miss a beat and refuse to act) and 1 for the event bus.");
     public static final Setting<Integer> BATON_DB_TIMEOUT = seconds("BATON_DB_TIMEOUT", 5, 1, 60,
             "With BATON_STORE=postgres: how long a database call may take before Baton gives up and answers 503 STORE_UNAVAILABLE (fail closed, never a guess); a transaction left open longer (a stalled instance) is ended by PostgreSQL, freeing its row locks.");
     public static final Setting<String> BATON_INSTANCE_ID = pattern("BATON_INSTANCE_ID", "letters, digits, '.', '_' or '-' (1 to 64)",

@@ -33,7 +33,11 @@ import org.baton.store.jdbc.notify.JdbcNotificationInbox;
  * instances). Everything above this class sees only the core's ports.
  */
 public final class Stores implements AutoCloseable {
+    /** Connections of the heartbeat's own pool (PostgreSQL): one beat at a time, one spare for the reaping look. */
+    public static final int HEARTBEAT_POOL_SIZE = 2;
     private final Database database;
+    /** Where the instance registry (the heartbeat) runs: its own small pool on PostgreSQL, the one database on SQLite. */
+    private final Database heartbeatDatabase;
     private final EventBus bus;
     private final Announcer announcer;
     private final String instanceName;
@@ -47,8 +51,9 @@ public final class Stores implements AutoCloseable {
 
     public final AuditCheckpoints auditCheckpoints;
 
-    private Stores(Database database, EventBus bus, Announcer announcer, String instanceName, BatonConfig config) {
+    private Stores(Database database, Database heartbeatDatabase, EventBus bus, Announcer announcer, String instanceName, BatonConfig config) {
         this.database = database;
+        this.heartbeatDatabase = heartbeatDatabase;
         this.bus = bus;
         this.announcer = announcer;
         this.instanceName = instanceName;
@@ -60,7 +65,7 @@ public final class Stores implements AutoCloseable {
         this.records = new JdbcRecordStore(database);
         this.drafts = new JdbcDraftStore(database);
         this.sessions = new JdbcSessionStore(database);
-        this.instances = new JdbcInstanceRegistry(database);
+        this.instances = new JdbcInstanceRegistry(heartbeatDatabase);
         this.secrets = new JdbcSharedSecrets(database);
     }
 
@@ -72,7 +77,7 @@ public final class Stores implements AutoCloseable {
             String name = store.instanceName() != null ? store.instanceName() : "embedded";
             Database database = Database.open(config.dataDir());
             try {
-                return new Stores(database, bus, Announcer.afterCommit(bus), name, config);
+                return new Stores(database, database, bus, Announcer.afterCommit(bus), name, config);
             } catch (RuntimeException e) {
                 bus.close();
                 database.close();
@@ -80,13 +85,23 @@ public final class Stores implements AutoCloseable {
             }
         }
         PostgresOptions options = new PostgresOptions(store.url(), store.user(), store.password(), store.poolSize(), store.timeout());
-        Database database = Database.openPostgres(options);
+        PostgresDatabase database = Database.openPostgres(options);
         String name = store.instanceName() != null ? store.instanceName() : generatedName();
+        PostgresDatabase heartbeat;
+        try {
+            // The heartbeat never waits behind the requests for a connection (issue 16): when every pooled connection is
+            // held by a decision queued on the audit chain, a late beat would make the instance refuse to act.
+            heartbeat = database.companion("baton-heartbeat", HEARTBEAT_POOL_SIZE);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         PgNotifyBus bus = new PgNotifyBus(database, options, name);
         try {
-            return new Stores(database, bus, bus, name, config);
+            return new Stores(database, heartbeat, bus, bus, name, config);
         } catch (RuntimeException e) {
             bus.close();
+            heartbeat.close();
             database.close();
             throw e;
         }
@@ -140,6 +155,9 @@ public final class Stores implements AutoCloseable {
     @Override
     public void close() {
         bus.close();
+        if (heartbeatDatabase != database) {
+            heartbeatDatabase.close();
+        }
         database.close();
     }
 }

@@ -35,6 +35,11 @@ final class Cluster implements AutoCloseable {
     private final Path auditKey;
 
     Cluster(Path dir, int size) throws Exception {
+        this(dir, size, Map.of());
+    }
+
+    /** A cluster whose instances also get {@code extraEnv} (it overrides the short timeouts above). */
+    Cluster(Path dir, int size, Map<String, String> extraEnv) throws Exception {
         auditKey = TestBaton.auditKeyFile(dir);
         postgres = new PostgresServer(Files.createDirectories(dir.resolve("postgres"))).start();
         List<Integer> ports = new ArrayList<>();
@@ -44,7 +49,9 @@ final class Cluster implements AutoCloseable {
         balancer = new LoadBalancer(Files.createDirectories(dir.resolve("balancer")), ports);
         List<CompletableFuture<ServerProcess>> starting = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            ServerProcess instance = new ServerProcess(Files.createDirectories(dir.resolve("instance-" + i)), environment(i), ports.get(i - 1));
+            Map<String, String> env = environment(i);
+            env.putAll(extraEnv);
+            ServerProcess instance = new ServerProcess(Files.createDirectories(dir.resolve("instance-" + i)), env, ports.get(i - 1));
             instances.add(instance);
             starting.add(CompletableFuture.supplyAsync(() -> {
                 try {

@@ -56,7 +56,7 @@ public abstract sealed class Database implements AutoCloseable permits SqliteDat
     }
 
     /** Connects to a shared PostgreSQL, refuses one that could lose acknowledged commits, and applies pending migrations. */
-    public static Database openPostgres(PostgresOptions options) {
+    public static PostgresDatabase openPostgres(PostgresOptions options) {
         return PostgresDatabase.connect(options);
     }
 

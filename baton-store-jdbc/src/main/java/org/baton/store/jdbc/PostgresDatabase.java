@@ -36,29 +36,7 @@ public final class PostgresDatabase extends Database {
     }
 
     static PostgresDatabase connect(PostgresOptions options) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(options.url());
-        config.setUsername(options.user());
-        config.setPassword(options.password());
-        config.setMaximumPoolSize(options.poolSize());
-        config.setMinimumIdle(Math.min(2, options.poolSize()));
-        config.setPoolName("baton-postgres");
-        config.setConnectionTimeout(Math.max(250, options.timeout().toMillis()));
-        config.setValidationTimeout(Math.max(250, Math.min(options.timeout().toMillis(), 2_000)));
-        config.setInitializationFailTimeout(Math.max(1, options.timeout().toMillis()));
-        config.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, options.timeout().toSeconds())));
-        config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, options.timeout().toSeconds())));
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.addDataSourceProperty("ApplicationName", "baton");
-        // A transaction left open longer than a database call may take belongs to a stalled instance (SIGSTOP, a long
-        // pause): PostgreSQL ends it, so its row locks (the audit head's among them) never hold the other instances up.
-        config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=" + Math.max(1_000, options.timeout().toMillis()));
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new StoreUnavailableException("cannot connect to PostgreSQL at " + options.url() + ": " + rootMessage(e), e);
-        }
+        HikariDataSource pool = pool(options, "baton-postgres", "baton", options.poolSize());
         try {
             refuseUnsafeDurability(pool);
             Flyway.configure().dataSource(pool).locations(Dialect.POSTGRES.migrations()).load().migrate();
@@ -70,6 +48,40 @@ public final class PostgresDatabase extends Database {
         return new PostgresDatabase(pool, options);
     }
 
+    /**
+     * A second, small pool to the same (already checked and migrated) database, for work that must not queue behind
+     * the requests: the instance's heartbeat, which would otherwise wait for a connection while every one of the main
+     * pool's is held by a decision waiting on the audit chain's row lock, and the instance would find itself silent
+     * too long and refuse to act (issue 16). Closed on its own.
+     */
+    public PostgresDatabase companion(String name, int poolSize) {
+        return new PostgresDatabase(pool(options, name, name, poolSize), options);
+    }
+
+    private static HikariDataSource pool(PostgresOptions options, String name, String applicationName, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(options.url());
+        config.setUsername(options.user());
+        config.setPassword(options.password());
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setPoolName(name);
+        config.setConnectionTimeout(Math.max(250, options.timeout().toMillis()));
+        config.setValidationTimeout(Math.max(250, Math.min(options.timeout().toMillis(), 2_000)));
+        config.setInitializationFailTimeout(Math.max(1, options.timeout().toMillis()));
+        config.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, options.timeout().toSeconds())));
+        config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, options.timeout().toSeconds())));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", applicationName);
+        // A transaction left open longer than a database call may take belongs to a stalled instance (SIGSTOP, a long
+        // pause): PostgreSQL ends it, so its row locks (the audit head's among them) never hold the other instances up.
+        config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=" + Math.max(1_000, options.timeout().toMillis()));
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot connect to PostgreSQL at " + options.url() + ": " + rootMessage(e), e);
+        }
+    }
     /** Refuses a server that acknowledges commits before they are on disk. */
     private static void refuseUnsafeDurability(DataSource pool) {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
