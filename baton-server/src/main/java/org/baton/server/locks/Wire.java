@@ -51,15 +51,19 @@ public final class Wire {
     }
 
     public static List<Map<String, Object>> presence(List<PresenceEntry> entries) {
-        return entries.stream().map(e -> {
-            Map<String, Object> m = person(e.actor());
-            m.put("mode", e.mode().name().toLowerCase());
-            m.put("hasLock", e.hasLock());
-            if (e.lockExpiresAt() != null) {
-                m.put("lockExpiresAt", e.lockExpiresAt());
-            }
-            return m;
-        }).toList();
+        return entries.stream().map(Wire::presenceUser).toList();
+    }
+
+    /** One presence user, with the {@code key} that presence deltas name it by (see {@link PresenceKey}). */
+    public static Map<String, Object> presenceUser(PresenceEntry e) {
+        Map<String, Object> m = person(e.actor());
+        m.put("key", PresenceKey.of(e.actor().sessionId()));
+        m.put("mode", e.mode().name().toLowerCase());
+        m.put("hasLock", e.hasLock());
+        if (e.lockExpiresAt() != null) {
+            m.put("lockExpiresAt", e.lockExpiresAt());
+        }
+        return m;
     }
 
     public static List<Map<String, Object>> queue(LockState state) {
