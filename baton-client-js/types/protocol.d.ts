@@ -413,7 +413,7 @@ export interface PresenceUser {
   userId: string;
   name: string;
   role: string;
-  /** Names this entry (one session: two tabs of one user are two entries) in presence:delta; an opaque digest, stable while the session is on the resource. */
+  /** Only on connections that asked for presence:delta (/ws?presence=delta): names this entry (one session: two tabs of one user are two entries) in presence:delta; an opaque digest, stable while the session is on the resource. */
   key?: string;
   mode: "editor" | "viewer" | "queued";
   hasLock: boolean;

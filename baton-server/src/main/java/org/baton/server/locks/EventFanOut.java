@@ -132,8 +132,9 @@ public final class EventFanOut implements BusListener {
         LockCoordinator.Decision now = snapshots.apply(id);
         delivered.merge(id.toString(), now.version(), Math::max);
         told.merge(id.toString(), new Presence(now.version(), now.state().presence()), (a, b) -> a.version() >= b.version() ? a : b);
-        Outbound presence = LockMessages.presence(now.state(), now.version(), null);
-        sessions.joinedTo(id.toString()).forEach(s -> s.deliver(presence));
+        Outbound plain = LockMessages.presence(now.state(), now.version(), null, false);
+        Outbound keyed = LockMessages.presence(now.state(), now.version(), null, true);
+        sessions.joinedTo(id.toString()).forEach(s -> s.deliver(s.takesPresenceDeltas() ? keyed : plain));
     }
 
     private void push(BusMessage.Push push) {
@@ -182,18 +183,30 @@ public final class EventFanOut implements BusListener {
         String rid = event.resourceId().toString();
         Presence base = told.put(rid, new Presence(version, event.users()));
         Outbound delta = null;
+        Outbound keyedFull = null;
         boolean deltaBuilt = false;
         for (ClientSession s : sessions.joinedTo(rid)) {
-            if (s.takesPresenceDeltas() && base != null) {
-                if (!deltaBuilt) {
-                    delta = PresenceDelta.between(rid, base.version(), base.users(), event.users(), version);
-                    deltaBuilt = true;
-                }
-                s.deliver(delta != null ? delta : full);
-            } else {
+            if (!s.takesPresenceDeltas()) {
                 s.deliver(full);
+                continue;
             }
+            if (!deltaBuilt && base != null) {
+                delta = PresenceDelta.between(rid, base.version(), base.users(), event.users(), version);
+                deltaBuilt = true;
+            }
+            if (delta == null && keyedFull == null) {
+                keyedFull = new Outbound(full.event(), keyed(full, event), null);
+            }
+            s.deliver(delta != null ? delta : keyedFull);
         }
+    }
+
+    /** The full list of {@code full} with each entry's key, for a connection that asked for deltas. */
+    private static Map<String, Object> keyed(Outbound full, LockEvent.PresenceChanged event) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        ((Map<?, ?>) full.data()).forEach((k, v) -> data.put(String.valueOf(k), v));
+        data.put("users", Wire.presence(event.users(), true));
+        return data;
     }
 
     /**

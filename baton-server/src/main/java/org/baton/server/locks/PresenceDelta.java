@@ -42,9 +42,9 @@ final class PresenceDelta {
             }
             PresenceEntry was = earlier.remove(session);
             if (was == null) {
-                added.add(Wire.presenceUser(e));
+                added.add(Wire.presenceUser(e, true));
             } else if (!was.equals(e)) {
-                changed.add(Wire.presenceUser(e));
+                changed.add(Wire.presenceUser(e, true));
             }
         }
         List<String> removed = before.stream().filter(e -> earlier.containsKey(e.actor().sessionId()))
