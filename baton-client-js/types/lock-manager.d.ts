@@ -1,6 +1,6 @@
 // Types of lock-manager.js (the implementation stays plain JavaScript, no build step). The protocol's payloads come
 // from protocol.d.ts, which is generated from Baton's AsyncAPI and OpenAPI documents.
-import type { ClientEvents, Lease, ProblemCode, QueuePositionData, ServerEvents, ServerEventName, SessionReadyData } from "./protocol.js";
+import type { ClientEvents, Lease, PresenceUser, ProblemCode, QueuePositionData, ServerEvents, ServerEventName, SessionReadyData } from "./protocol.js";
 
 export * from "./protocol.js";
 
@@ -92,6 +92,14 @@ export class BatonError extends Error {
   data: unknown;
 }
 
+/** Who is on each joined resource, as the client holds it (lock/presence-book.js). */
+export interface PresenceBook {
+  /** The users on the resource now: the editor, then the queue, then viewers. */
+  list(resourceId: string): PresenceUser[];
+  /** The version of the presence held, or undefined when none is held. */
+  version(resourceId: string): number | undefined;
+}
+
 /** One WebSocket session per tab: presence, the editor lock, the queue, asks, takeovers and drafts. */
 export class LockManager {
   constructor(options: LockManagerOptions);
@@ -128,6 +136,9 @@ export class LockManager {
   leaveNote(resourceId: string, note: string): Promise<Answer<"ok">>;
   moveHere(resourceId: string): Promise<Answer<"lock:acquired">>;
   saveDraft(resourceId: string, data: Record<string, unknown>, baseVersion?: number | null): Promise<Answer<"draft:saved">>;
+
+  /** Presence rebuilt from the full lists and deltas the server sent (the WebSocket asks for presence:delta). */
+  readonly presence: PresenceBook;
 
   /** The lease this tab holds on the resource, or null. */
   lease(resourceId: string): Lease | null;

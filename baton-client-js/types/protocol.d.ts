@@ -274,6 +274,19 @@ export interface PresenceUpdateData {
   version: Version;
 }
 
+export interface PresenceDeltaData {
+  resourceId: ResourceId;
+  version: Version;
+  /** The version of the presence this delta changes: the last version at which presence changed before this one, as this server knows it. */
+  baseVersion: number;
+  /** People who arrived (new keys). */
+  added: PresenceUser[];
+  /** Keys of people who left. */
+  removed: string[];
+  /** People still there whose entry changed (mode, hasLock, lockExpiresAt...), whole. */
+  changed: PresenceUser[];
+}
+
 export interface QueueLeftData {
   resourceId: ResourceId;
   version: Version;
@@ -400,6 +413,8 @@ export interface PresenceUser {
   userId: string;
   name: string;
   role: string;
+  /** Only on connections that asked for presence:delta (/ws?presence=delta): names this entry (one session: two tabs of one user are two entries) in presence:delta; an opaque digest, stable while the session is on the resource. */
+  key?: string;
   mode: "editor" | "viewer" | "queued";
   hasLock: boolean;
   lockExpiresAt?: Instant;
@@ -599,6 +614,7 @@ export interface ServerEvents {
   "lock:displaced_draft": LockDisplacedDraftData;
   "lock:note_left": LockNoteLeftData;
   "presence:update": PresenceUpdateData;
+  "presence:delta": PresenceDeltaData;
   "queue:position": QueuePositionData;
   "queue:left": QueueLeftData;
   "notification": NotificationData;

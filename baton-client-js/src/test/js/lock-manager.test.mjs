@@ -31,7 +31,7 @@ function answer(event, reply, data) {
 
 test("connects with the token on the upgrade and resolves with the session", async () => {
   const locks = await connected();
-  assert.match(FakeSocket.latest().url, /^ws:\/\/baton\.test\/ws\?access_token=T1$/);
+  assert.match(FakeSocket.latest().url, /^ws:\/\/baton\.test\/ws\?access_token=T1&presence=delta$/);
   assert.equal(locks.session.sessionId, "s_1");
   assert.equal(locks.state, "open");
 });

@@ -16,7 +16,8 @@ import org.HdrHistogram.Histogram;
  * round, written to baton-bench/target/quick unless {@code --out} says otherwise), {@code --sessions=N},
  * {@code --out=DIR}, {@code --no-pin}, {@code --only=cluster} (workload 11 alone: Baton on PostgreSQL, 1 and 3 instances, beside
  * the SQLite node; writes docs/benchmarks/cluster.md), {@code --only=startup} (workload 9 alone: plain {@code java -jar}, CDS and
- * the AOT cache; writes docs/benchmarks/startup.md).
+ * the AOT cache; writes docs/benchmarks/startup.md), {@code --only=fanout} (workload 6 alone, full lists and deltas in
+ * turn; printed, no report; with {@code --jar=OLD.jar} it measures an older build).
  */
 public final class BenchMain {
     private final Path jar;
@@ -89,7 +90,9 @@ public final class BenchMain {
         int status = 0;
         try {
             String before = list.stream().filter(a -> a.startsWith("--ab=")).map(a -> a.substring(5)).findFirst().orElse(null);
-            if (list.contains("--only=cluster")) {
+            if (list.contains("--only=fanout")) {
+                main.fanOutOnly();
+            } else if (list.contains("--only=cluster")) {
                 // Workload 11 alone: writes docs/benchmarks/cluster.md, which the full report embeds.
                 if (main.clusterBlock() == null) {
                     status = 1;
@@ -225,12 +228,34 @@ public final class BenchMain {
             say(String.format("queue of 10: %.0f hand-overs/s, release to next holder %s", r.handover.perSecond(), r.handover.releaseToNext()));
 
             load("fan-out");
-            r.fanOut = attempt("fan-out", () -> workloads.fanOut(baton, 500, quick ? 10 : 40));
-            if (r.fanOut != null) {
-                say(String.format("fan-out to 500 viewers: each viewer %s; the last viewer %s; %.0f bytes per change", r.fanOut.perDelivery(),
-                        r.fanOut.lastViewer(), r.fanOut.bytesPerChange()));
+            r.fanOutFull = attempt("fan-out", () -> workloads.fanOut(baton, 500, quick ? 10 : 40, false));
+            r.fanOut = attempt("fan-out", () -> workloads.fanOut(baton, 500, quick ? 10 : 40, true));
+            sayFanOut("full lists", r.fanOutFull);
+            sayFanOut("deltas", r.fanOut);
+        }
+    }
+
+    private void sayFanOut(String how, Workloads.FanOut f) {
+        if (f != null) {
+            say(String.format("fan-out to %d viewers (%s): each viewer %s; the last viewer %s; %.0f bytes per change", f.viewers(), how,
+                    f.perDelivery(), f.lastViewer(), f.bytesPerChange()));
+        }
+    }
+
+    /**
+     * {@code --only=fanout}: workload 6 alone, on one Baton: 500 viewers taking the full list on every change and 500
+     * asking for deltas, measured in turn {@code rounds} times; printed, no report.
+     */
+    private void fanOutOnly() throws Exception {
+        say("uptime at start: " + Net.uptime());
+        try (BatonProcess baton = new BatonProcess(jar, work.resolve("w6"), Map.of())) {
+            baton.start();
+            for (int i = 0; i < Math.min(rounds, 3); i++) {
+                sayFanOut("full lists", attempt("fan-out", () -> workloads.fanOut(baton, 500, quick ? 10 : 40, false)));
+                sayFanOut("deltas", attempt("fan-out", () -> workloads.fanOut(baton, 500, quick ? 10 : 40, true)));
             }
         }
+        say("uptime at the end: " + Net.uptime());
     }
 
     private void sessionsBlock() throws Exception {

@@ -129,15 +129,27 @@ final class Report {
                 .append(r.handover.releaseToNext().count()).append(" | ").append(r.handover.releaseToNext().row()).append(" |\n\n");
 
         md.append("## 6. Presence fan-out to 500 viewers\n\nOne change (an editor takes or releases the lock) until each of 500 joined viewers has")
-                .append(" its presence news; the last viewer per change; the bytes all viewers received per change.\n\n");
+                .append(" its presence news; the last viewer per change; the bytes all viewers received per change. The viewers ask for")
+                .append(" `presence:delta` (`/ws?presence=delta`, as the browser client does); the same run with viewers that take the full")
+                .append(" list on every change (`presence:update`, older clients) is beside it.\n\n");
         if (r.fanOut == null) {
             md.append("Did not complete in this run (see notes).\n\n");
         } else {
             md.append("| µs | samples | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
-            md.append("| each viewer | ").append(r.fanOut.perDelivery().count()).append(" | ").append(r.fanOut.perDelivery().row()).append(" |\n");
-            md.append("| the last viewer of a change | ").append(r.fanOut.lastViewer().count()).append(" | ").append(r.fanOut.lastViewer().row()).append(" |\n\n");
-            md.append(String.format("%,.0f bytes per change to 500 viewers: %,.0f bytes per viewer.%n%n", r.fanOut.bytesPerChange(),
+            md.append("| each viewer (deltas) | ").append(r.fanOut.perDelivery().count()).append(" | ").append(r.fanOut.perDelivery().row()).append(" |\n");
+            md.append("| the last viewer of a change (deltas) | ").append(r.fanOut.lastViewer().count()).append(" | ").append(r.fanOut.lastViewer().row()).append(" |\n");
+            if (r.fanOutFull != null) {
+                md.append("| each viewer (full lists) | ").append(r.fanOutFull.perDelivery().count()).append(" | ").append(r.fanOutFull.perDelivery().row()).append(" |\n");
+                md.append("| the last viewer of a change (full lists) | ").append(r.fanOutFull.lastViewer().count()).append(" | ")
+                        .append(r.fanOutFull.lastViewer().row()).append(" |\n");
+            }
+            md.append('\n');
+            md.append(String.format("%,.0f bytes per change to 500 viewers with deltas: %,.0f bytes per viewer", r.fanOut.bytesPerChange(),
                     r.fanOut.bytesPerChange() / r.fanOut.viewers()));
+            if (r.fanOutFull != null) {
+                md.append(String.format("; with full lists %,.0f bytes per viewer", r.fanOutFull.bytesPerChange() / r.fanOutFull.viewers()));
+            }
+            md.append(".\n\n");
         }
 
         md.append("## 7. Connected sessions\n\n");
@@ -201,9 +213,12 @@ final class Report {
             target(md, "fan-out: the last of 500 viewers p99 ≤ 40 ms", String.format("%.1f ms", r.fanOut.lastViewer().p99() / 1000),
                     String.format("%.1f×", r.fanOut.lastViewer().p99() / 40_000), r.fanOut.lastViewer().count() + " changes",
                     r.fanOut.lastViewer().p99() <= 40_000);
+            // O(viewers) in all means a constant per viewer: one lock event and one presence delta, about 1 KiB whatever the
+            // number of viewers (the full list is ~80 bytes per person on the record, ~40 KB per viewer at 500).
             double perViewer = r.fanOut.bytesPerChange() / r.fanOut.viewers();
-            target(md, "fan-out bytes per change O(viewers)", String.format("%,.0f bytes per viewer per change", perViewer), "–",
-                    r.fanOut.lastViewer().count() + " changes", perViewer <= 400);
+            target(md, "fan-out bytes per change O(viewers): ≤ 1 KiB per viewer", String.format("%,.0f bytes per viewer per change", perViewer)
+                    + (r.fanOutFull == null ? "" : String.format(" (full lists: %,.0f)", r.fanOutFull.bytesPerChange() / r.fanOutFull.viewers())),
+                    String.format("%.2f×", perViewer / 1024), r.fanOut.lastViewer().count() + " changes", perViewer <= 1024);
         }
         if (s != null) {
             target(md, "≤ 10 KiB heap per idle WebSocket session", String.format("%.1f KiB", s.heapKibPerSession()), String.format("%.1f×", s.heapKibPerSession() / 10),

@@ -24,6 +24,8 @@ final class Results {
     Workloads.Rest rest;
     Workloads.Handover handover;
     Workloads.FanOut fanOut;
+    /** The same fan-out to viewers that take the full list on every change (clients that do not ask for deltas). */
+    Workloads.FanOut fanOutFull;
     Workloads.Sessions sessions;
     StoreWorkloads.Ratio store;
     Workloads.Recovery recovery;

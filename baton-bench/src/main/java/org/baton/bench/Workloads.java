@@ -429,8 +429,14 @@ final class Workloads {
     record FanOut(Latency perDelivery, Latency lastViewer, double bytesPerChange, int viewers) {
     }
 
-    FanOut fanOut(BatonProcess baton, int viewers, int rounds) throws Exception {
-        String rid = "bench:fanout:main";
+    private static final AtomicInteger FAN_OUTS = new AtomicInteger();
+
+    /**
+     * @param deltas whether the viewers ask for {@code presence:delta} ({@code /ws?presence=delta}, as the browser client
+     *               does) or take the full list on every change (older clients)
+     */
+    FanOut fanOut(BatonProcess baton, int viewers, int rounds, boolean deltas) throws Exception {
+        String rid = "bench:fanout" + FAN_OUTS.incrementAndGet() + ":main"; // a fresh record: the last run's viewers may still be leaving
         AtomicInteger round = new AtomicInteger(-1);
         AtomicReference<CountDownLatch> arrived = new AtomicReference<>(new CountDownLatch(0));
         Histogram perDelivery = Latency.histogram();
@@ -441,7 +447,7 @@ final class Workloads {
         for (int i = 0; i < viewers; i++) {
             int index = i;
             seen[i] = -1;
-            clients.add(connectRetrying(baton, "v" + i, m -> {
+            clients.add(connectRetrying(baton, deltas, "v" + i, m -> {
                 if (!m.startsWith("{\"event\":\"presence:")) {
                     return;
                 }
@@ -498,10 +504,12 @@ final class Workloads {
     }
 
     /** Connects one viewer, trying again (at most 5 times) when a busy machine drops the connection attempt. */
-    private static WsClient connectRetrying(BatonProcess baton, String user, java.util.function.Consumer<String> listener) throws Exception {
+    private static WsClient connectRetrying(BatonProcess baton, boolean deltas, String user, java.util.function.Consumer<String> listener)
+            throws Exception {
+        java.net.URI ws = deltas ? java.net.URI.create(baton.ws() + "?presence=delta") : baton.ws();
         for (int attempt = 1; ; attempt++) {
             try {
-                return WsClient.baton(baton.ws(), BatonProcess.token(user, "nurse"), listener);
+                return WsClient.baton(ws, BatonProcess.token(user, "nurse"), listener);
             } catch (Exception e) {
                 if (attempt == 5) {
                     throw e;

@@ -73,7 +73,8 @@ public final class WsClient implements Session.Listener.AutoDemanding {
         ClientUpgradeRequest request = new ClientUpgradeRequest();
         request.setHeader("Origin", "http://" + ws.getHost() + ":" + ws.getPort());
         try {
-            return client().connect(c, URI.create(ws + "?access_token=" + token + (sessionId == null ? "" : "&sessionId=" + sessionId)), request)
+            String query = (ws.getQuery() == null ? "?" : "&") + "access_token=" + token + (sessionId == null ? "" : "&sessionId=" + sessionId);
+            return client().connect(c, URI.create(ws + query), request)
                     .thenCompose(s -> c.ready).thenApply(r -> c);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);

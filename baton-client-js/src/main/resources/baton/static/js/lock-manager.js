@@ -4,7 +4,7 @@
 //
 //   import { LockManager } from "/js/lock-manager.js";
 //   const locks = new LockManager({ token: () => sessionStorage.getItem("baton.token") });
-//   locks.on("presence:update", (data) => render(data.users));
+//   locks.on("presence:update", (data) => render(data.users));   // the whole list, rebuilt from deltas too
 //   await locks.configure();                               // heartbeat interval and limits from the server
 //   await locks.connect();
 //   const answer = await locks.acquire("patient:p-1001");   // {event: "lock:acquired" | "lock:queued" | ..., data}
@@ -13,12 +13,14 @@
 // "connection" {state, ...}, "lease" {resourceId, lease|null, reason?} and "queue:position" {resourceId, position,
 // estimatedWaitSeconds}. The parts: lock/socket-transport.js and lock/rest-transport.js carry requests,
 // lock/backoff.js paces reconnects, lock/lease-book.js keeps leases and queue places, lock/event-order.js drops
-// events older than what was already seen.
+// events older than what was already seen, lock/presence-book.js rebuilds presence from the deltas the WebSocket
+// asks for (?presence=delta): the page still hears presence:update with every user, after each presence:delta.
 import { Backoff } from "./lock/backoff.js";
 import { BatonError } from "./lock/errors.js";
 import { Emitter } from "./lock/emitter.js";
 import { EventOrder } from "./lock/event-order.js";
 import { LeaseBook } from "./lock/lease-book.js";
+import { PresenceBook } from "./lock/presence-book.js";
 import { RestTransport } from "./lock/rest-transport.js";
 import { SocketTransport } from "./lock/socket-transport.js";
 
@@ -56,6 +58,8 @@ export class LockManager {
     this.events = new Emitter();
     this.book = new LeaseBook();
     this.order = new EventOrder();
+    this.presence = new PresenceBook();
+    this.presenceAsked = new Set(); // resourceIds whose full list was asked for after a gap, until it comes
     this.backoff = new Backoff({ initialMs: this.options.reconnectInitialMs, maxMs: this.options.reconnectMaxMs,
       random: options.random || Math.random });
     this.socket = new SocketTransport({ WebSocket: this.WebSocketImpl, timers: this.timers, requestTimeoutMs: this.options.requestTimeoutMs,
@@ -100,12 +104,42 @@ export class LockManager {
    */
   receive(event, data = {}, ref) {
     if (event === "session:ready") this.ready(data);
+    if (event === "presence:delta") {
+      this.presenceDelta(data);
+      return;
+    }
     const stale = this.order.isStale(data);
+    if (event === "presence:update" && !stale && typeof data.resourceId === "string") this.presence.full(data);
     const implied = stale ? [] : this.book.apply(event, data);
     this.socket.settle(ref, event, data);
     if (stale) return;
     this.emit(event, data);
     for (const [name, payload] of implied) this.emit(name, payload);
+  }
+
+  /**
+   * A presence delta: applied to the presence held, then the page hears it and the whole list as presence:update
+   * (so a page that only renders presence:update works unchanged). A gap asks for the full list, once at a time.
+   */
+  presenceDelta(data) {
+    if (this.order.isStale(data)) return;
+    const result = this.presence.delta(data);
+    if (result.gap) {
+      this.askPresence(data.resourceId);
+      return;
+    }
+    if (!result.applied) return;
+    const full = { resourceId: data.resourceId, version: data.version, users: result.applied };
+    const implied = this.book.apply("presence:update", full);
+    this.emit("presence:delta", data);
+    this.emit("presence:update", full);
+    for (const [name, payload] of implied) this.emit(name, payload);
+  }
+
+  askPresence(resourceId) {
+    if (this.presenceAsked.has(resourceId)) return;
+    this.presenceAsked.add(resourceId);
+    this.send("presence:get", { resourceId }).catch(() => {}).finally(() => this.presenceAsked.delete(resourceId));
   }
 
   // ---- configuration ------------------------------------------------------------------------------------
@@ -134,7 +168,7 @@ export class LockManager {
   }
 
   open() {
-    const params = new URLSearchParams({ access_token: this.token() || "" });
+    const params = new URLSearchParams({ access_token: this.token() || "", presence: "delta" });
     if (this.session?.sessionId) params.set("sessionId", this.session.sessionId);
     this.setState(this.everOpened ? "reconnecting" : "connecting");
     this.socket.open(`${this.baseUrl.replace(/^http/, "ws")}/ws?${params}`);
@@ -148,6 +182,7 @@ export class LockManager {
     this.setState("open", { resumed });
     if (!resumed) {
       this.order.reset();
+      this.presence.reset();
       for (const [name, payload] of this.book.sessionLost()) this.emit(name, payload);
       for (const [resourceId] of this.book.joined) this.send("resource:join", { resourceId, mode: "viewer" }).catch(() => {});
     }

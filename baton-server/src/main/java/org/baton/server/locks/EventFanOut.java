@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.baton.core.LockCoordinator;
 import org.baton.core.LockEvent;
+import org.baton.core.PresenceEntry;
 import org.baton.core.ResourceId;
 import org.baton.core.bus.BusListener;
 import org.baton.core.bus.BusMessage;
@@ -33,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * for the caller's own session ({@code lock:acquired} of its own lease, {@code lock:queued} of its own place) is not
  * sent twice. When versions jump (a message was missed) or the bus reconnects, the resource's state is re-read and
  * pushed as a fresh snapshot. Listeners (the admin feed, alerts) see every decision's events on every instance.
+ *
+ * <p>Presence goes out as the full list ({@code presence:update}) to sessions that did not ask for deltas, and as
+ * {@code presence:delta} (what changed since {@code baseVersion}) to those that did, whenever this instance knows the
+ * presence the delta starts from: it keeps the last presence it delivered per resource, and forgets it when it
+ * missed a version (the fresh snapshot then starts a new base). Each message is built and framed once for all its
+ * recipients.
  */
 public final class EventFanOut implements BusListener {
     /** Whether a user has a draft of a resource on the server now, for messages that mention it. */
@@ -53,6 +60,11 @@ public final class EventFanOut implements BusListener {
     private final List<Consumer<List<LockEvent>>> listeners = new CopyOnWriteArrayList<>();
     /** The last version delivered per resource that local sessions watch, to notice a missed message. */
     private final Map<String, Long> delivered = new ConcurrentHashMap<>();
+    /** The presence local sessions were last told per resource, and its version: the base of the next delta. */
+    private final Map<String, Presence> told = new ConcurrentHashMap<>();
+
+    private record Presence(long version, List<PresenceEntry> users) {
+    }
 
     /**
      * @param snapshots reads (and settles) a resource's current state, for resyncs
@@ -97,6 +109,7 @@ public final class EventFanOut implements BusListener {
         String rid = changed.resourceId().toString();
         if (sessions.joinedTo(rid).isEmpty() && events.stream().allMatch(LockEvent::resourceWide)) {
             delivered.remove(rid);
+            told.remove(rid);
             return;
         }
         Long last = delivered.get(rid);
@@ -104,6 +117,9 @@ public final class EventFanOut implements BusListener {
             return; // already delivered (a snapshot overtook it)
         }
         delivered.put(rid, changed.version());
+        if (last == null || changed.version() != last + 1) {
+            told.remove(rid); // a version this instance did not see may have changed presence: no delta from here
+        }
         publish(events, changed.version(), changed.callerSessionId());
         if (last != null && changed.version() > last + 1) {
             LOG.info("missed news of {} (version {} after {}); pushing a fresh snapshot", rid, changed.version(), last);
@@ -115,8 +131,10 @@ public final class EventFanOut implements BusListener {
     private void resync(ResourceId id) {
         LockCoordinator.Decision now = snapshots.apply(id);
         delivered.merge(id.toString(), now.version(), Math::max);
-        Outbound presence = LockMessages.presence(now.state(), now.version(), null);
-        sessions.joinedTo(id.toString()).forEach(s -> s.deliver(presence));
+        told.merge(id.toString(), new Presence(now.version(), now.state().presence()), (a, b) -> a.version() >= b.version() ? a : b);
+        Outbound plain = LockMessages.presence(now.state(), now.version(), null, false);
+        Outbound keyed = LockMessages.presence(now.state(), now.version(), null, true);
+        sessions.joinedTo(id.toString()).forEach(s -> s.deliver(s.takesPresenceDeltas() ? keyed : plain));
     }
 
     private void push(BusMessage.Push push) {
@@ -137,6 +155,10 @@ public final class EventFanOut implements BusListener {
             }
             Outbound message = event instanceof LockEvent.TakenOver takenOver ? withDraftFacts(wire, takenOver) : wire;
             String rid = event.resourceId().toString();
+            if (event instanceof LockEvent.PresenceChanged presence) {
+                publishPresence(presence, message, version);
+                continue;
+            }
             Outbound[] variants = new Outbound[2]; // the holder's and everyone else's form of a grant, each built once
             if (event.resourceWide()) {
                 for (ClientSession s : sessions.joinedTo(rid)) {
@@ -154,6 +176,37 @@ public final class EventFanOut implements BusListener {
                 }
             }
         }
+    }
+
+    /** The full list to sessions that want it, the delta from the presence they were last told to those that asked for deltas. */
+    private void publishPresence(LockEvent.PresenceChanged event, Outbound full, long version) {
+        String rid = event.resourceId().toString();
+        Presence base = told.put(rid, new Presence(version, event.users()));
+        Outbound delta = null;
+        Outbound keyedFull = null;
+        boolean deltaBuilt = false;
+        for (ClientSession s : sessions.joinedTo(rid)) {
+            if (!s.takesPresenceDeltas()) {
+                s.deliver(full);
+                continue;
+            }
+            if (!deltaBuilt && base != null) {
+                delta = PresenceDelta.between(rid, base.version(), base.users(), event.users(), version);
+                deltaBuilt = true;
+            }
+            if (delta == null && keyedFull == null) {
+                keyedFull = new Outbound(full.event(), keyed(full, event), null);
+            }
+            s.deliver(delta != null ? delta : keyedFull);
+        }
+    }
+
+    /** The full list of {@code full} with each entry's key, for a connection that asked for deltas. */
+    private static Map<String, Object> keyed(Outbound full, LockEvent.PresenceChanged event) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        ((Map<?, ?>) full.data()).forEach((k, v) -> data.put(String.valueOf(k), v));
+        data.put("users", Wire.presence(event.users(), true));
+        return data;
     }
 
     /**

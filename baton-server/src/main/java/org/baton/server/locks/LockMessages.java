@@ -42,7 +42,7 @@ public final class LockMessages implements MessageHandler {
             Actor actor = Requests.actor(session.identity(), session);
             for (String resource : Set.copyOf(session.joinedResources())) {
                 LockCoordinator.Decision resumed = gateway.run(ResourceId.parse(resource), new Command.Resume(actor), session.id());
-                session.deliver(presence(resumed.state(), resumed.version(), null));
+                session.deliver(presence(resumed.state(), resumed.version(), null, session.takesPresenceDeltas()));
             }
         }
     }
@@ -94,7 +94,7 @@ public final class LockMessages implements MessageHandler {
             case "lock:takeover_answer" -> new Command.AnswerTakeover(actor, Requests.flag(data, "approve", false), Requests.text(data, "note"));
             case "presence:get" -> {
                 LockCoordinator.Decision now = gateway.tick(id);
-                session.deliver(presence(now.state(), now.version(), ref));
+                session.deliver(presence(now.state(), now.version(), ref, session.takesPresenceDeltas()));
                 yield null;
             }
             default -> throw ApiException.badRequest("UNKNOWN_EVENT", "Unknown event '" + message.event() + "'.");
@@ -115,7 +115,7 @@ public final class LockMessages implements MessageHandler {
         }
         session.deliver(Answers.ws(id, decision.outcome(), decision.version(), ref));
         if (message.event().equals("resource:join")) {
-            session.deliver(presence(decision.state(), decision.version(), null));
+            session.deliver(presence(decision.state(), decision.version(), null, session.takesPresenceDeltas()));
         }
     }
 
@@ -138,12 +138,15 @@ public final class LockMessages implements MessageHandler {
         return state.holder() != null && state.holder().holder().sameSession(actor) ? state.holder().leaseId() : "";
     }
 
-    /** {@code presence:update} of {@code state} at {@code version}: who is on the resource now. */
-    static Outbound presence(LockState state, long version, String ref) {
+    /**
+     * {@code presence:update} of {@code state} at {@code version}: who is on the resource now; {@code keyed} for a
+     * connection that asked for deltas (each entry carries the {@code key} deltas name it by).
+     */
+    static Outbound presence(LockState state, long version, String ref, boolean keyed) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("resourceId", state.resourceId().toString());
         data.put("version", version);
-        data.put("users", Wire.presence(state.presence()));
+        data.put("users", Wire.presence(state.presence(), keyed));
         return new Outbound("presence:update", data, ref);
     }
 }

@@ -51,15 +51,29 @@ public final class Wire {
     }
 
     public static List<Map<String, Object>> presence(List<PresenceEntry> entries) {
-        return entries.stream().map(e -> {
-            Map<String, Object> m = person(e.actor());
-            m.put("mode", e.mode().name().toLowerCase());
-            m.put("hasLock", e.hasLock());
-            if (e.lockExpiresAt() != null) {
-                m.put("lockExpiresAt", e.lockExpiresAt());
-            }
-            return m;
-        }).toList();
+        return presence(entries, false);
+    }
+
+    /**
+     * @param keyed with each entry's {@code key}, for connections that asked for {@code presence:delta} (the others get
+     *              the list as it always was: ~25 bytes less per person, which matters in a full list to every viewer)
+     */
+    public static List<Map<String, Object>> presence(List<PresenceEntry> entries, boolean keyed) {
+        return entries.stream().map(e -> presenceUser(e, keyed)).toList();
+    }
+
+    /** One presence user, with the {@code key} that presence deltas name it by when {@code keyed} (see {@link PresenceKey}). */
+    public static Map<String, Object> presenceUser(PresenceEntry e, boolean keyed) {
+        Map<String, Object> m = person(e.actor());
+        if (keyed) {
+            m.put("key", PresenceKey.of(e.actor().sessionId()));
+        }
+        m.put("mode", e.mode().name().toLowerCase());
+        m.put("hasLock", e.hasLock());
+        if (e.lockExpiresAt() != null) {
+            m.put("lockExpiresAt", e.lockExpiresAt());
+        }
+        return m;
     }
 
     public static List<Map<String, Object>> queue(LockState state) {

@@ -42,6 +42,12 @@ public final class ClientSession {
         }
     }
 
+    /** Whether the live connection asked for {@code presence:delta} (false without one). */
+    public boolean takesPresenceDeltas() {
+        Outlet current = outlet;
+        return current != null && current.takesPresenceDeltas();
+    }
+
     public boolean isConnected() {
         Outlet current = outlet;
         return current != null && current.isOpen();

@@ -10,4 +10,12 @@ public interface Outlet {
     void close(int code, String reason);
 
     boolean isOpen();
+
+    /**
+     * Whether the client asked for presence as deltas ({@code presence:delta}) rather than the full list on every
+     * change; one that did not still gets {@code presence:update} with every user.
+     */
+    default boolean takesPresenceDeltas() {
+        return false;
+    }
 }

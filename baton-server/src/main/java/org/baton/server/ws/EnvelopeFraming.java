@@ -9,7 +9,13 @@ enum EnvelopeFraming implements Framing {
 
     @Override
     public Outlet outlet(Session session, int maxQueued) {
-        return new EnvelopeOutlet(session, maxQueued);
+        return new EnvelopeOutlet(session, maxQueued, wantsPresenceDeltas(session));
+    }
+
+    /** {@code /ws?presence=delta}: the client applies {@code presence:delta} and asks for a full list when it sees a gap. */
+    static boolean wantsPresenceDeltas(Session session) {
+        var values = session.getUpgradeRequest().getParameterMap().get("presence");
+        return values != null && values.contains("delta");
     }
 
     /**

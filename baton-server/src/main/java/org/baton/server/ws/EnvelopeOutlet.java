@@ -1,42 +1,139 @@
 package org.baton.server.ws;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import org.baton.server.session.Outbound;
 import org.baton.server.session.Outlet;
+import org.baton.server.session.PresenceNews;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * A Baton-protocol connection: frames each message as {@code {"event","data","ref"?}} and sends it without
- * blocking. At most {@code maxQueued} messages may wait for the network; a consumer slower than that is closed
- * with 1013 (try again later) instead of growing the server's memory or stalling the sender (RELIABILITY.md §8).
+ * blocking. At most {@value #IN_FLIGHT} frames are handed to the network at once; the rest wait here, where a newer
+ * presence message about a resource replaces a waiting one about the same resource ({@link PresenceNews}), so a
+ * reader that falls behind gets the latest presence, not every step. At most {@code maxQueued} messages may wait in
+ * all; a consumer slower than that is closed with 1013 (try again later) instead of growing the server's memory or
+ * stalling the sender (RELIABILITY.md §8). The frame of a message is written once and shared by every connection
+ * that sends it ({@link Outbound#framed}).
  */
 final class EnvelopeOutlet implements Outlet, TextChannel {
+    /** Frames handed to Jetty and not yet written: enough to keep the socket busy, few enough to leave room to coalesce. */
+    static final int IN_FLIGHT = 4;
+    private static final Object ENVELOPE = new Object();
+
     private final Session session;
     private final int maxQueued;
-    private final AtomicInteger queued = new AtomicInteger();
+    private final boolean presenceDeltas;
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>(); // Outbound messages and raw text frames, in order
+    private int inFlight;
+    private boolean draining;
 
     EnvelopeOutlet(Session session, int maxQueued) {
+        this(session, maxQueued, false);
+    }
+
+    /** @param presenceDeltas whether the client asked for {@code presence:delta} ({@code /ws?presence=delta}) */
+    EnvelopeOutlet(Session session, int maxQueued, boolean presenceDeltas) {
         this.session = session;
         this.maxQueued = maxQueued;
+        this.presenceDeltas = presenceDeltas;
+    }
+
+    @Override
+    public boolean takesPresenceDeltas() {
+        return presenceDeltas;
     }
 
     @Override
     public void send(Outbound message) {
-        sendText(frame(message));
+        enqueue(message);
     }
 
     @Override
     public void sendText(String text) {
+        enqueue(text);
+    }
+
+    private void enqueue(Object item) {
         if (!session.isOpen()) {
             return;
         }
-        if (queued.incrementAndGet() > maxQueued) {
-            queued.decrementAndGet();
-            close(1013, "slow consumer: too many unsent messages");
+        boolean full;
+        synchronized (this) {
+            item = coalesce(item);
+            full = waiting.size() + inFlight >= maxQueued;
+            if (full) {
+                waiting.clear();
+            } else {
+                waiting.addLast(item);
+            }
+        }
+        if (full) {
+            close(1013, "slow consumer: too many unsent messages"); // outside the lock: Jetty may call back into written()
             return;
         }
-        session.sendText(text, Callback.from(queued::decrementAndGet, failure -> queued.decrementAndGet()));
+        drain();
+    }
+
+    /** Takes a waiting presence message about the same resource out of the queue and returns what replaces both. */
+    private Object coalesce(Object item) {
+        String resource = item instanceof Outbound message ? PresenceNews.resourceOf(message) : null;
+        if (resource == null) {
+            return item;
+        }
+        for (Iterator<Object> it = waiting.descendingIterator(); it.hasNext(); ) {
+            if (it.next() instanceof Outbound queued && resource.equals(PresenceNews.resourceOf(queued))) {
+                Outbound merged = PresenceNews.merge(queued, (Outbound) item);
+                if (merged == null) {
+                    return item;
+                }
+                it.remove(); // the merged message goes last, after the lock events that came before it
+                return merged;
+            }
+        }
+        return item;
+    }
+
+    /** Hands waiting frames to Jetty while fewer than {@value #IN_FLIGHT} are unwritten; one thread at a time. */
+    private void drain() {
+        synchronized (this) {
+            if (draining) {
+                return;
+            }
+            draining = true;
+        }
+        while (true) {
+            Object next;
+            synchronized (this) {
+                if (!session.isOpen()) {
+                    waiting.clear();
+                }
+                if (inFlight >= IN_FLIGHT || waiting.isEmpty()) {
+                    draining = false;
+                    return;
+                }
+                next = waiting.pollFirst();
+                inFlight++;
+            }
+            try {
+                String text = next instanceof Outbound message ? message.framed(ENVELOPE, EnvelopeOutlet::frame) : (String) next;
+                session.sendText(text, Callback.from(this::written, failure -> written()));
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    inFlight--;
+                    draining = false;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void written() {
+        synchronized (this) {
+            inFlight--;
+        }
+        drain();
     }
 
     static String frame(Outbound message) {

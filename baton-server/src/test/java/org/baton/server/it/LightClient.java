@@ -55,6 +55,11 @@ final class LightClient implements WebSocket.Listener {
         socket.sendText(Json.write(java.util.Map.of("event", event, "data", data)), true).orTimeout(20, TimeUnit.SECONDS).join();
     }
 
+    /** As {@link #sendNow(String, Object)}, with a {@code ref}: the answer is an answer to this request, never merged with news. */
+    void sendNow(String event, Object data, String ref) {
+        socket.sendText(Json.write(java.util.Map.of("event", event, "data", data, "ref", ref)), true).orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
