@@ -286,8 +286,9 @@ class BrowserTest {
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
         a.waitText(MAIN + " [data-role='autosave']", "Draft saved", Duration.ofSeconds(30));
         String typed = "Top-up given at 10:05; patient comfortable, block to T6.";
-        // "Draft saved" can show a sync of an earlier state while the newest is still on its way (a loaded machine once
-        // read the server between the two); what counts is that everything typed reaches the server, within a bound.
+        // Polled: once, in a full suite on a loaded machine, the server's draft read at the instant the page showed
+        // "Draft saved" had notes null; alone the test passes. Not explained yet; what must hold is that everything typed
+        // reaches the server, within a bound (a draft that never arrives still fails here).
         org.awaitility.Awaitility.await("the server has everything typed while it was down").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(baton.call("GET", "/api/autosave/restore/catheter/c-7001", token, null).body()
