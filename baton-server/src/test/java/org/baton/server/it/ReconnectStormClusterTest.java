@@ -63,20 +63,7 @@ class ReconnectStormClusterTest {
                 tabs.add(new StormTab(storm, i));
             }
             long t0 = System.nanoTime();
-            for (int from = 0; from < n; from += 100) {
-                List<CompletableFuture<LightClient>> batch = new ArrayList<>();
-                for (StormTab tab : tabs.subList(from, Math.min(n, from + 100))) {
-                    batch.add(tab.connect(ws, origin));
-                }
-                CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-            }
-            for (int from = 0; from < n; from += 50) {
-                List<StormTab> batch = tabs.subList(from, Math.min(n, from + 50));
-                batch.forEach(StormTab::join);
-                for (StormTab tab : batch) {
-                    tab.holdGrant(tab.granted.get(60, TimeUnit.SECONDS));
-                }
-            }
+            StormTab.connectAndHold(tabs, ws, origin);
             double setup = (System.nanoTime() - t0) / 1e9;
             int renewed = ReconnectStormTest.heartbeatRound(tabs).sameLease();
             Map<String, Integer> before = sessionsPerInstance(cluster, tabs);

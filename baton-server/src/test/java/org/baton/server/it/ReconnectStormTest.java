@@ -61,20 +61,7 @@ class ReconnectStormTest {
                 tabs.add(new StormTab(storm, i));
             }
             long t0 = System.nanoTime();
-            for (int from = 0; from < n; from += 100) { // in batches, as a ward's morning logins would
-                List<CompletableFuture<LightClient>> batch = new ArrayList<>();
-                for (StormTab tab : tabs.subList(from, Math.min(n, from + 100))) {
-                    batch.add(tab.connect(ws, origin));
-                }
-                CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-            }
-            for (int from = 0; from < n; from += 50) {
-                List<StormTab> batch = tabs.subList(from, Math.min(n, from + 50));
-                batch.forEach(StormTab::join);
-                for (StormTab tab : batch) {
-                    tab.holdGrant(within(tab.granted, tab.user + "'s grant"));
-                }
-            }
+            StormTab.connectAndHold(tabs, ws, origin);
             double setup = (System.nanoTime() - t0) / 1e9;
             // As the browser client does every LOCK_HEARTBEAT_INTERVAL: at 2,000 clients the setup alone takes minutes here.
             int renewed = heartbeatRound(tabs).sameLease();

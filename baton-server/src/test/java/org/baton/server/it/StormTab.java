@@ -3,6 +3,8 @@ package org.baton.server.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +50,31 @@ final class StormTab {
     volatile CompletableFuture<JsonNode> extended = new CompletableFuture<>();
     final AtomicInteger attempts = new AtomicInteger();
     volatile int failures;
+
+    /**
+     * Opens every tab's connection, 100 at a time (as a ward's morning logins would), then joins each to its records
+     * and waits for its grant, 50 at a time; fails naming the refusals seen when a grant does not come within 60 s.
+     */
+    static void connectAndHold(List<StormTab> tabs, URI ws, String origin) throws Exception {
+        for (int from = 0; from < tabs.size(); from += 100) {
+            List<CompletableFuture<LightClient>> batch = new ArrayList<>();
+            for (StormTab tab : tabs.subList(from, Math.min(tabs.size(), from + 100))) {
+                batch.add(tab.connect(ws, origin));
+            }
+            CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        }
+        for (int from = 0; from < tabs.size(); from += 50) {
+            List<StormTab> batch = tabs.subList(from, Math.min(tabs.size(), from + 50));
+            batch.forEach(StormTab::join);
+            for (StormTab tab : batch) {
+                try {
+                    tab.holdGrant(tab.granted.get(60, TimeUnit.SECONDS));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("no grant for " + tab.user + " within 60 s; refusals on the way: " + tab.storm.refusals(), e);
+                }
+            }
+        }
+    }
 
     StormTab(Storm storm, int i) {
         this.storm = storm;
