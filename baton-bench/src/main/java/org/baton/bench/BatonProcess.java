@@ -49,16 +49,19 @@ final class BatonProcess implements AutoCloseable {
         NONE, CDS, AOT;
 
         List<String> flags(Path jar) throws IOException {
-            String stamp = Long.toString(Files.getLastModifiedTime(jar).toMillis() / 1000);
             return switch (this) {
                 case NONE -> List.of("-Xshare:auto");
-                case CDS -> List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + jar.resolveSibling("baton-" + stamp + ".jsa"),
-                        "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+                case CDS -> List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + file(jar, ".jsa"), "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
                 case AOT -> {
-                    Path cache = jar.resolveSibling("baton-" + stamp + ".aot");
+                    Path cache = file(jar, ".aot");
                     yield List.of((Files.isRegularFile(cache) ? "-XX:AOTCache=" : "-XX:AOTCacheOutput=") + cache, "-Xlog:aot=off", "-Xlog:cds=off");
                 }
             };
+        }
+
+        /** The archive beside the jar, named after the jar's build time as start.sh names it, so a rebuilt jar gets a fresh one. */
+        private static Path file(Path jar, String suffix) throws IOException {
+            return jar.resolveSibling("baton-" + Files.getLastModifiedTime(jar).toMillis() / 1000 + suffix);
         }
 
         static boolean aotAvailable() {
@@ -67,7 +70,7 @@ final class BatonProcess implements AutoCloseable {
 
         /** What {@code ./start.sh} starts from once its archive exists: the AOT cache when the JDK has one written, else CDS. */
         static Archive ofStartScript(Path jar) throws IOException {
-            return aotAvailable() && Files.isRegularFile(jar.resolveSibling("baton-" + Files.getLastModifiedTime(jar).toMillis() / 1000 + ".aot")) ? AOT : CDS;
+            return aotAvailable() && Files.isRegularFile(file(jar, ".aot")) ? AOT : CDS;
         }
     }
 
