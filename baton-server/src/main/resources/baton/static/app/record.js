@@ -62,9 +62,11 @@ class Section {
     this.queued = null;
     this.presence = [];
     this.disconnectedUntil = null;
+    this.typing = null;     // what was typed and not saved while the form shows the saved record: {fields, baseVersion}
+    this.editBase = null;   // the version the form's edits started from, while older than the record's (a merge is due)
     this.autosave = new AutosaveManager({
       resourceId: this.rid, locks, local, token: () => auth.token(), intervalSeconds: clientConfig.autosaveSeconds,
-      getData: () => ({ fields: this.formValues() }), baseVersion: () => record.version,
+      getData: () => ({ fields: this.formValues() }), baseVersion: () => this.editBase ?? record.version,
     });
     this.autosave.on("status", (s) => {
       this.els.autosave.textContent = (AUTOSAVE_TEXT[s.state] || (() => ""))(s);
@@ -155,6 +157,32 @@ class Section {
     return this.changedFrom(this.formValues());
   }
 
+  /** The fields typed and not saved, with the version they were typed on; null when the form is the saved record. */
+  typedChanges() {
+    const values = this.formValues();
+    const fields = Object.fromEntries(this.fields.filter((n) => JSON.stringify(values[n] ?? null) !== JSON.stringify(record.fields[n] ?? null))
+      .map((n) => [n, values[n]]));
+    return Object.keys(fields).length ? { fields, baseVersion: this.editBase ?? record.version } : null;
+  }
+
+  /**
+   * Shows the saved record in a form that is no longer ours, keeping what was typed (it is in the draft too) to put
+   * back on the next edit: a lost or released lock must never cost the typing, nor let the draft be overwritten by
+   * a form without it.
+   */
+  showSaved() {
+    this.keepTyping();
+    this.fill(record.fields);
+  }
+
+  /** Remembers what was typed (against the record the form was filled from) before the form is filled again. */
+  keepTyping() {
+    const typed = this.typedChanges();
+    if (!typed) return;
+    this.typing = typed;
+    this.notice("kept-typing", "Your unsaved changes are kept as your draft; they come back into this form when you edit again.");
+  }
+
   /** True when {@code values} differ from the saved record in this section's fields. */
   changedFrom(values) {
     return this.fields.some((n) => JSON.stringify(values[n] ?? null) !== JSON.stringify(record.fields[n] ?? null));
@@ -235,8 +263,11 @@ function renderMeta() {
 }
 
 async function reloadRecord() {
-  record = (await api("GET", `/api/records/${type}/${id}`)).body;
-  for (const s of sections.values()) if (!s.mine) s.fill(record.fields);
+  const fresh = (await api("GET", `/api/records/${type}/${id}`)).body;
+  const away = [...sections.values()].filter((s) => !s.mine);
+  for (const s of away) s.keepTyping();
+  record = fresh;
+  for (const s of away) s.fill(record.fields);
   renderMeta();
 }
 
@@ -283,19 +314,54 @@ async function onAcquired(section, data) {
   banner(data.via && data.via !== "DIRECT" && data.via !== "EMERGENCY" ? `It is your turn: you are now editing ${section.label}.` : null, "ok");
   const pending = section.pendingDraft;
   section.pendingDraft = null;
+  // What this form holds unsaved (kept when the lock went, or still in the form) comes back; a draft being restored wins.
+  const typed = pending ? null : section.typing || section.typedChanges();
+  section.typing = null;
+  section.notice("kept-typing", null);
   try {
     record = (await api("GET", `/api/records/${type}/${id}`)).body;
     renderMeta();
   } catch { /* edit what is shown */ }
-  if (!section.changed() || !pending) section.fill(record.fields);
-  if (clientConfig.autosaveEnabled) section.autosave.start();
-  if (pending?.merge) mergeModal(section, pending.merge);
-  else if (pending) { section.fill({ ...record.fields, ...pending.data.fields }); section.autosave.markDirty(); }
+  if (typed) {
+    await putTypingBack(section, typed);
+    if (clientConfig.autosaveEnabled) section.autosave.start();
+  } else {
+    if (!section.changed() || !pending) section.fill(record.fields);
+    if (clientConfig.autosaveEnabled) section.autosave.start();
+    if (pending?.merge) mergeModal(section, pending.merge);
+    else if (pending) { section.fill({ ...record.fields, ...pending.data.fields }); section.autosave.markDirty(); }
+  }
   if (data.handoverNote) {
     modal({ title: "A note from the previous editor", id: "handover-note-modal", body: el("blockquote", {}, data.handoverNote),
       actions: [{ label: "OK", primary: true, onClick: (m) => m.close() }] });
   } else if (!pending?.merge) {
     section.els.form.querySelector("input, select, textarea")?.focus();
+  }
+}
+
+/**
+ * Puts what was typed back into the form on a new lease. On the version it was typed on it simply returns; when
+ * someone saved since, it goes on top of their version, the edit stays based on the older one (so a save, and the
+ * draft, are merged by the server, never written over their change), and conflicting fields open the merge view.
+ */
+async function putTypingBack(section, typed) {
+  section.fill({ ...record.fields, ...typed.fields });
+  section.editBase = typed.baseVersion === record.version ? null : typed.baseVersion;
+  section.autosave.markDirty();
+  if (section.editBase === null) return;
+  let merge = null;
+  try {
+    merge = (await api("POST", `/api/records/${encodeURIComponent(type)}/${encodeURIComponent(id)}/merge`,
+      { baseVersion: typed.baseVersion, fields: typed.fields })).body;
+  } catch { /* the save is guarded all the same: it answers with the merge */ }
+  if (merge && !merge.conflicts.some((c) => section.fields.includes(c.field))) {
+    section.editBase = null;
+    section.autosave.markDirty();
+    banner(`${section.label} was saved by someone else (version ${record.version}) since you typed; your changes are on top of it.`, "info");
+  } else if (merge) {
+    mergeModal(section, merge);
+  } else {
+    banner(`${section.label} was saved by someone else since you typed; saving shows what changed.`, "warn");
   }
 }
 
@@ -447,7 +513,7 @@ async function release(section, note) {
   section.mine = false;
   section.holder = null;
   section.notice("displaced-draft", null);
-  section.fill(record.fields);
+  section.showSaved();
   section.refresh();
   try { await locks.release(section.rid, note); } catch { /* already gone */ }
 }
@@ -462,7 +528,7 @@ function showFieldErrors(e) {
   banner(e.body.detail, "warn");
 }
 
-async function save(section, thenRelease, fields = section.formValues(), version = record.version) {
+async function save(section, thenRelease, fields = section.formValues(), version = section.editBase ?? record.version) {
   const lease = locks.lease(section.rid);
   for (const n of section.fields) document.getElementById(`f-${n}-error`).textContent = "";
   try {
@@ -470,6 +536,7 @@ async function save(section, thenRelease, fields = section.formValues(), version
       { fields }, { "If-Match": `"${version}"`, "X-Lease-Id": lease?.leaseId || "" });
     record = body;
     renderMeta();
+    section.editBase = null;
     section.fill(record.fields);
     await section.autosave.saved();
     banner(`Saved version ${record.version} at ${fmtTime(record.updatedAt)}.`, "ok");

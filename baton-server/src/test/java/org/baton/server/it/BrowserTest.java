@@ -462,6 +462,69 @@ class BrowserTest {
         a.screenshot("10-admin-released");
     }
 
+    /**
+     * The lock goes while the holder has typed and not saved (an admin release here; a lapsed grace or a release does
+     * the same), someone else saves the record meanwhile, and the holder edits again: what was typed comes back on top
+     * of the newer version, and neither the draft nor the save loses it or writes over the other's change.
+     */
+    @Test
+    void typingKeptWhenTheLockWent_comesBackOnTheNextEdit_onTopOfWhatOthersSavedMeanwhile() {
+        start(Map.of());
+        Browser a = editing("chen", "/record?type=catheter&id=c-2002");
+        a.type("#f-notes", "Dressing changed at 09:40");
+        keptOnDevice(a);
+
+        var released = baton.call("POST", "/api/admin/locks/force-release", baton.token("rivera"),
+                Map.of("resourceId", "catheter:c-2002:main", "reason", "Ward round handover"));
+        assertThat(released.status()).isEqualTo(200);
+        a.waitText("#banner", "An administrator released your lock");
+        a.waitText(MAIN + " [data-role='badge']", "Available");
+        a.waitText(MAIN + " [data-role='kept-typing']", "come back into this form when you edit again");
+
+        TestBaton.RestTab okafor = baton.tab("okafor");
+        String lease = okafor.post("/api/locks/acquire", Map.of("resourceId", "catheter:c-2002")).body().at("/lease/leaseId").asText();
+        assertThat(baton.call("PUT", "/api/records/catheter/c-2002", okafor.token, Map.of("fields", Map.of("side", "left")),
+                Map.of("If-Match", "\"1\"", "X-Lease-Id", lease)).status()).isEqualTo(200);
+        assertThat(okafor.post("/api/locks/release", Map.of("resourceId", "catheter:c-2002", "leaseId", lease)).status()).isEqualTo(200);
+        a.waitValue("#f-side", "left");
+
+        a.click(MAIN + " [data-action='edit']");
+        a.waitText(MAIN + " [data-role='badge']", "You are editing");
+        a.waitValue("#f-notes", "Dressing changed at 09:40");
+        a.waitValue("#f-side", "left");
+        a.waitText("#banner", "your changes are on top of it");
+        a.find("#f-notes").sendKeys("; site clean.");
+        String typed = "Dressing changed at 09:40; site clean.";
+        org.awaitility.Awaitility.await("the server's draft has everything typed").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(baton.call("GET", "/api/autosave/restore/catheter/c-2002", baton.token("chen"), null).body()
+                        .at("/data/fields/notes").asText()).isEqualTo(typed));
+        a.click(MAIN + " [data-action='save']");
+        a.waitText("#banner", "Saved version 3");
+        var saved = baton.call("GET", "/api/records/catheter/c-2002", okafor.token, null).body();
+        assertThat(saved.at("/fields/notes").asText()).isEqualTo(typed);
+        assertThat(saved.at("/fields/side").asText()).isEqualTo("left");
+        a.screenshot("18-typing-kept-after-the-lock-went");
+
+        // Again, but the other editor changes the same field: the next edit opens the merge view, mine is chosen.
+        a.type("#f-notes", "Catheter to stay until 18:00");
+        keptOnDevice(a);
+        assertThat(baton.call("POST", "/api/admin/locks/force-release", baton.token("rivera"),
+                Map.of("resourceId", "catheter:c-2002:main", "reason", "Ward round handover")).status()).isEqualTo(200);
+        a.waitText(MAIN + " [data-role='kept-typing']", "come back into this form when you edit again");
+        String lease2 = okafor.post("/api/locks/acquire", Map.of("resourceId", "catheter:c-2002")).body().at("/lease/leaseId").asText();
+        assertThat(baton.call("PUT", "/api/records/catheter/c-2002", okafor.token, Map.of("fields", Map.of("notes", "Removed at 14:00")),
+                Map.of("If-Match", "\"3\"", "X-Lease-Id", lease2)).status()).isEqualTo(200);
+        assertThat(okafor.post("/api/locks/release", Map.of("resourceId", "catheter:c-2002", "leaseId", lease2)).status()).isEqualTo(200);
+        a.click(MAIN + " [data-action='edit']");
+        a.waitVisible("#merge-modal tr[data-field='notes']");
+        a.click("#merge-modal input[name='merge-notes'][value='mine']");
+        a.click("#merge-modal [data-action='save-merge']");
+        a.waitText("#banner", "Saved version 5");
+        assertThat(baton.call("GET", "/api/records/catheter/c-2002", okafor.token, null).body().at("/fields/notes").asText())
+                .isEqualTo("Catheter to stay until 18:00");
+    }
+
     @Test
     void idleWarning_keepEditing_holdsTheLock() {
         start(Map.of("BATON_LEASE_TTL", "3600"));
