@@ -66,7 +66,10 @@ class Section {
     this.editBase = null;   // the version the form's edits started from, while older than the record's (a merge is due)
     this.autosave = new AutosaveManager({
       resourceId: this.rid, locks, local, token: () => auth.token(), intervalSeconds: clientConfig.autosaveSeconds,
-      getData: () => ({ fields: this.formValues() }), baseVersion: () => this.editBase ?? record.version,
+      // While the form shows the saved record, what was typed is in `typing`: a draft sent then (a flush racing the
+      // reload after a lost lock) still carries it.
+      getData: () => ({ fields: { ...this.formValues(), ...this.typing?.fields } }),
+      baseVersion: () => this.typing?.baseVersion ?? this.editBase ?? record.version,
     });
     this.autosave.on("status", (s) => {
       this.els.autosave.textContent = (AUTOSAVE_TEXT[s.state] || (() => ""))(s);
@@ -160,8 +163,7 @@ class Section {
   /** The fields typed and not saved, with the version they were typed on; null when the form is the saved record. */
   typedChanges() {
     const values = this.formValues();
-    const fields = Object.fromEntries(this.fields.filter((n) => JSON.stringify(values[n] ?? null) !== JSON.stringify(record.fields[n] ?? null))
-      .map((n) => [n, values[n]]));
+    const fields = Object.fromEntries(this.fields.filter((n) => this.differs(n, values[n])).map((n) => [n, values[n]]));
     return Object.keys(fields).length ? { fields, baseVersion: this.editBase ?? record.version } : null;
   }
 
@@ -185,7 +187,17 @@ class Section {
 
   /** True when {@code values} differ from the saved record in this section's fields. */
   changedFrom(values) {
-    return this.fields.some((n) => JSON.stringify(values[n] ?? null) !== JSON.stringify(record.fields[n] ?? null));
+    return this.fields.some((n) => this.differs(n, values[n]));
+  }
+
+  /**
+   * Whether a form value differs from the saved record's, compared as the form would show the saved one (a time to
+   * the minute, a number as typed), so a value nobody touched never counts as typed.
+   */
+  differs(name, value) {
+    const scratch = this.els.form.elements.namedItem(name).cloneNode(true);
+    setValue(scratch, schema.fields[name], record.fields[name]);
+    return JSON.stringify(value ?? null) !== JSON.stringify(getValue(scratch, schema.fields[name]) ?? null);
   }
 
   /** A notice inside the card (kept until replaced or cleared), by kind: one per kind. */
@@ -314,18 +326,21 @@ async function onAcquired(section, data) {
   banner(data.via && data.via !== "DIRECT" && data.via !== "EMERGENCY" ? `It is your turn: you are now editing ${section.label}.` : null, "ok");
   const pending = section.pendingDraft;
   section.pendingDraft = null;
-  // What this form holds unsaved (kept when the lock went, or still in the form) comes back; a draft being restored wins.
+  // What this form holds unsaved (kept when the lock went, or still in the form) comes back; a draft being restored
+  // wins. The kept typing stays in `typing` (and so in any draft sent meanwhile) until it is back in the form.
   const typed = pending ? null : section.typing || section.typedChanges();
-  section.typing = null;
   section.notice("kept-typing", null);
   try {
     record = (await api("GET", `/api/records/${type}/${id}`)).body;
     renderMeta();
   } catch { /* edit what is shown */ }
   if (typed) {
+    section.fill({ ...record.fields, ...typed.fields });
+    section.typing = null;
     await putTypingBack(section, typed);
     if (clientConfig.autosaveEnabled) section.autosave.start();
   } else {
+    section.typing = null;
     if (!section.changed() || !pending) section.fill(record.fields);
     if (clientConfig.autosaveEnabled) section.autosave.start();
     if (pending?.merge) mergeModal(section, pending.merge);
@@ -340,12 +355,11 @@ async function onAcquired(section, data) {
 }
 
 /**
- * Puts what was typed back into the form on a new lease. On the version it was typed on it simply returns; when
- * someone saved since, it goes on top of their version, the edit stays based on the older one (so a save, and the
- * draft, are merged by the server, never written over their change), and conflicting fields open the merge view.
+ * What was typed is back in the form, on top of the current record, on a new lease. Typed on this version, it is
+ * simply kept; when someone saved since, the edit stays based on the older version (so a save, and the draft, are
+ * merged by the server, never written over their change), and conflicting or clinical fields open the merge view.
  */
 async function putTypingBack(section, typed) {
-  section.fill({ ...record.fields, ...typed.fields });
   section.editBase = typed.baseVersion === record.version ? null : typed.baseVersion;
   section.autosave.markDirty();
   if (section.editBase === null) return;
@@ -537,6 +551,7 @@ async function save(section, thenRelease, fields = section.formValues(), version
     record = body;
     renderMeta();
     section.editBase = null;
+    section.typing = null;
     section.fill(record.fields);
     await section.autosave.saved();
     banner(`Saved version ${record.version} at ${fmtTime(record.updatedAt)}.`, "ok");

@@ -398,10 +398,14 @@ class ScaledOutClusterTest {
                 burst.add(CompletableFuture.supplyAsync(() -> cluster.call(fromFile.base(), "POST", "/api/locks/acquire", "chen", "resident",
                         data("resourceId", rid), Map.of())));
             }
-            int maxConnections = 0;
-            while (!burst.stream().allMatch(CompletableFuture::isDone)) {
-                maxConnections = Math.max(maxConnections, connectionsOf("baton_app"));
-            }
+            // The instance's connections, sampled every 20 ms until the burst is answered.
+            java.util.concurrent.atomic.AtomicInteger sampled = new java.util.concurrent.atomic.AtomicInteger();
+            org.awaitility.Awaitility.await("the burst is answered").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        sampled.accumulateAndGet(connectionsOf("baton_app"), Math::max);
+                        return burst.stream().allMatch(CompletableFuture::isDone);
+                    });
+            int maxConnections = sampled.get();
             assertThat(burst).allSatisfy(f -> assertThat(f.join().status()).isIn(200, 409));
             assertThat(maxConnections).as("connections of one instance under a burst of 40 requests").isBetween(1, 3);
         }
