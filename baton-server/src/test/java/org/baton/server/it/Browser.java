@@ -174,12 +174,14 @@ final class Browser implements AutoCloseable {
     }
 
     /**
-     * A bounded wait that looks every 50 ms: WebDriverWait's own 500 ms step added a quarter of a second on average to
-     * each of the hundreds of waits of the browser tests.
+     * A bounded wait that looks every 50 ms (WebDriverWait's own 500 ms step added a quarter of a second on average to
+     * each of the hundreds of waits of the browser tests), and looks again when the page replaced the element it was
+     * reading (a re-rendered panel) instead of failing.
      */
     WebDriverWait waiting(Duration atMost) {
         WebDriverWait wait = new WebDriverWait(driver, atMost);
         wait.pollingEvery(Duration.ofMillis(50));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         return wait;
     }
 

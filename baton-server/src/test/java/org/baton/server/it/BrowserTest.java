@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The demo app and dashboard in real headless Chromium, two or three windows as different users, against a real
@@ -81,7 +80,7 @@ class BrowserTest {
 
     /** Waits until the section's autosave says the latest change is at least on the device. */
     static void keptOnDevice(Browser b) {
-        new WebDriverWait(b.driver, Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(20)).until(d ->
+        b.waiting(Duration.ofSeconds(10)).until(d ->
                 List.of("local", "saving", "saved").contains(b.find(MAIN + " [data-role='autosave']").getDomAttribute("data-state")));
     }
 
