@@ -91,7 +91,7 @@ final class BatonProcess implements AutoCloseable {
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
         String profile = System.getenv("BATON_BENCH_JFR"); // a directory: record a flight-recorder profile of each Baton process
         if (profile != null) {
-            command.add("-XX:StartFlightRecording=filename=" + Path.of(profile, "baton-" + port + ".jfr") + ",settings=profile");
+            command.add("-XX:StartFlightRecording=filename=" + Path.of(profile, "baton-" + port + ".jfr") + ",settings=profile,dumponexit=true");
         }
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
