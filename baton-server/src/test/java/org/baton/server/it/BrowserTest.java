@@ -473,18 +473,13 @@ class BrowserTest {
         a.type("#f-notes", "Dressing changed at 09:40");
         keptOnDevice(a);
 
-        var released = baton.call("POST", "/api/admin/locks/force-release", baton.token("rivera"),
-                Map.of("resourceId", "catheter:c-2002:main", "reason", "Ward round handover"));
-        assertThat(released.status()).isEqualTo(200);
+        adminReleases("catheter:c-2002:main");
         a.waitText("#banner", "An administrator released your lock");
         a.waitText(MAIN + " [data-role='badge']", "Available");
         a.waitText(MAIN + " [data-role='kept-typing']", "come back into this form when you edit again");
 
         TestBaton.RestTab okafor = baton.tab("okafor");
-        String lease = okafor.post("/api/locks/acquire", Map.of("resourceId", "catheter:c-2002")).body().at("/lease/leaseId").asText();
-        assertThat(baton.call("PUT", "/api/records/catheter/c-2002", okafor.token, Map.of("fields", Map.of("side", "left")),
-                Map.of("If-Match", "\"1\"", "X-Lease-Id", lease)).status()).isEqualTo(200);
-        assertThat(okafor.post("/api/locks/release", Map.of("resourceId", "catheter:c-2002", "leaseId", lease)).status()).isEqualTo(200);
+        savesAsVersion(okafor, "catheter", "c-2002", Map.of("side", "left"), 2);
         a.waitValue("#f-side", "left");
 
         a.click(MAIN + " [data-action='edit']");
@@ -508,13 +503,9 @@ class BrowserTest {
         // Again, but the other editor changes the same field: the next edit opens the merge view, mine is chosen.
         a.type("#f-notes", "Catheter to stay until 18:00");
         keptOnDevice(a);
-        assertThat(baton.call("POST", "/api/admin/locks/force-release", baton.token("rivera"),
-                Map.of("resourceId", "catheter:c-2002:main", "reason", "Ward round handover")).status()).isEqualTo(200);
+        adminReleases("catheter:c-2002:main");
         a.waitText(MAIN + " [data-role='kept-typing']", "come back into this form when you edit again");
-        String lease2 = okafor.post("/api/locks/acquire", Map.of("resourceId", "catheter:c-2002")).body().at("/lease/leaseId").asText();
-        assertThat(baton.call("PUT", "/api/records/catheter/c-2002", okafor.token, Map.of("fields", Map.of("notes", "Removed at 14:00")),
-                Map.of("If-Match", "\"3\"", "X-Lease-Id", lease2)).status()).isEqualTo(200);
-        assertThat(okafor.post("/api/locks/release", Map.of("resourceId", "catheter:c-2002", "leaseId", lease2)).status()).isEqualTo(200);
+        savesAsVersion(okafor, "catheter", "c-2002", Map.of("notes", "Removed at 14:00"), 4);
         a.click(MAIN + " [data-action='edit']");
         a.waitVisible("#merge-modal tr[data-field='notes']");
         a.click("#merge-modal input[name='merge-notes'][value='mine']");
@@ -522,6 +513,19 @@ class BrowserTest {
         a.waitText("#banner", "Saved version 5");
         assertThat(baton.call("GET", "/api/records/catheter/c-2002", okafor.token, null).body().at("/fields/notes").asText())
                 .isEqualTo("Catheter to stay until 18:00");
+    }
+
+    void adminReleases(String resourceId) {
+        assertThat(baton.call("POST", "/api/admin/locks/force-release", baton.token("rivera"),
+                Map.of("resourceId", resourceId, "reason", "Ward round handover")).status()).isEqualTo(200);
+    }
+
+    /** Another editor takes the record's lock over REST, saves {@code fields} as {@code version}, and releases. */
+    void savesAsVersion(TestBaton.RestTab editor, String type, String id, Map<String, Object> fields, int version) {
+        String lease = editor.post("/api/locks/acquire", Map.of("resourceId", type + ":" + id)).body().at("/lease/leaseId").asText();
+        assertThat(baton.call("PUT", "/api/records/" + type + "/" + id, editor.token, Map.of("fields", fields),
+                Map.of("If-Match", "\"" + (version - 1) + "\"", "X-Lease-Id", lease)).status()).isEqualTo(200);
+        assertThat(editor.post("/api/locks/release", Map.of("resourceId", type + ":" + id, "leaseId", lease)).status()).isEqualTo(200);
     }
 
     @Test
