@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.baton.core.bus.BusMessage;
 import org.baton.core.bus.EventBus;
@@ -41,6 +44,8 @@ public final class SessionRegistry {
     private final Map<String, Set<ClientSession>> byResource = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientSession>> byRole = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
+    /** Per-session guards (striped): a resume's attach and an orphan's release of the same session never interleave. */
+    private final Lock[] guards = java.util.stream.Stream.generate(ReentrantLock::new).limit(256).toArray(Lock[]::new);
 
     /**
      * @param instanceId this instance's current incarnation (it changes if the instance is declared dead and comes back)
@@ -60,6 +65,19 @@ public final class SessionRegistry {
      * instance is told, so one still holding an old connection of the session closes it.
      */
     public Binding connect(Identity identity, String requestedId, Outlet outlet) {
+        if (requestedId == null) {
+            return bind(identity, null, outlet);
+        }
+        Lock guard = guardOf(requestedId);
+        guard.lock();
+        try {
+            return bind(identity, requestedId, outlet);
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    private Binding bind(Identity identity, String requestedId, Outlet outlet) {
         ClientSession session = resolve(identity, requestedId, true);
         boolean resumed = session.id().equals(requestedId);
         session.attach(outlet, identity);
@@ -70,6 +88,32 @@ public final class SessionRegistry {
         store.attach(session.id(), identity.userId(), instanceId.get(), clock.instant());
         bus.publish(new BusMessage.SessionAttached(session.id(), instanceId.get()));
         return new Binding(session, resumed);
+    }
+
+    /**
+     * Puts a session that a dead instance left (an orphan) into its disconnect grace — {@code disconnect} runs for each
+     * resource it had joined — and marks it disconnected, unless its client has come back since the orphan was listed.
+     * The check, the disconnects and the mark run under the session's guard, which a resume here takes around its attach
+     * ({@link #connect}): a client that resumed first keeps its lease connected and is never put into grace behind its
+     * back. True when the session was released; false when it had resumed (or was already released).
+     */
+    public boolean releaseOrphan(StoredSession orphan, Consumer<String> disconnect) {
+        Lock guard = guardOf(orphan.sessionId());
+        guard.lock();
+        try {
+            Optional<StoredSession> current = store.find(orphan.sessionId());
+            if (current.isEmpty() || !orphan.instanceId().equals(current.get().instanceId())) {
+                return false;
+            }
+            current.get().resources().forEach(disconnect);
+            return store.detach(orphan.sessionId(), orphan.instanceId(), clock.instant());
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    private Lock guardOf(String sessionId) {
+        return guards[Math.floorMod(sessionId.hashCode(), guards.length)];
     }
 
     /** The session a REST request acts as: the one named by {@code X-Session-Id} (see {@link #connect}), else a new one. */

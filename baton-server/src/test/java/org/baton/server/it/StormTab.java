@@ -49,6 +49,8 @@ final class StormTab {
     volatile CompletableFuture<Long> reattached = new CompletableFuture<>();
     volatile CompletableFuture<JsonNode> extended = new CompletableFuture<>();
     final AtomicInteger attempts = new AtomicInteger();
+    /** Every {@code lock:holder_disconnected} this tab heard about its own record (its lease put into grace while it listened). */
+    final java.util.Queue<JsonNode> ownGraceNews = new java.util.concurrent.ConcurrentLinkedQueue<>();
     volatile int failures;
 
     /**
@@ -89,6 +91,11 @@ final class StormTab {
             JsonNode data = Json.readTree(frame).path("data");
             if (data.path("yours").asBoolean()) {
                 granted.complete(data);
+            }
+        } else if (LightClient.is(frame, "lock:holder_disconnected")) {
+            JsonNode data = Json.readTree(frame).path("data");
+            if (org.baton.core.ResourceId.parse(data.path("resourceId").asText()).equals(org.baton.core.ResourceId.parse(resource))) {
+                ownGraceNews.add(data);
             }
         } else if (LightClient.is(frame, "lock:extended")) {
             extended.complete(Json.readTree(frame).path("data"));
