@@ -174,7 +174,7 @@ public final class BatonServer implements AutoCloseable {
             DemoSignIn demo = config.jwt().demoMode() ? new DemoSignIn(stores.secrets, clock, config.jwt().audience(), config.jwt().issuer()) : null;
             TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
             EventBus bus = stores.bus();
-            var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId, bus);
+            var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId);
             var lockStore = stores.lockStore(new AuditRecorder(stores.audit, clock,
                     sessionId -> sessions.find(sessionId).map(ClientSession::origin).orElse(ClientOrigin.UNKNOWN)));
             var coordinator = new LockCoordinator(lockStore, Policies.from(config), clock, LockCoordinator.randomIds());
