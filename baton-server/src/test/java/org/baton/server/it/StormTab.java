@@ -34,6 +34,15 @@ final class StormTab {
         void refused(String what) {
             refusals.merge(what, 1, Integer::sum);
         }
+
+        /** A reconnect attempt that failed, counted by its cause (refused while the server was down, reset, timed out...). */
+        void reconnectFailed(Throwable failure) {
+            Throwable cause = failure;
+            while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException || cause instanceof java.util.concurrent.ExecutionException)) {
+                cause = cause.getCause();
+            }
+            refused("reconnect failed: " + cause.getClass().getSimpleName() + (cause instanceof IllegalStateException ? " " + cause.getMessage() : ""));
+        }
     }
 
     final Storm storm;
@@ -109,7 +118,7 @@ final class StormTab {
                 storm.retries().schedule(() -> {
                     if (!granted.isDone()) {
                         c.sendNow("resource:join", Map.of("resourceId", resource, "mode", "editor"));
-                    } else if (reattached.isDone() && c == client && !extended.isDone()) {
+                    } else if (c == client && !c.closed.isDone() && !extended.isDone()) { // a heartbeat still unanswered
                         c.sendNow("lock:heartbeat", Map.of("resourceId", resource, "active", true, "leaseId", leaseId));
                     }
                 }, 1, TimeUnit.SECONDS);
@@ -191,6 +200,7 @@ final class StormTab {
         storm.retries().schedule(() -> open(ws, origin).whenComplete((c, failure) -> {
             if (failure != null) {
                 failures++;
+                storm.reconnectFailed(failure);
                 reconnect(ws, origin);
             } else if (!c.sessionId.join().equals(sessionId)) {
                 reattached.completeExceptionally(new AssertionError(user + " got a new session " + c.sessionId.join()));
