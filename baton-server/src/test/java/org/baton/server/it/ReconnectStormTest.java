@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with equal jitter, 500 ms then doubling up to 15 s, as {@code lock/backoff.js}) and resumes its session. All must
  * re-attach within one backoff step and 5 s (20 s) of the new server being ready (45 s on PostgreSQL at 2,000 clients,
  * see the assertion); each then extends its lease over the resumed connection and gets the same lease and fencing
- * token; a rival asking for every record is refused (0 double holders); the new server's file descriptors and memory
- * (the heap it retains after a full collection) stay within bounds of the old one's at the same load.
+ * token (with the product's default 30 s grace at every size, so no grace may run out before its client is back); a
+ * rival asking for every record is refused (0 double holders); the new server's file descriptors and memory (the heap it
+ * retains after a full collection) stay within bounds of the old one's at the same load.
  */
 class ReconnectStormTest {
     static final int DEFAULT_CLIENTS = 300;
@@ -122,8 +123,8 @@ class ReconnectStormTest {
             }
             // One full backoff step (15 s: a client whose attempt failed just before the server came back waits that long) and
             // 5 s of handshakes; 15 s flat is impossible with the browser client's cap. PostgreSQL at the soak size: 2,000 resumes
-            // starve its pool of 10 (~1,300 waiters), binds time out after BATON_DB_TIMEOUT and are closed with 1013, so clients
-            // back off again; measured 27 s, bounded at 45 s (docs/reliability.md gives the figures).
+            // still queue for its pool of 10, some binds time out after BATON_DB_TIMEOUT and are closed with 1013, so those clients
+            // back off again; measured 21.8-30.9 s, bounded at 45 s (docs/reliability.md gives the figures).
             double bound = TestBaton.POSTGRES && n > DEFAULT_CLIENTS ? 45 : StormTab.MAX_MS / 1000.0 + 5;
             assertThat(afterReady).as("every client re-attached within %.0f s after the restart", bound).isLessThan(bound);
             assertThat(after.sameLease()).as("leases and fences intact (%s)", after.failures()).isEqualTo(n);
