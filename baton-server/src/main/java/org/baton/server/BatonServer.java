@@ -174,7 +174,7 @@ public final class BatonServer implements AutoCloseable {
             DemoSignIn demo = config.jwt().demoMode() ? new DemoSignIn(stores.secrets, clock, config.jwt().audience(), config.jwt().issuer()) : null;
             TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
             EventBus bus = stores.bus();
-            var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId, bus);
+            var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId);
             var lockStore = stores.lockStore(new AuditRecorder(stores.audit, clock,
                     sessionId -> sessions.find(sessionId).map(ClientSession::origin).orElse(ClientOrigin.UNKNOWN)));
             var coordinator = new LockCoordinator(lockStore, Policies.from(config), clock, LockCoordinator.randomIds());
@@ -254,12 +254,13 @@ public final class BatonServer implements AutoCloseable {
                     new ConnectionQuota(config.http().maxConnectionsPerUser()), requestAudit, clock, timers.scheduler());
             routes.add(websockets);
             routes.add(new StaticPages());
-            // Join the deployment before serving: sessions attach to a registered instance, and what a predecessor of
-            // the same name left behind enters its grace now.
-            watch.start(timers, sessions, orphan -> orphan.resources().forEach(resource ->
+            // Join the deployment before serving: sessions attach to a registered instance. What a predecessor of the same
+            // name left behind enters its grace only once we serve, so the grace counts from when its clients can come back.
+            watch.start(timers, sessions, orphan -> sessions.releaseOrphan(orphan, resource ->
                     gateway.run(ResourceId.parse(resource), new Command.Disconnect(orphan.sessionId()), null)));
             HttpApp http = new HttpApp(new HttpApp.Options(config.http().bind(), config.http().port(), transportLimit), routes);
             http.start();
+            watch.releasePredecessor(timers);
             if (config.http().sendBufferBytes() != null) {
                 http.sendBufferBytes(config.http().sendBufferBytes());
             }

@@ -13,8 +13,14 @@ import java.util.Optional;
 public interface SessionStore {
     Optional<StoredSession> find(String sessionId);
 
-    /** Records that {@code sessionId} (of {@code userId}) is now connected to {@code instanceId}. */
-    void attach(String sessionId, String userId, String instanceId, Instant now);
+    /**
+     * Records that {@code sessionId} (of {@code userId}) is now connected to {@code instanceId} and announces it on the
+     * bus ({@link org.baton.core.bus.BusMessage.SessionAttached}: an instance still holding an older connection of the
+     * session closes it), in one write; a session of another user is left as it is and nothing is announced. Returns the
+     * session as it was stored before (empty for a new one), so a resume learns its owner and joined resources in the
+     * same round trip (issue 16: a storm of resumes starved the database pool).
+     */
+    Optional<StoredSession> attach(String sessionId, String userId, String instanceId, Instant now);
 
     /**
      * Records that the session lost its connection, only if it is still attached to {@code instanceId}; true when it

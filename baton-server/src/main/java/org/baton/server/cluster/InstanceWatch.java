@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * to act). An instance found dead is marked once (by whichever live instance gets there first) and each session
  * still attached to it — an orphan — goes into its disconnect grace, resource by resource, through the normal lock
  * path; its client reconnects to another instance and resumes within the grace, or its locks are released and the
- * queues told. A restarted instance with the same name releases its predecessor's sessions at once.
+ * queues told. A restarted instance with the same name releases its predecessor's sessions as soon as it serves
+ * ({@link #releasePredecessor}), not before: their grace is the time their clients have to come back, so it must
+ * count from when this instance can answer them (issue 16: 2,000 releases before serving ate most of a 30 s grace).
  *
  * <p>If this instance finds it was declared dead (it was paused or cut off longer than the timeout), it acts on
  * nothing it remembers: it drops every connection (clients reconnect and resume through the store), forgets its
@@ -72,9 +74,9 @@ public final class InstanceWatch {
     }
 
     /**
-     * Registers, releases what the predecessor (same name) left, and starts beating on {@code timers}.
+     * Registers (sessions attach to a registered incarnation) and starts beating on {@code timers}; call before serving.
      *
-     * @param onOrphan puts one orphaned session's resources into their disconnect grace
+     * @param onOrphan puts one orphaned session's resources into their disconnect grace, unless it resumed meanwhile
      */
     public void start(Timers timers, SessionRegistry localSessions, Consumer<StoredSession> onOrphan) {
         this.sessions = localSessions;
@@ -82,10 +84,19 @@ public final class InstanceWatch {
         registry.register(instanceId, name, clock.instant());
         liveness.heartbeatSucceeded();
         beatingSinceNanos = System.nanoTime();
-        reapAndRelease(Instant.EPOCH); // only our predecessor by name is surely dead this early; others are judged once we have beaten a whole timeout
         Duration period = Duration.ofMillis(Math.max(250, timeout.toMillis() / 4));
         timers.poll(period, this::beat);
         timers.poll(period, this::lookForTheDead);
+    }
+
+    /**
+     * Marks this instance's predecessor (same name) dead and releases the sessions it left, on a task of its own
+     * ({@code timers}); call once serving, so the release never delays the first answer and each grace it starts
+     * counts from a moment its client could already reconnect. A client that resumed first is left alone.
+     */
+    public void releasePredecessor(Timers timers) {
+        // only our predecessor by name is surely dead this early; others are judged once we have beaten a whole timeout
+        timers.schedule(clock.instant(), () -> reapAndRelease(Instant.EPOCH));
     }
 
     /** One heartbeat (on the registry's own connections); a refused one means we were declared dead, so we rejoin. */
@@ -162,7 +173,6 @@ public final class InstanceWatch {
         for (StoredSession orphan : sessionStore.orphaned()) {
             try {
                 orphanHandler.accept(orphan);
-                sessionStore.detach(orphan.sessionId(), orphan.instanceId(), now);
             } catch (RuntimeException e) {
                 LOG.error("could not release the orphaned session {}; the next beat tries again", orphan.sessionId(), e);
             }

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.baton.core.bus.BusMessage;
-import org.baton.core.bus.EventBus;
 import org.baton.core.session.SessionStore;
 import org.baton.core.session.StoredSession;
 import org.baton.server.auth.Identity;
@@ -36,20 +37,20 @@ public final class SessionRegistry {
     private final InstantSource clock;
     private final SessionStore store;
     private final Supplier<String> instanceId;
-    private final EventBus bus;
     private final Map<String, ClientSession> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientSession>> byResource = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientSession>> byRole = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
+    /** Per-session guards (striped): a resume's attach and an orphan's release of the same session never interleave. */
+    private final Lock[] guards = java.util.stream.Stream.generate(ReentrantLock::new).limit(256).toArray(Lock[]::new);
 
     /**
      * @param instanceId this instance's current incarnation (it changes if the instance is declared dead and comes back)
      */
-    public SessionRegistry(InstantSource clock, SessionStore store, Supplier<String> instanceId, EventBus bus) {
+    public SessionRegistry(InstantSource clock, SessionStore store, Supplier<String> instanceId) {
         this.clock = clock;
         this.store = store;
         this.instanceId = instanceId;
-        this.bus = bus;
     }
 
     /**
@@ -57,29 +58,99 @@ public final class SessionRegistry {
      * resources it had joined), else opens a new session. An unknown but well-formed id is adopted for this user, so
      * a client keeps the session its leases belong to even if its record was already forgotten; ids are unguessable
      * and a lease also needs the user's token, so adopting an id grants nothing a stranger could use. Every other
-     * instance is told, so one still holding an old connection of the session closes it.
+     * instance is told (by the store, in the attach's own write), so one still holding an old connection of the session
+     * closes it. A resume costs one database round trip here.
      */
     public Binding connect(Identity identity, String requestedId, Outlet outlet) {
-        ClientSession session = resolve(identity, requestedId, true);
-        boolean resumed = session.id().equals(requestedId);
+        if (requestedId == null) {
+            return bind(identity, null, outlet);
+        }
+        Lock guard = guardOf(requestedId);
+        guard.lock();
+        try {
+            return bind(identity, requestedId, outlet);
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    private Binding bind(Identity identity, String requestedId, Outlet outlet) {
+        ClientSession resumed = requestedId != null && WELL_FORMED.matcher(requestedId).matches() ? resume(identity, requestedId) : null;
+        ClientSession session = resumed != null ? resumed : opened(identity);
         session.attach(outlet, identity);
         byRole.values().forEach(set -> set.remove(session));
         for (String role : identity.roles()) {
             byRole.computeIfAbsent(role, r -> ConcurrentHashMap.newKeySet()).add(session);
         }
-        store.attach(session.id(), identity.userId(), instanceId.get(), clock.instant());
-        bus.publish(new BusMessage.SessionAttached(session.id(), instanceId.get()));
-        return new Binding(session, resumed);
+        return new Binding(session, session.id().equals(requestedId));
+    }
+
+    private ClientSession opened(Identity identity) {
+        ClientSession fresh = indexed(new ClientSession(newId(), identity));
+        byId.put(fresh.id(), fresh);
+        store.attach(fresh.id(), identity.userId(), instanceId.get(), clock.instant());
+        return fresh;
+    }
+
+    /**
+     * Attaches {@code requestedId} here when it is this user's (or unknown), learning from the same write the resources
+     * it had joined; null when it belongs to another user.
+     */
+    private ClientSession resume(Identity identity, String requestedId) {
+        ClientSession known = byId.get(requestedId);
+        if (known != null) {
+            if (!known.userId().equals(identity.userId())) {
+                return null;
+            }
+            store.attach(requestedId, identity.userId(), instanceId.get(), clock.instant());
+            return known;
+        }
+        Optional<StoredSession> stored = store.attach(requestedId, identity.userId(), instanceId.get(), clock.instant());
+        if (stored.isPresent() && !stored.get().userId().equals(identity.userId())) {
+            return null;
+        }
+        ClientSession revived = byId.computeIfAbsent(requestedId, id -> indexed(new ClientSession(id, identity)));
+        if (!revived.userId().equals(identity.userId())) {
+            return null;
+        }
+        stored.ifPresent(s -> s.resources().forEach(resource -> index(revived, resource)));
+        return revived;
+    }
+
+    /**
+     * Puts a session that a dead instance left (an orphan) into its disconnect grace — {@code disconnect} runs for each
+     * resource it had joined — and marks it disconnected, unless its client has come back since the orphan was listed.
+     * The check, the disconnects and the mark run under the session's guard, which a resume here takes around its attach
+     * ({@link #connect}): a client that resumed first keeps its lease connected and is never put into grace behind its
+     * back. True when the session was released; false when it had resumed (or was already released).
+     */
+    public boolean releaseOrphan(StoredSession orphan, Consumer<String> disconnect) {
+        Lock guard = guardOf(orphan.sessionId());
+        guard.lock();
+        try {
+            Optional<StoredSession> current = store.find(orphan.sessionId());
+            if (current.isEmpty() || !orphan.instanceId().equals(current.get().instanceId())) {
+                return false;
+            }
+            current.get().resources().forEach(disconnect);
+            return store.detach(orphan.sessionId(), orphan.instanceId(), clock.instant());
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    private Lock guardOf(String sessionId) {
+        return guards[Math.floorMod(sessionId.hashCode(), guards.length)];
     }
 
     /** The session a REST request acts as: the one named by {@code X-Session-Id} (see {@link #connect}), else a new one. */
     public ClientSession forRequest(Identity identity, String requestedId) {
-        ClientSession session = resolve(identity, requestedId, false);
+        ClientSession session = resolve(identity, requestedId);
         session.seenWithoutConnection(clock.instant());
         return session;
     }
 
-    private ClientSession resolve(Identity identity, String requestedId, boolean forConnection) {
+    private ClientSession resolve(Identity identity, String requestedId) {
         if (requestedId != null && WELL_FORMED.matcher(requestedId).matches()) {
             ClientSession known = byId.get(requestedId);
             if (known != null) {
@@ -91,9 +162,6 @@ public final class SessionRegistry {
                 if (stored.isEmpty() || stored.get().userId().equals(identity.userId())) {
                     ClientSession revived = byId.computeIfAbsent(requestedId, id -> indexed(new ClientSession(id, identity)));
                     if (revived.userId().equals(identity.userId())) {
-                        if (forConnection) {
-                            stored.ifPresent(s -> s.resources().forEach(resource -> index(revived, resource)));
-                        }
                         return revived;
                     }
                 }

@@ -64,7 +64,7 @@ public final class Stores implements AutoCloseable {
         this.inbox = new JdbcNotificationInbox(database);
         this.records = new JdbcRecordStore(database);
         this.drafts = new JdbcDraftStore(database);
-        this.sessions = new JdbcSessionStore(database);
+        this.sessions = new JdbcSessionStore(database, announcer);
         this.instances = new JdbcInstanceRegistry(heartbeatDatabase);
         this.secrets = new JdbcSharedSecrets(database);
     }

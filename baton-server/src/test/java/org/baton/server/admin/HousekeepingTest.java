@@ -38,8 +38,7 @@ class HousekeepingTest {
     void start() {
         database = Database.open(dir);
         inbox = new JdbcNotificationInbox(database);
-        sessions = new SessionRegistry(clock, new org.baton.store.jdbc.cluster.JdbcSessionStore(database), () -> "test#1",
-                new org.baton.core.bus.InProcessEventBus());
+        sessions = new SessionRegistry(clock, new org.baton.store.jdbc.cluster.JdbcSessionStore(database), () -> "test#1");
         new Housekeeping(sessions, inbox, clock, GRACE, Duration.ofDays(30)).alsoEveryMinute(minuteJobs::incrementAndGet).start(timers);
     }
 

@@ -32,6 +32,7 @@ final class ServerProcess implements AutoCloseable {
     private final Map<String, String> extraEnv;
     private Process process;
     private int starts;
+    private volatile Instant refusedAt;
 
     ServerProcess(Path dataDir, Map<String, String> extraEnv) throws IOException {
         this(dataDir, extraEnv, freePort());
@@ -65,20 +66,33 @@ final class ServerProcess implements AutoCloseable {
         env.putAll(extraEnv);
         builder.environment().putAll(env);
         process = builder.start();
+        refusedAt = null;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Process started = process;
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
             if (!started.isAlive()) {
                 throw new IllegalStateException("the server exited with " + started.exitValue() + "; see " + dataDir);
             }
+            Instant sent = Instant.now();
             try {
                 return http.send(HttpRequest.newBuilder(base().resolve("/health/ready")).timeout(Duration.ofSeconds(1)).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+            } catch (java.net.ConnectException e) {
+                refusedAt = sent;
+                return false;
             } catch (IOException e) {
                 return false;
             }
         });
         return this;
+    }
+
+    /**
+     * When the last {@link #start()} last found nobody listening (a connection refused): the server could answer no
+     * client before then, so whatever it promises "from when it serves" counts from no earlier.
+     */
+    Instant lastRefusedAt() {
+        return refusedAt;
     }
 
     /** {@code kill -STOP}: the process freezes (as in a long GC pause or a frozen VM); its sockets stay open. */

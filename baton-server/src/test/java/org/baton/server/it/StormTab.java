@@ -34,6 +34,15 @@ final class StormTab {
         void refused(String what) {
             refusals.merge(what, 1, Integer::sum);
         }
+
+        /** A reconnect attempt that failed, counted by its cause (refused while the server was down, reset, timed out...). */
+        void reconnectFailed(Throwable failure) {
+            Throwable cause = failure;
+            while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException || cause instanceof java.util.concurrent.ExecutionException)) {
+                cause = cause.getCause();
+            }
+            refused("reconnect failed: " + cause.getClass().getSimpleName() + (cause instanceof IllegalStateException ? " " + cause.getMessage() : ""));
+        }
     }
 
     final Storm storm;
@@ -49,6 +58,8 @@ final class StormTab {
     volatile CompletableFuture<Long> reattached = new CompletableFuture<>();
     volatile CompletableFuture<JsonNode> extended = new CompletableFuture<>();
     final AtomicInteger attempts = new AtomicInteger();
+    /** Every {@code lock:holder_disconnected} this tab heard about its own record (its lease put into grace while it listened). */
+    final java.util.Queue<JsonNode> ownGraceNews = new java.util.concurrent.ConcurrentLinkedQueue<>();
     volatile int failures;
 
     /**
@@ -90,6 +101,11 @@ final class StormTab {
             if (data.path("yours").asBoolean()) {
                 granted.complete(data);
             }
+        } else if (LightClient.is(frame, "lock:holder_disconnected")) {
+            JsonNode data = Json.readTree(frame).path("data");
+            if (org.baton.core.ResourceId.parse(data.path("resourceId").asText()).equals(org.baton.core.ResourceId.parse(resource))) {
+                ownGraceNews.add(data);
+            }
         } else if (LightClient.is(frame, "lock:extended")) {
             extended.complete(Json.readTree(frame).path("data"));
         } else if (LightClient.is(frame, "error") || LightClient.is(frame, "lock:denied") || LightClient.is(frame, "lock:queued")) {
@@ -102,7 +118,7 @@ final class StormTab {
                 storm.retries().schedule(() -> {
                     if (!granted.isDone()) {
                         c.sendNow("resource:join", Map.of("resourceId", resource, "mode", "editor"));
-                    } else if (reattached.isDone() && c == client && !extended.isDone()) {
+                    } else if (c == client && !c.closed.isDone() && !extended.isDone()) { // a heartbeat still unanswered
                         c.sendNow("lock:heartbeat", Map.of("resourceId", resource, "active", true, "leaseId", leaseId));
                     }
                 }, 1, TimeUnit.SECONDS);
@@ -184,6 +200,7 @@ final class StormTab {
         storm.retries().schedule(() -> open(ws, origin).whenComplete((c, failure) -> {
             if (failure != null) {
                 failures++;
+                storm.reconnectFailed(failure);
                 reconnect(ws, origin);
             } else if (!c.sessionId.join().equals(sessionId)) {
                 reattached.completeExceptionally(new AssertionError(user + " got a new session " + c.sessionId.join()));

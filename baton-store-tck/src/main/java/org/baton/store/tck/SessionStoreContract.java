@@ -53,6 +53,18 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void attach_returnsTheSessionAsStoredBefore_soAResumeLearnsItsOwnerAndResourcesInOneWrite() {
+        assertThat(sessions.attach("s_1", "sharma", "i1", NOW)).as("a new session").isEmpty();
+        sessions.join("s_1", "patient:1:main");
+        sessions.detach("s_1", "i1", NOW.plusSeconds(1));
+        assertThat(sessions.attach("s_1", "sharma", "i2", NOW.plusSeconds(2)))
+                .contains(new StoredSession("s_1", "sharma", null, NOW.plusSeconds(1), Set.of("patient:1:main")));
+        assertThat(sessions.attach("s_1", "intruder", "i3", NOW.plusSeconds(3))).as("another user's session, as it is")
+                .contains(new StoredSession("s_1", "sharma", "i2", null, Set.of("patient:1:main")));
+        assertThat(sessions.find("s_1").orElseThrow().instanceId()).as("left attached to its owner's instance").isEqualTo("i2");
+    }
+
+    @Test
     void reap_marksDeadInstancesOnce_andTheirSessionsBecomeOrphans() {
         instances.register("i1", "a", NOW);
         instances.register("i2", "b", NOW);

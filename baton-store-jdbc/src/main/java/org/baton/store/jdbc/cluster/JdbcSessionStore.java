@@ -12,17 +12,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.baton.core.bus.BusMessage;
 import org.baton.core.session.SessionStore;
 import org.baton.core.session.StoredSession;
+import org.baton.store.jdbc.Announcer;
 import org.baton.store.jdbc.Database;
 
 /** {@link SessionStore} on either database: {@code client_sessions} and the resources each joined. */
 public final class JdbcSessionStore implements SessionStore {
     private static final String COLUMNS = "s.session_id, s.user_id, s.instance_id, s.disconnected_at";
     private final Database database;
+    private final Announcer announcer;
 
+    /** A store that announces nothing (tested on its own). */
     public JdbcSessionStore(Database database) {
+        this(database, Announcer.NONE);
+    }
+
+    /** @param announcer announces each attach on the bus, in the attach's transaction */
+    public JdbcSessionStore(Database database, Announcer announcer) {
         this.database = database;
+        this.announcer = announcer;
     }
 
     @Override
@@ -32,8 +42,10 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public void attach(String sessionId, String userId, String instanceId, Instant now) {
-        database.inTransaction(c -> {
+    public Optional<StoredSession> attach(String sessionId, String userId, String instanceId, Instant now) {
+        return database.inTransaction(c -> {
+            Optional<StoredSession> before = sessions(c, "select " + COLUMNS + " from client_sessions s where s.session_id = ?", sessionId)
+                    .stream().findFirst();
             try (PreparedStatement upsert = c.prepareStatement("insert into client_sessions (session_id, user_id, instance_id, disconnected_at,"
                     + " updated_at) values (?, ?, ?, null, ?) on conflict (session_id) do update set instance_id = excluded.instance_id,"
                     + " disconnected_at = null, updated_at = excluded.updated_at where client_sessions.user_id = excluded.user_id")) {
@@ -41,8 +53,11 @@ public final class JdbcSessionStore implements SessionStore {
                 upsert.setString(2, userId);
                 upsert.setString(3, instanceId);
                 upsert.setLong(4, now.toEpochMilli());
-                return upsert.executeUpdate();
+                if (upsert.executeUpdate() == 1) {
+                    announcer.announce(c, new BusMessage.SessionAttached(sessionId, instanceId));
+                }
             }
+            return before;
         });
     }
 
