@@ -63,7 +63,8 @@ import java.util.function.Supplier;
  *     when takeover is off: Released (ADMIN_RELEASE), hand-over to the queue</td></tr>
  * <tr><td>Disconnect</td><td colspan="3">the session's lease keeps running for the grace (HolderDisconnected); its
  *     viewing ends; its queue places wait for the grace</td></tr>
- * <tr><td>Resume</td><td colspan="3">the same session's lease and queue places continue (HolderResumed)</td></tr>
+ * <tr><td>Resume</td><td colspan="3">the same session's lease and queue places continue (HolderResumed); a session
+ *     with neither views the resource again (its viewing ended when it dropped), room permitting</td></tr>
  * <tr><td>MoveToSession</td><td>Granted</td><td>Granted (same lease)</td><td>same user: the lease moves here with a
  *     new fence (MOVED); another user: Denied LOCK_HELD</td></tr>
  * <tr><td>Tick</td><td colspan="3">settling only</td></tr>
@@ -721,6 +722,10 @@ public final class LockMachine {
             state = state.withQueue(state.queue().stream()
                     .map(w -> w.actor().sameSession(actor) ? new LockState.Waiter(actor, w.joinedAt(), null) : w)
                     .toList());
+            boolean inLine = state.positionOf(actor) > 0 || (state.offer() != null && state.offer().actor().sameSession(actor));
+            if (!inLine) {
+                view(actor); // presence shows it again; with no viewer room left it stays out, as a new viewer would
+            }
             return new Outcome.Done();
         }
 

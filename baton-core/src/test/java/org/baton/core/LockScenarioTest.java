@@ -203,6 +203,24 @@ class LockScenarioTest {
     }
 
     @Test
+    void aViewerThatDroppedAndResumed_isInThePresenceAgain_butAWaiterIsNotMadeAViewer() {
+        f.acquire(SHARMA);
+        f.run(new Command.View(OKAFOR));
+        f.run(new Command.JoinQueue(CHEN));
+        f.run(new Command.Disconnect(OKAFOR.sessionId()));
+        f.run(new Command.Disconnect(CHEN.sessionId()));
+        assertThat(f.state().viewers()).as("a dropped viewer is out of the presence").isEmpty();
+        var back = f.run(new Command.Resume(OKAFOR));
+        assertThat(back.events()).anySatisfy(e -> assertThat(e).isInstanceOf(LockEvent.PresenceChanged.class));
+        f.run(new Command.Resume(CHEN));
+        assertThat(f.state().viewers()).extracting(v -> v.actor().userId()).containsExactly("okafor");
+        assertThat(f.state().queue()).extracting(w -> w.actor().userId(), LockState.Waiter::disconnectedAt).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("chen", null));
+        f.run(new Command.Resume(SHARMA));
+        assertThat(f.state().viewers()).as("the holder is not made a viewer").hasSize(1);
+    }
+
+    @Test
     void seed001_decision3_disconnect_pastGrace_releasesAndHandsOver() {
         f.acquire(SHARMA);
         f.run(new Command.JoinQueue(OKAFOR));

@@ -102,6 +102,9 @@ class EventOrderTest {
             sharma.answer(sharma.send("lock:request", Map.of("resourceId", rid)));
             JsonNode heard = resumed.await("lock:acquired", d -> d.path("resourceId").asText().equals(rid));
             assertThat(heard.at("/data/lease/holder/userId").asText()).isEqualTo("sharma");
+            // The resumed viewer is in the presence again (its viewing ended when the old server died with its connection).
+            resumed.await("presence:update", d -> d.path("resourceId").asText().equals(rid)
+                    && d.path("users").findValuesAsText("userId").containsAll(java.util.List.of("okafor", "sharma")));
             resumed.close();
             sharma.close();
         }
