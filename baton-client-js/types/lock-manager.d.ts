@@ -63,7 +63,9 @@ export interface LockManagerOptions {
   baseUrl?: string;
   /** LOCK_HEARTBEAT_INTERVAL (GET /api/client-config says), default 60. */
   heartbeatSeconds?: number;
+  /** The first reconnect wait's step in ms (default 500); it doubles after each failure. */
   reconnectInitialMs?: number;
+  /** The largest reconnect step in ms (default 8000); each wait is half the step fixed and half random. */
   reconnectMaxMs?: number;
   /** WebSocket failures before falling back to REST (default 3). */
   restAfterFailures?: number;

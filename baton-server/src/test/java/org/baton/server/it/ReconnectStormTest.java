@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * viewing its ward's shared record ({@value StormTab#WARD_SIZE} clients a ward). Each heartbeats its lease right before
  * the kill, as the browser client does every minute. The server is killed ({@code kill -9}) and started again on the
  * same data; every client reconnects with the browser client's policy (capped exponential backoff
- * with equal jitter, 500 ms then doubling up to 15 s, as {@code lock/backoff.js}) and resumes its session. All must
- * re-attach within one backoff step and 5 s (20 s) of the new server being ready (45 s on PostgreSQL at 2,000 clients,
+ * with equal jitter, 500 ms then doubling up to 8 s, as {@code lock/backoff.js}) and resumes its session. All must
+ * re-attach within the issue's 15 s of the new server being ready (45 s on PostgreSQL at 2,000 clients,
  * see the assertion); each then extends its lease over the resumed connection and gets the same lease and fencing
  * token (with the product's default 30 s grace at every size, so no grace may run out before its client is back); a
  * rival asking for every record is refused (0 double holders); the new server's file descriptors and memory (the heap it
@@ -62,7 +62,15 @@ class ReconnectStormTest {
             StormTab.connectAndHold(tabs, ws, origin);
             double setup = (System.nanoTime() - t0) / 1e9;
             // As the browser client does every LOCK_HEARTBEAT_INTERVAL: at 2,000 clients the setup alone takes minutes here.
-            int renewed = heartbeatRound(tabs).sameLease();
+            int renewed;
+            try {
+                renewed = heartbeatRound(tabs).sameLease();
+            } catch (AssertionError | RuntimeException e) {
+                try (var log = Files.lines(dir.resolve("server-1.log"))) {
+                    log.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).limit(20).forEach(l -> System.out.println("storm: server said: " + l));
+                }
+                throw e;
+            }
             System.out.printf("storm: %d clients connected, each holding its record and viewing its ward, in %.1f s; %d leases renewed"
                     + " right before the kill%n", n, setup, renewed);
             long fdsBefore = fileDescriptors(server);
@@ -121,11 +129,11 @@ class ReconnectStormTest {
             try (var log = Files.lines(dir.resolve("server-2.log"))) {
                 log.filter(l -> l.contains(" ERROR ") || l.startsWith("Caused by") || l.contains("Exception:")).limit(12).forEach(l -> System.out.println("storm: server error: " + l));
             }
-            // One full backoff step (15 s: a client whose attempt failed just before the server came back waits that long) and
-            // 5 s of handshakes; 15 s flat is impossible with the browser client's cap. PostgreSQL at the soak size: 2,000 resumes
+            // The 15 s: one full backoff step (8 s: a client whose attempt failed just before the server came back waits
+            // that long) and 7 s of handshakes. PostgreSQL at the soak size: 2,000 resumes
             // still queue for its pool of 10, some binds time out after BATON_DB_TIMEOUT and are closed with 1013, so those clients
             // back off again; measured 21.8-30.9 s, bounded at 45 s (docs/reliability.md gives the figures).
-            double bound = TestBaton.POSTGRES && n > DEFAULT_CLIENTS ? 45 : StormTab.MAX_MS / 1000.0 + 5;
+            double bound = TestBaton.POSTGRES && n > DEFAULT_CLIENTS ? 45 : 15;
             assertThat(afterReady).as("every client re-attached within %.0f s after the restart", bound).isLessThan(bound);
             assertThat(after.sameLease()).as("leases and fences intact (%s)", after.failures()).isEqualTo(n);
             assertThat(doubleHolders).as("double holders").isZero();

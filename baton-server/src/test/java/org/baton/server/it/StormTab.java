@@ -17,13 +17,13 @@ import org.baton.server.http.Json;
 /**
  * One browser tab of a reconnect storm (issue 16; {@link ReconnectStormTest}, {@link ReconnectStormClusterTest}): its
  * session, the lease of its own record, its ward's shared record, and the reconnect loop of the browser client
- * ({@code lock/backoff.js}: capped exponential backoff with equal jitter, 500 ms doubling up to 15 s) that resumes them.
+ * ({@code lock/backoff.js}: capped exponential backoff with equal jitter, 500 ms doubling up to 8 s) that resumes them.
  * Like the browser client it heartbeats its lease over whichever connection it has; {@link #heartbeat()} sends one now.
  */
 final class StormTab {
     static final int WARD_SIZE = 50;
     static final long INITIAL_MS = 500;
-    static final long MAX_MS = 15_000;
+    static final long MAX_MS = 8_000;
 
     /** What the tabs of one storm share: one WebSocket client, the retry timers, and the refusals they met. */
     record Storm(HttpClient sockets, ScheduledExecutorService retries, Map<String, Integer> refusals) {
@@ -184,6 +184,10 @@ final class StormTab {
     /** Heartbeats the lease now over the current connection; the answer completes the returned (fresh) future. */
     CompletableFuture<JsonNode> heartbeat() {
         extended = new CompletableFuture<>();
+        if (client.closed.isDone()) {
+            throw new AssertionError(user + "'s connection was closed before its heartbeat, with " + client.closed.join() + " ("
+                    + client.closeReason + "); refusals on the way: " + storm.refusals());
+        }
         client.sendNow("lock:heartbeat", Map.of("resourceId", resource, "active", true, "leaseId", leaseId));
         return extended;
     }
