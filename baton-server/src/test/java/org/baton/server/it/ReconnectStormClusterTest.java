@@ -58,10 +58,7 @@ class ReconnectStormClusterTest {
             cluster.balancer.awaitAllUp(Duration.ofSeconds(60));
             String origin = "http://127.0.0.1:" + cluster.balancer.port;
             URI ws = URI.create("ws://127.0.0.1:" + cluster.balancer.port + "/ws");
-            List<StormTab> tabs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                tabs.add(new StormTab(storm, i));
-            }
+            List<StormTab> tabs = StormTab.many(storm, n);
             long t0 = System.nanoTime();
             StormTab.connectAndHold(tabs, ws, origin);
             double setup = (System.nanoTime() - t0) / 1e9;

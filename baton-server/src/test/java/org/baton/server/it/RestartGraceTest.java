@@ -64,10 +64,7 @@ class RestartGraceTest {
             server.start();
             String origin = server.base().toString().replaceAll("/$", "");
             URI ws = URI.create("ws://127.0.0.1:" + server.port + "/ws");
-            List<StormTab> tabs = new ArrayList<>();
-            for (int i = 0; i < HOLDERS; i++) {
-                tabs.add(new StormTab(storm, i));
-            }
+            List<StormTab> tabs = StormTab.many(storm, HOLDERS);
             StormTab.connectAndHold(tabs, ws, origin);
             List<StormTab> quick = tabs.subList(0, QUICK);
             List<StormTab> away = tabs.subList(QUICK, HOLDERS);

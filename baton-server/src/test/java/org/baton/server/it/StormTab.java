@@ -87,6 +87,11 @@ final class StormTab {
         }
     }
 
+    /** Tabs 0 to {@code count - 1} of the storm, each its own user with its own record (nothing connected yet). */
+    static List<StormTab> many(Storm storm, int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> new StormTab(storm, i)).toList();
+    }
+
     StormTab(Storm storm, int i) {
         this.storm = storm;
         user = "storm-" + i;
