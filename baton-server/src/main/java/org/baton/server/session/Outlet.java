@@ -11,6 +11,11 @@ public interface Outlet {
 
     boolean isOpen();
 
+    /** How many messages are queued here or being written, not yet handed to the kernel; 0 when unknown. */
+    default int unsent() {
+        return 0;
+    }
+
     /**
      * Whether the client asked for presence as deltas ({@code presence:delta}) rather than the full list on every
      * change; one that did not still gets {@code presence:update} with every user.

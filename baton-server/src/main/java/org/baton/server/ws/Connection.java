@@ -4,6 +4,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
 import org.baton.server.auth.AuthenticationException;
 import org.baton.server.auth.Identity;
 import org.baton.server.auth.TokenVerifier;
@@ -34,7 +35,7 @@ final class Connection {
 
     /** What every connection of one gateway shares. */
     record Context(TokenVerifier verifier, SessionRegistry sessions, MessageHandler handler, RequestBudget budget, ConnectionQuota quota,
-                   InstantSource clock, int maxBodyBytes, RequestAudit audit) {
+                   InstantSource clock, int maxBodyBytes, RequestAudit audit, ScheduledExecutorService scheduler) {
     }
 
     /** The one event whose frames may exceed {@code BATON_MAX_BODY_BYTES}: a draft has its own limit. */
@@ -49,6 +50,7 @@ final class Connection {
     private volatile ClientSession session;
     private volatile Identity identity;
     private volatile java.util.concurrent.Future<?> authDeadline;
+    private volatile QuietClose closing;
     private int rateStrikes;
     private String slotHolder;
     private boolean ended;
@@ -103,7 +105,7 @@ final class Connection {
             if (slotHolder == null) {
                 if (!context.quota().tryOpen(verified.userId())) {
                     outlet.send(error(tooManyConnections(context.quota().maxPerUser()), null));
-                    outlet.close(1008, "too many connections for this user");
+                    closeQuietly(1008, "too many connections for this user");
                     return;
                 }
                 slotHolder = verified.userId();
@@ -137,6 +139,11 @@ final class Connection {
      * (1009) unless it is a {@code draft:save}, whose draft has its own limit.
      */
     void receive(String text, java.util.function.Function<String, Envelope> parser) {
+        QuietClose close = closing;
+        if (close != null) {
+            close.heard();
+            return;
+        }
         String[] ref = new String[1];
         answerRefusals(ref, () -> {
             Envelope message;
@@ -150,7 +157,7 @@ final class Connection {
             if (!message.event().equals(DRAFT_SAVE) && exceedsBodyLimit(text)) {
                 outlet.send(error(Problem.of(413, "PAYLOAD_TOO_LARGE", "A message may be at most " + context.maxBodyBytes()
                         + " bytes (BATON_MAX_BODY_BYTES); only draft:save may be larger."), ref[0]));
-                outlet.close(1009, "message larger than " + context.maxBodyBytes() + " bytes");
+                closeQuietly(1009, "message larger than " + context.maxBodyBytes() + " bytes");
                 return;
             }
             if (charge(RequestBudget.ofEvent(message.event()))) {
@@ -171,12 +178,12 @@ final class Connection {
         }
         if (session == null) {
             outlet.send(error(Problem.of(401, "UNAUTHENTICATED", "Authenticate first: send {event:'auth', data:{token}}."), message.ref()));
-            outlet.close(1008, "not authenticated");
+            closeQuietly(1008, "not authenticated");
             return;
         }
         if (!identity.expiresAt().isAfter(context.clock().instant())) {
             outlet.send(error(Problem.of(401, "UNAUTHENTICATED", "The token has expired; send a fresh {event:'auth'}."), message.ref()));
-            outlet.close(1008, "token expired");
+            closeQuietly(1008, "token expired");
             return;
         }
         context.handler().onMessage(session, message);
@@ -202,7 +209,7 @@ final class Connection {
             return true;
         }
         if (++rateStrikes > MAX_RATE_STRIKES) {
-            outlet.close(1008, "rate limit exceeded");
+            closeQuietly(1008, "rate limit exceeded");
             return false;
         }
         throw new ApiException(Problem.of(429, "RATE_LIMITED", "Too many messages; slow down.")
@@ -228,8 +235,23 @@ final class Connection {
         }
     }
 
+    /**
+     * Closes this connection for breaking a rule: from now on what it receives is dropped unread, and the close frame
+     * follows the messages queued for the client once the client has gone quiet ({@link QuietClose}), so the client
+     * sees {@code code} and {@code reason} instead of a reset.
+     */
+    synchronized void closeQuietly(int code, String reason) {
+        if (closing == null && !ended) {
+            closing = QuietClose.start(outlet, code, reason, context.scheduler(), System::nanoTime);
+        }
+    }
+
     /** The connection closed: the session (if this was still its connection) enters its disconnect grace. */
     void closed() {
+        QuietClose close = closing;
+        if (close != null) {
+            close.cancel();
+        }
         java.util.concurrent.Future<?> deadline = authDeadline;
         if (deadline != null) {
             deadline.cancel(false);

@@ -28,7 +28,7 @@ enum EnvelopeFraming implements Framing {
         if (connection.upgradeIdentity() != null) {
             connection.guard(new String[1], () -> connection.bind(connection.upgradeIdentity(), connection.requestedSessionId()));
             if (!connection.isAuthenticated()) {
-                connection.outlet().close(1013, "try again later: the session could not be opened");
+                connection.closeQuietly(1013, "try again later: the session could not be opened");
             }
         }
     }

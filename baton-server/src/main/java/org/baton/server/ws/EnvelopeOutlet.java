@@ -157,6 +157,11 @@ final class EnvelopeOutlet implements Outlet, TextChannel {
     }
 
     @Override
+    public synchronized int unsent() {
+        return waiting.size() + inFlight;
+    }
+
+    @Override
     public boolean isOpen() {
         return session.isOpen();
     }

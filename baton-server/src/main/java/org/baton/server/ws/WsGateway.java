@@ -72,7 +72,7 @@ public final class WsGateway implements RouteGroup {
         this.origins = origins;
         this.limits = limits;
         this.scheduler = scheduler;
-        this.context = new Connection.Context(verifier, sessions, handler, budget, quota, clock, limits.maxBodyBytes(), audit);
+        this.context = new Connection.Context(verifier, sessions, handler, budget, quota, clock, limits.maxBodyBytes(), audit, scheduler);
     }
 
     @Override
@@ -188,7 +188,7 @@ public final class WsGateway implements RouteGroup {
     private void closeUnlessAuthenticated(Connection connection) {
         ScheduledFuture<?> deadline = scheduler.schedule(() -> {
             if (!connection.isAuthenticated()) {
-                connection.outlet().close(1008, "authentication timeout");
+                connection.closeQuietly(1008, "authentication timeout");
             }
         }, limits.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
         connection.armAuthDeadline(deadline);

@@ -256,6 +256,14 @@ final class TestBaton implements AutoCloseable {
             return null;
         }
 
+        /** What ended the connection without a close frame (a reset, say), or null. */
+        volatile Throwable error;
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            this.error = error;
+        }
+
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             closeReason = reason;

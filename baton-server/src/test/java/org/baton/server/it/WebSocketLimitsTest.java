@@ -42,24 +42,38 @@ class WebSocketLimitsTest {
         baton.close();
     }
 
+    /**
+     * Several floods in a row, each on a new connection with a full bucket: every one gets the burst, then all 20
+     * refusals, then the close 1008 — never a reset, though the client's last 29 frames are still unread when the server
+     * decides to close (it once saw 1006 in about 1 flood in 10 on a loaded machine: Jetty ends the TCP connection right
+     * after a 1008 close frame, and unread frames make that a reset; see {@code QuietClose}).
+     */
     @Test
     void aFlood_getsRateLimited_thenClosed_andOnlyTheAllowedMessagesTookEffect() {
-        var flooder = baton.connect("okafor");
-        flooder.await("session:ready");
+        int floods = 8;
         int sent = 60;
-        for (int i = 0; i < sent; i++) {
-            flooder.send("draft:save", Map.of("resourceId", "catheter:flood-" + i, "data", Map.of("n", i)));
+        long accepted = 0;
+        for (int flood = 0; flood < floods; flood++) {
+            var flooder = baton.connect("okafor");
+            flooder.await("session:ready");
+            for (int i = 0; i < sent; i++) {
+                flooder.send("draft:save", Map.of("resourceId", "catheter:flood-" + flood + "-" + i, "data", Map.of("n", i)));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> flooder.closeCode >= 0 || flooder.error != null);
+            assertThat(flooder.error).as("flood %d: the connection ended without a close frame", flood).isNull();
+            assertThat(flooder.closeCode).isEqualTo(1008);
+            assertThat(flooder.closeReason).isEqualTo("rate limit exceeded");
+            long saved = count(flooder, "draft:saved");
+            long limited = flooder.received.stream().filter(m -> m.at("/data/code").asText().equals("RATE_LIMITED")).count();
+            assertThat(saved).as("flood %d: the burst, the clock did not move", flood).isEqualTo(BURST);
+            assertThat(limited).as("flood %d: every refusal before the cut-off reached the client", flood).isEqualTo(20);
+            accepted += saved;
+            baton.advance(Duration.ofSeconds(BURST / RATE));
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> flooder.closeCode >= 0);
-        assertThat(flooder.closeCode).isEqualTo(1008);
-        long accepted = count(flooder, "draft:saved");
-        long limited = flooder.received.stream().filter(m -> m.at("/data/code").asText().equals("RATE_LIMITED")).count();
-        assertThat(limited).as("refusals before the cut-off").isPositive();
-        assertThat(accepted).as("the burst: the clock did not move").isEqualTo(BURST);
-        baton.advance(Duration.ofSeconds(10));
         JsonNode drafts = baton.call("GET", "/api/autosave/mine", baton.token("okafor"), null).body().path("drafts");
         assertThat((long) drafts.size()).as("drafts that took effect = drafts acknowledged; none beyond the limit").isEqualTo(accepted);
-        System.out.printf("websocket flood: %d sent, %d accepted, %d rate-limited, closed %d%n", sent, accepted, limited, flooder.closeCode);
+        System.out.printf("websocket flood: %d floods of %d messages, %d accepted in all, each flood 20 rate-limited then closed 1008%n",
+                floods, sent, accepted);
     }
 
     /** Issue 12.4: 40 connections of one user each sending 18 draft:save/s had 7,160 of 7,160 accepted. */
