@@ -20,6 +20,7 @@ import org.openqa.selenium.Keys;
  * and every window's console must stay free of errors (failed requests, CSP violations). Screenshots land in
  * target/screenshots/.
  */
+@RunsAlone
 class BrowserTest {
     @TempDir
     Path dir;

@@ -35,6 +35,7 @@ import org.baton.store.tck.TestPostgres;
  * Before the fix the heartbeat queued for a connection with the requests, the instance found itself silent too long
  * and refused to act (503).
  */
+@RunsAlone
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HeartbeatStarvationClusterTest {
     private static final int QUEUED_DECISIONS = 6;

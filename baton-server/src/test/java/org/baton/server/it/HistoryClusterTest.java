@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * per record, every acknowledged save in its record's history under the then-current fence, and every acknowledged
  * draft restorable; the audit chain written by all instances verifies.
  */
+@RunsAlone
 class HistoryClusterTest {
     static final int CLIENTS = 20;
     /** Each of the three instances is killed once. */

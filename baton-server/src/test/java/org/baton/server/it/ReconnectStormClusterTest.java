@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * all back within {@value #BOUND_SECONDS} s of the kill. The instances run with the product's default grace (30 s) and
  * lease (300 s), database timeout (5 s) and instance timeout (10 s).
  */
+@RunsAlone
 class ReconnectStormClusterTest {
     static final int BOUND_SECONDS = 15;
 

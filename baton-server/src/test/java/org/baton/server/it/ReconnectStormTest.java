@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rival asking for every record is refused (0 double holders); the new server's file descriptors and memory (the heap it
  * retains after a full collection) stay within bounds of the old one's at the same load.
  */
+@RunsAlone
 class ReconnectStormTest {
     static final int DEFAULT_CLIENTS = 300;
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * faults: an instance killed or frozen, PostgreSQL frozen or killed mid-save, a client cut off from its instance, and
  * an instance whose clock is 10 minutes off. Each scenario prints what it measured.
  */
+@RunsAlone
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ScaledOutClusterTest {

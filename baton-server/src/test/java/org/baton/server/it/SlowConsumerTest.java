@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cap at most (the buffers on the way let ~250 frames through) and the cycles push it over. The slow viewer sends nothing after that: Jetty answers
  * a frame that arrives after its 1013 close by resetting the connection, and the client would then see 1006.
  */
+@RunsAlone
 class SlowConsumerTest {
     static final String SECRET = "slow-consumer-test-secret-of-32-bytes!!";
     static final String ORIGIN = "http://baton.test";

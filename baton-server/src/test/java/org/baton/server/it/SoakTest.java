@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Tagged {@code soak}: the normal build excludes it; {@code ./test.sh --soak} runs it (with the 2,000-client
  * reconnect storm and the fuzzers).
  */
+@RunsAlone
 @Tag("soak")
 class SoakTest {
     static final int PER_RECORD = 10;
