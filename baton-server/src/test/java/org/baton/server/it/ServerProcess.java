@@ -53,12 +53,24 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * JVM options that make a test server cheaper to start; {@code -Dbaton.test.fastStart=false} turns them off. The
+     * suite starts a Baton process about a hundred times, and on two cores the optimising compiler's work in each start
+     * competed with the tests: a test server lives seconds, so the quick compiler alone serves it better. (A class-data
+     * archive would not help: the JDK archives classes from jars only, and the tests' classpath is directories.)
+     */
+    static List<String> startUpOptions() {
+        return Boolean.parseBoolean(System.getProperty("baton.test.fastStart", "true")) ? List.of("-XX:TieredStopAtLevel=1") : List.of();
+    }
+
     /** Starts the server and waits (bounded) until {@code /health/ready} answers 200. */
     ServerProcess start() throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         // The shipped logging configuration (BATON_LOG_FORMAT), not the tests' logback-test.xml that the classpath also holds.
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback.xml",
-                "-cp", System.getProperty("java.class.path"), "org.baton.server.Main").redirectErrorStream(true).redirectOutput(dataDir.resolve("server-" + (++starts) + ".log").toFile());
+        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback.xml"));
+        command.addAll(startUpOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.baton.server.Main"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dataDir.resolve("server-" + (++starts) + ".log").toFile());
         Map<String, String> env = new HashMap<>(Map.of("BATON_PORT", Integer.toString(port), "BATON_BIND", "127.0.0.1",
                 "BATON_DATA_DIR", dataDir.toString(), "BATON_JWT_SECRET", SECRET, "BATON_LOG_FORMAT", "text",
                 "BATON_RATE_LIMIT", "10000", "BATON_RATE_BURST", "10000"));
