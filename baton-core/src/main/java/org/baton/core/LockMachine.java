@@ -420,7 +420,7 @@ public final class LockMachine {
             if (position > 0) {
                 return new Outcome.Queued(position, state.estimatedWait(position));
             }
-            if (state.offer() != null && state.offer().actor().sameSession(actor)) {
+            if (state.isOfferedTo(actor)) {
                 return new Outcome.Queued(0, Duration.ZERO);
             }
             if (policy.upgradeMode() == UpgradeMode.DENY) {
@@ -443,7 +443,7 @@ public final class LockMachine {
         }
 
         Outcome leaveQueue(Actor actor) {
-            if (state.offer() != null && state.offer().actor().sameSession(actor)) {
+            if (state.isOfferedTo(actor)) {
                 state = state.withOffer(null);
                 events.add(new LockEvent.LeftQueue(state.resourceId(), actor, LockEvent.QueueExit.LEFT));
                 return new Outcome.Done();
@@ -508,7 +508,7 @@ public final class LockMachine {
         Outcome leave(Actor actor) {
             removeViewer(actor);
             removeWaiter(actor, LockEvent.QueueExit.LEFT);
-            if (state.offer() != null && state.offer().actor().sameSession(actor)) {
+            if (state.isOfferedTo(actor)) {
                 state = state.withOffer(null);
                 events.add(new LockEvent.TurnPassed(state.resourceId(), actor));
             }
@@ -722,7 +722,7 @@ public final class LockMachine {
             state = state.withQueue(state.queue().stream()
                     .map(w -> w.actor().sameSession(actor) ? new LockState.Waiter(actor, w.joinedAt(), null) : w)
                     .toList());
-            boolean inLine = state.positionOf(actor) > 0 || (state.offer() != null && state.offer().actor().sameSession(actor));
+            boolean inLine = state.positionOf(actor) > 0 || state.isOfferedTo(actor);
             if (!inLine) {
                 view(actor); // presence shows it again; with no viewer room left it stays out, as a new viewer would
             }

@@ -144,6 +144,11 @@ public record LockState(ResourceId resourceId, Lease holder, List<Waiter> queue,
         return policy.maxViewers() == 0 || viewers.size() < policy.maxViewers();
     }
 
+    /** True when the lock is offered to this session (its turn came and it has not claimed it yet). */
+    public boolean isOfferedTo(Actor actor) {
+        return offer != null && offer.actor().sameSession(actor);
+    }
+
     /** 1-based queue position of a session, or 0 when not queued. */
     public int positionOf(Actor actor) {
         for (int i = 0; i < queue.size(); i++) {
