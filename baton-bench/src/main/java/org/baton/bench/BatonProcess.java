@@ -87,9 +87,11 @@ final class BatonProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new java.util.ArrayList<>(Net.serverPinning());
         command.add(java);
-        command.addAll(archive.flags(jar));
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
         String profile = System.getenv("BATON_BENCH_JFR"); // a directory: record a flight-recorder profile of each Baton process
+        if (profile == null) {
+            command.addAll(archive.flags(jar)); // not with a recording: the JDK turns the recorder off while it dumps a class archive
+        }
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
         if (profile != null) {
             command.add("-XX:StartFlightRecording=filename=" + Path.of(profile, "baton-" + port + ".jfr") + ",settings=profile,dumponexit=true");
         }

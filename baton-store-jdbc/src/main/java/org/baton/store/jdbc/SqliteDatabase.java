@@ -102,6 +102,7 @@ public final class SqliteDatabase extends Database {
         sqlite.enforceForeignKeys(true);
         sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
         sqlite.setTransactionMode(mode);
+        sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl("jdbc:sqlite:" + file);
         pool.setDataSourceProperties(sqlite.toProperties());
