@@ -92,6 +92,8 @@ final class AnalyticsWorkload {
                 }
             }
             trail.append(batch);
+            say.accept("  statistics workload: counting the facts of the entries");
+            new org.baton.store.jdbc.audit.FactsFollower(db).catchUp(); // as the server does after the appends, in batches
         }
         double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
         try (Database db = Database.open(dir)) {

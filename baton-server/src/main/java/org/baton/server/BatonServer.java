@@ -42,6 +42,7 @@ import org.baton.server.admin.AdminAccess;
 import org.baton.server.analytics.AnalyticsRoutes;
 import org.baton.server.analytics.FactsBackfill;
 import org.baton.server.analytics.HealthPanel;
+import org.baton.store.jdbc.audit.FactsFollower;
 import org.baton.store.jdbc.audit.JdbcLockAnalytics;
 import org.baton.server.session.ClientOrigin;
 import org.baton.server.session.ClientSession;
@@ -98,6 +99,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatonServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatonServer.class);
+    /** How often the audit facts are caught up in the background (each statistics answer catches up first anyway). */
+    private static final Duration FACTS_CATCH_UP = Duration.ofSeconds(1);
     private final BatonConfig config;
     private final Stores stores;
     private final ExecutorTimers transportTimers;
@@ -245,6 +248,10 @@ public final class BatonServer implements AutoCloseable {
             routes.add(new AnalyticsRoutes(new JdbcLockAnalytics(stores.database()), clock));
             routes.add(new HealthPanel(stores.database(), bus, sessions, stores.instances, watch.name(), housekeeping, stores.audit, clock));
             FactsBackfill.start(stores.audit);
+            // The facts of new audit entries are added after them, off the lock decisions' commits; the statistics
+            // catch up before each answer, and this keeps the catching up short. On the real timers: it is not a lock rule.
+            var facts = new FactsFollower(stores.database());
+            timers.poll(FACTS_CATCH_UP, facts::catchUp);
             routes.add(new ClientConfigRoutes(config));
             routes.add(new ApiDocsRoutes(ApiDocuments::load));
             var origins = new OriginPolicy.Deferred();

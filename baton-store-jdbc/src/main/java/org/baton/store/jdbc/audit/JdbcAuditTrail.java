@@ -27,8 +27,9 @@ import org.baton.store.jdbc.Database;
  * {@link AuditChain}, never in SQL. {@link #verify} reads the entries and the head in one snapshot, so it never
  * reports a chain "cut" by entries committed while it was reading.
  *
- * <p>Each append also writes the entries' countable facts ({@code audit_facts}, read by {@link JdbcLockAnalytics}) in
- * the same transaction; entries written before that table existed get theirs from {@link #backfillFacts}.
+ * <p>The entries' countable facts ({@code audit_facts}, read by {@link JdbcLockAnalytics}) are not written by the append:
+ * {@link FactsFollower} adds them after it, in batches, off the lock decisions' commits. Entries written before that
+ * table existed get theirs from {@link #backfillFacts}.
  */
 public final class JdbcAuditTrail implements AuditTrail {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +39,8 @@ public final class JdbcAuditTrail implements AuditTrail {
     private final AuditSeal seal;
     private final Supplier<List<AuditChain.Checkpoint>> checkpoints;
     private final AuditFactsTable facts = new AuditFactsTable();
+    /** The start of a query of whole entries, to which a where clause is added. */
+    static final String SELECT_ENTRIES = "select " + COLUMNS + " from audit_entries";
 
     /** An unsealed trail (tests of the store alone). */
     public JdbcAuditTrail(Database database) {
@@ -94,7 +97,6 @@ public final class JdbcAuditTrail implements AuditTrail {
                 }
                 insert.executeBatch();
             }
-            facts.write(c, appended);
             try (PreparedStatement update = c.prepareStatement("update audit_head set last_seq = ?, last_hash = ?, mac = ? where id = 1")) {
                 update.setLong(1, head.seq());
                 update.setString(2, head.hash());
@@ -175,7 +177,7 @@ public final class JdbcAuditTrail implements AuditTrail {
                 return 0L;
             }
             long below = Math.max(0, upto - batch);
-            try (PreparedStatement select = c.prepareStatement("select " + COLUMNS + " from audit_entries where seq > ? and seq <= ? order by seq")) {
+            try (PreparedStatement select = c.prepareStatement(SELECT_ENTRIES + " where seq > ? and seq <= ? order by seq")) {
                 select.setLong(1, below);
                 select.setLong(2, upto);
                 facts.write(c, entries(select));
@@ -195,7 +197,7 @@ public final class JdbcAuditTrail implements AuditTrail {
         }
     }
 
-    private static List<AuditEntry> entries(PreparedStatement select) throws SQLException {
+    static List<AuditEntry> entries(PreparedStatement select) throws SQLException {
         List<AuditEntry> entries = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {

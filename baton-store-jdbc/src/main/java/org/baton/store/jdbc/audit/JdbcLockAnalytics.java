@@ -23,7 +23,8 @@ import org.baton.store.jdbc.Database;
 /**
  * {@link LockAnalytics} on either database, in standard SQL: each answer is one grouped query; days, hours and
  * percentiles are made from the groups by the core ({@code Slots}, {@code DurationDistribution}). Nothing is cached:
- * every answer is what the trail holds at that moment, on every instance alike.
+ * every answer is what the trail holds at that moment, on every instance alike: each query first catches up the
+ * {@link FactsFollower}, which adds the facts of entries committed since it last ran.
  *
  * <p>An unfiltered question reads the quarter-hour roll-up ({@code audit_fact_slots}) for the whole slots of its range
  * and the facts only for the partial slots at its two ends, so its cost grows with the range, not with the traffic;
@@ -32,9 +33,11 @@ import org.baton.store.jdbc.Database;
  */
 public final class JdbcLockAnalytics implements LockAnalytics {
     private final Database database;
+    private final FactsFollower follower;
 
     public JdbcLockAnalytics(Database database) {
         this.database = database;
+        this.follower = new FactsFollower(database);
     }
 
     @Override
@@ -170,6 +173,7 @@ public final class JdbcLockAnalytics implements LockAnalytics {
     }
 
     private void query(String sql, List<Object> args, Row row) {
+        follower.catchUp();
         database.read((Connection c) -> {
             try (PreparedStatement select = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.size(); i++) {
