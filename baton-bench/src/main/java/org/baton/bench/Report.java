@@ -31,9 +31,10 @@ final class Report {
                 .append(" acknowledged). The load generator is this JVM with Jetty's asynchronous WebSocket client (sends never wait; answers matched by")
                 .append(" `ref` without parsing); its own echo floor is printed beside Baton's figure. Clients join their records first (`resource:join`),")
                 .append(" so presence is on, as in a browser, and release with their lease id, as the browser client does.\n");
-        md.append(String.format("- Warm-up: Baton %s, the others 3 s; then %d interleaved rounds of %s blocks (echo, Baton, Redis floor, Redisson, Redisson durable);"
-                        + " figures are medians over the rounds, ratios the median of the per-round ratios. Latencies from HdrHistogram, with sample counts.%n",
-                quick ? "3 s" : "10 s", r.baton.size(), quick ? "3 s" : "5 s"));
+        md.append(String.format("- Warm-up: Baton %s (pinned to one core, its JIT compiler shares that core with it: after 10 s it was still"
+                        + " compiling a fifth of the time and the CPU per pair was still falling from round to round), the others 3 s; then %d"
+                        + " interleaved rounds of %s blocks (echo, Baton, Redis floor, Redisson, Redisson durable); figures are medians over the rounds, ratios the median of the per-round ratios. Latencies from HdrHistogram, with sample counts.%n",
+                quick ? "3 s" : "30 s", r.baton.size(), quick ? "3 s" : "5 s"));
         md.append("- Re-run: `./bench.sh` (about 20 minutes) or `./bench.sh --quick` (writes to baton-bench/target/quick/, not here); one block alone:")
                 .append(" `./bench.sh --only=analytics` (section 10) or `./bench.sh --only=cluster` (section 11, Baton on PostgreSQL, 1 and 3 instances;")
                 .append(" about 5 minutes), each writing its section to docs/benchmarks/, which this page embeds. Profiles:")
