@@ -40,6 +40,13 @@ public final class SqliteDatabase extends Database {
     private static final int BUSY_TIMEOUT_MS = 10_000;
     /** Most works committed together; bounds the latency a batch adds to its last member. */
     private static final int MAX_BATCH = 256;
+    /**
+     * Page cache of the writer's connection: every decision walks the lock table's and the trail's indexes, and with
+     * SQLite's default 2 MiB the writer read their pages back from the file (a profile: pread at 3.5% of the process).
+     */
+    private static final int WRITER_CACHE_KIB = 32 * 1024;
+    /** Page cache of each reader connection (SQLite's default). */
+    private static final int READER_CACHE_KIB = 2 * 1024;
     private final HikariDataSource writerPool;
     private final HikariDataSource readerPool;
     private final Path file;
@@ -82,8 +89,8 @@ public final class SqliteDatabase extends Database {
             throw new StoreUnavailableException("the data directory " + dataDir.toAbsolutePath()
                     + " is in use by another Baton process; stop it or choose another BATON_DATA_DIR", null);
         }
-        HikariDataSource writerPool = pool(file, SQLiteConfig.TransactionMode.IMMEDIATE, 1, "baton-sqlite-writer");
-        HikariDataSource readerPool = pool(file, SQLiteConfig.TransactionMode.DEFERRED, 4, "baton-sqlite-readers");
+        HikariDataSource writerPool = pool(file, SQLiteConfig.TransactionMode.IMMEDIATE, 1, "baton-sqlite-writer", WRITER_CACHE_KIB);
+        HikariDataSource readerPool = pool(file, SQLiteConfig.TransactionMode.DEFERRED, 4, "baton-sqlite-readers", READER_CACHE_KIB);
         try {
             Flyway.configure().dataSource(writerPool).locations(Dialect.SQLITE.migrations()).load().migrate();
         } catch (RuntimeException e) {
@@ -95,7 +102,7 @@ public final class SqliteDatabase extends Database {
         return new SqliteDatabase(writerPool, readerPool, file, channel, lock);
     }
 
-    private static HikariDataSource pool(Path file, SQLiteConfig.TransactionMode mode, int size, String name) {
+    private static HikariDataSource pool(Path file, SQLiteConfig.TransactionMode mode, int size, String name, int cacheKib) {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -103,6 +110,7 @@ public final class SqliteDatabase extends Database {
         sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
         sqlite.setTransactionMode(mode);
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        sqlite.setCacheSize(-cacheKib); // negative: KiB, not pages
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl("jdbc:sqlite:" + file);
         pool.setDataSourceProperties(sqlite.toProperties());
