@@ -105,7 +105,8 @@ public final class LockCoordinator {
             }
             HolderGuard guard = guards.isEmpty() ? HolderGuard.NONE : guards.get(0);
             LockWrite write = new LockWrite(transition.next(), guard, transition.events(),
-                    transition.next().nextDeadline(policy).orElse(null), settleFirst ? null : callerSessionId, context.now());
+                    transition.next().nextDeadline(policy).orElse(null), settleFirst ? null : callerSessionId, context.now(),
+                    !transition.next().waitingUsers().equals(current.value().waitingUsers()));
             switch (store.compareAndSet(id, current.version(), write)) {
                 case WRITTEN -> {
                     if (!settleFirst) {

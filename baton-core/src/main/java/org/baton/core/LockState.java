@@ -119,6 +119,16 @@ public record LockState(ResourceId resourceId, Lease holder, List<Waiter> queue,
         return average.multipliedBy(Math.max(1, position));
     }
 
+    /** The users who wait here, in line or offered the lock (each once, in line order, the offered one last). */
+    public java.util.Set<String> waitingUsers() {
+        java.util.Set<String> waiting = new java.util.LinkedHashSet<>();
+        queue.forEach(w -> waiting.add(w.actor().userId()));
+        if (offer != null) {
+            waiting.add(offer.actor().userId());
+        }
+        return waiting;
+    }
+
     /** True when {@code userId} waits here, in line or offered the lock, in any of their sessions. */
     public boolean hasQueuePlace(String userId) {
         return (offer != null && offer.actor().userId().equals(userId)) || queue.stream().anyMatch(w -> w.actor().userId().equals(userId));

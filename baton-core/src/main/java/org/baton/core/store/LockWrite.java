@@ -14,11 +14,18 @@ import org.baton.core.LockState;
  * @param nextDeadline the earliest deadline of {@code next}, or null when nothing is due later
  * @param callerSessionId the session that asked (it gets the outcome directly), or null for timers and sweeps
  * @param at when the decision was made (the coordinator's clock): the row's last change, for housekeeping
+ * @param waitersChanged whether the users waiting ({@link LockState#waitingUsers()}) differ from the state replaced, so
+ *                       a store that lists them apart must rewrite that list; a store may skip the rewrite when false
  */
 public record LockWrite(LockState next, HolderGuard guard, List<LockEvent> events, Instant nextDeadline, String callerSessionId,
-                        Instant at) {
+                        Instant at, boolean waitersChanged) {
     public LockWrite {
         events = List.copyOf(events);
+    }
+
+    /** A write that does not know the state it replaces: the store rewrites every derived list. */
+    public LockWrite(LockState next, HolderGuard guard, List<LockEvent> events, Instant nextDeadline, String callerSessionId, Instant at) {
+        this(next, guard, events, nextDeadline, callerSessionId, at, true);
     }
 
     /** A bare write with no events, no deadline and no caller, dated at the epoch (store tests). */

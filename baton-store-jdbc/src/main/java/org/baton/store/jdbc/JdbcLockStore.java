@@ -105,6 +105,13 @@ public final class JdbcLockStore implements LockStore {
         String json = StateJson.write(next);
         Dialect dialect = database.dialect();
         return database.inTransaction(c -> {
+            if (expectedVersion != 0 && write.guard().isNone()) {
+                // The common case, in one statement: compare the version (and that the fence goes forward) and write.
+                if (update(c, id, expectedVersion, write, json, true) == 1) {
+                    return written(c, id, expectedVersion, write);
+                }
+                // Not written: find out why below (another writer came first, or a fence that would go back).
+            }
             long storedVersion = 0;
             long maxFence = 0;
             try (PreparedStatement select = c.prepareStatement("select version, max_fence from lock_state where resource_id = ?" + dialect.forUpdate())) {
@@ -137,16 +144,21 @@ public final class JdbcLockStore implements LockStore {
                 forget(id);
                 return CasResult.VERSION_CONFLICT; // a first write raced another first write of the same resource
             }
-            if (committed != null) {
-                Versioned<LockState> stored = new Versioned<>(expectedVersion + 1, next);
-                Database.afterCommit(() -> committed.committed(id, stored));
-            }
-            announcer.announce(c, new BusMessage.ResourceChanged(id, expectedVersion + 1, write.events(), write.callerSessionId()));
-            if (!write.events().isEmpty()) {
-                journal.write(c, write.events());
-            }
-            return CasResult.WRITTEN;
+            return written(c, id, expectedVersion, write);
         });
+    }
+
+    /** After the row is written: remember it, announce the decision and journal its events, in the same transaction. */
+    private CasResult written(Connection c, ResourceId id, long expectedVersion, LockWrite write) throws SQLException {
+        if (committed != null) {
+            Versioned<LockState> stored = new Versioned<>(expectedVersion + 1, write.next());
+            Database.afterCommit(() -> committed.committed(id, stored));
+        }
+        announcer.announce(c, new BusMessage.ResourceChanged(id, expectedVersion + 1, write.events(), write.callerSessionId()));
+        if (!write.events().isEmpty()) {
+            journal.write(c, write.events());
+        }
+        return CasResult.WRITTEN;
     }
 
     private void forget(ResourceId id) {
@@ -184,14 +196,28 @@ public final class JdbcLockStore implements LockStore {
 
     /** Inserts (first write) or updates the row; false when a concurrent first write got there first. */
     private static boolean write(Connection c, ResourceId id, long expectedVersion, LockWrite write, String json) throws SQLException {
+        int written = update(c, id, expectedVersion, write, json, false);
+        if (written != 1 && expectedVersion != 0) {
+            throw new IllegalStateException("lock_state row for " + id + " changed while locked by its own transaction");
+        }
+        return written == 1;
+    }
+
+    private static final String INSERT = "insert into lock_state (holder_user_id, holder_session_id, lease_id, current_fence, lease_expires_at,"
+            + " max_fence, idle, updated_at, state, next_deadline, version, resource_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " on conflict (resource_id) do nothing";
+    private static final String UPDATE = "update lock_state set holder_user_id = ?, holder_session_id = ?, lease_id = ?, current_fence = ?,"
+            + " lease_expires_at = ?, max_fence = ?, idle = ?, updated_at = ?, state = ?, next_deadline = ?, version = ? where resource_id = ?"
+            + " and version = ?";
+
+    /**
+     * Inserts (version 0) or updates the row, and rewrites its waiters when they changed; returns the rows written (0
+     * when the version moved on, or with {@code fenceForward} when the stored fence is above the new one).
+     */
+    private static int update(Connection c, ResourceId id, long expectedVersion, LockWrite write, String json, boolean fenceForward) throws SQLException {
         LockState next = write.next();
         Lease lease = next.holder();
-        String sql = expectedVersion == 0
-                ? "insert into lock_state (holder_user_id, holder_session_id, lease_id, current_fence, lease_expires_at, max_fence, idle,"
-                + " updated_at, state, next_deadline, version, resource_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " on conflict (resource_id) do nothing"
-                : "update lock_state set holder_user_id = ?, holder_session_id = ?, lease_id = ?, current_fence = ?, lease_expires_at = ?,"
-                + " max_fence = ?, idle = ?, updated_at = ?, state = ?, next_deadline = ?, version = ? where resource_id = ? and version = ?";
+        String sql = expectedVersion == 0 ? INSERT : fenceForward ? UPDATE + " and max_fence <= ?" : UPDATE;
         try (PreparedStatement statement = c.prepareStatement(sql)) {
             statement.setString(1, lease == null ? null : lease.holder().userId());
             statement.setString(2, lease == null ? null : lease.holder().sessionId());
@@ -217,16 +243,18 @@ public final class JdbcLockStore implements LockStore {
             if (expectedVersion != 0) {
                 statement.setLong(13, expectedVersion);
             }
-            int written = statement.executeUpdate();
-            if (written != 1 && expectedVersion != 0) {
-                throw new IllegalStateException("lock_state row for " + id + " changed while locked by its own transaction");
+            if (fenceForward) {
+                statement.setLong(14, next.lastFence());
             }
+            int written = statement.executeUpdate();
             if (written != 1) {
-                return false;
+                return written;
             }
         }
-        writeWaiters(c, id, next);
-        return true;
+        if (write.waitersChanged()) {
+            writeWaiters(c, id, next);
+        }
+        return 1;
     }
 
     /** Replaces the resource's {@code lock_waiter} rows: one per user waiting in line or offered the lock. */
@@ -235,11 +263,7 @@ public final class JdbcLockStore implements LockStore {
             delete.setString(1, id.toString());
             delete.executeUpdate();
         }
-        java.util.Set<String> waiting = new java.util.LinkedHashSet<>();
-        next.queue().forEach(w -> waiting.add(w.actor().userId()));
-        if (next.offer() != null) {
-            waiting.add(next.offer().actor().userId());
-        }
+        java.util.Set<String> waiting = next.waitingUsers();
         if (waiting.isEmpty()) {
             return;
         }

@@ -359,4 +359,27 @@ public abstract class LockStoreContract {
         Lease again = ((Outcome.Granted) coordinator.apply(A, new Command.Acquire(SHARMA, Command.IfHeld.DENY)).outcome()).lease();
         assertThat(again.fencingToken()).as("above every fence it ever had").isGreaterThan(first.fencingToken());
     }
+
+    /**
+     * Issue 14: a decision that leaves a resource's line as it was does not rewrite the store's list of who waits
+     * there (the per-user queue limit counts that list); one that changes the line does. Checked through the queue
+     * guard, which counts the list, after each kind of decision.
+     */
+    @Test
+    void theListOfWhoWaits_followsDecisionsThatChangeTheLine_andSurvivesThoseThatDoNot() {
+        var coordinator = new LockCoordinator(store, PolicyBook.of(LockPolicy.defaults()), new ManualClock(NOW), LockCoordinator.randomIds());
+        Actor okafor = new Actor("okafor", "Nurse Grace Okafor", List.of("nurse"), "s2");
+        Lease lease = ((Outcome.Granted) coordinator.apply(A, new Command.Acquire(SHARMA, Command.IfHeld.DENY)).outcome()).lease();
+        coordinator.apply(A, new Command.JoinQueue(okafor));
+        coordinator.apply(A, new Command.Extend(SHARMA, lease.leaseId(), true)); // the holder's heartbeat: the line is as it was
+        coordinator.apply(A, new Command.View(new Actor("patel", "Dr. Patel", List.of("resident"), "s3"))); // a viewer: likewise
+        ResourceId elsewhere = ResourceId.parse("doc:elsewhere");
+        assertThat(store.compareAndSet(elsewhere, 0, waitedForBy(elsewhere, SHARMA, okafor), HolderGuard.queuePlaces("okafor", 1, NOW)))
+                .as("okafor still counted as waiting on " + A).isEqualTo(LockStore.CasResult.GUARD_REFUSED);
+
+        coordinator.apply(A, new Command.LeaveQueue(okafor));
+        coordinator.apply(A, new Command.Extend(SHARMA, lease.leaseId(), true));
+        assertThat(store.compareAndSet(elsewhere, 0, waitedForBy(elsewhere, SHARMA, okafor), HolderGuard.queuePlaces("okafor", 1, NOW)))
+                .as("okafor left the line: no longer counted").isEqualTo(LockStore.CasResult.WRITTEN);
+    }
 }
