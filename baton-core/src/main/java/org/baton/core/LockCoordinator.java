@@ -53,14 +53,25 @@ public final class LockCoordinator {
         this.ids = ids;
     }
 
-    /** Unguessable ids: 128 random bits, URL-safe base64. */
+    /**
+     * Unguessable ids: 128 random bits, URL-safe base64, from the JDK's DRBG (seeded by the operating system, then no
+     * system call per id, where the platform default read from {@code /dev/urandom} under a lock on every grant).
+     */
     public static Supplier<String> randomIds() {
-        SecureRandom random = new SecureRandom();
+        SecureRandom random = drbg();
         return () -> {
             byte[] bytes = new byte[16];
             random.nextBytes(bytes);
             return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         };
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     public LockPolicy policyFor(ResourceId id) {

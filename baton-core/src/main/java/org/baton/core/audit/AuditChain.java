@@ -60,28 +60,43 @@ public final class AuditChain {
         return new AuditEntry(seq, record, prevHash, hash, seal.mac(seq, hash));
     }
 
-    public static String hash(long seq, AuditRecord record, String prevHash) {
+    /** Copied, never used: a copy skips the provider lookup that every hash would otherwise repeat. */
+    private static final MessageDigest SHA_256 = newSha256();
+
+    private static MessageDigest newSha256() {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(prevHash.getBytes(StandardCharsets.US_ASCII));
-            digest.update(ByteBuffer.allocate(8).putLong(seq).array());
-            field(digest, record.at() == null ? "" : record.at().toString());
-            field(digest, record.actorUserId());
-            field(digest, record.actorName());
-            field(digest, record.actorRole());
-            field(digest, record.action());
-            field(digest, record.resourceId());
-            field(digest, record.severity());
-            field(digest, record.reason());
-            digest.update(ByteBuffer.allocate(4).putInt(record.details().size()).array());
-            for (Map.Entry<String, String> e : record.details().entrySet()) {
-                field(digest, e.getKey());
-                field(digest, e.getValue());
-            }
-            return HexFormat.of().formatHex(digest.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every JDK", e);
         }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
+        }
+    }
+
+    public static String hash(long seq, AuditRecord record, String prevHash) {
+        MessageDigest digest = sha256();
+        digest.update(prevHash.getBytes(StandardCharsets.US_ASCII));
+        digest.update(ByteBuffer.allocate(8).putLong(seq).array());
+        field(digest, record.at() == null ? "" : record.at().toString());
+        field(digest, record.actorUserId());
+        field(digest, record.actorName());
+        field(digest, record.actorRole());
+        field(digest, record.action());
+        field(digest, record.resourceId());
+        field(digest, record.severity());
+        field(digest, record.reason());
+        digest.update(ByteBuffer.allocate(4).putInt(record.details().size()).array());
+        for (Map.Entry<String, String> e : record.details().entrySet()) {
+            field(digest, e.getKey());
+            field(digest, e.getValue());
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static void field(MessageDigest digest, String value) {

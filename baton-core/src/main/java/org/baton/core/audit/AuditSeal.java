@@ -17,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class AuditSeal {
     private final SecretKeySpec key;
+    private final Mac keyed;
 
     /** A seal with {@code key} (at least 32 bytes). */
     public AuditSeal(byte[] key) {
@@ -24,19 +25,38 @@ public final class AuditSeal {
             throw new IllegalArgumentException("an audit key needs at least 32 bytes, this one has " + key.length);
         }
         this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+        this.keyed = newMac(this.key);
+    }
+
+    private static Mac newMac(SecretKeySpec key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is required by every JDK", e);
+        }
+    }
+
+    /**
+     * A fresh MAC ready for this key: a copy of one keyed once, since every lock decision seals its entries and the
+     * provider lookup and keying cost more than the MAC itself (a profile of the writer). Never used, only copied,
+     * so copying it from several threads is safe.
+     */
+    private Mac keyedMac() {
+        try {
+            return (Mac) keyed.clone();
+        } catch (CloneNotSupportedException e) {
+            return newMac(key); // a provider whose MACs cannot be copied: key a new one
+        }
     }
 
     /** The seal of entry (or head) {@code seq} whose chain hash is {@code hash}. */
     public String mac(long seq, String hash) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            mac.update(ByteBuffer.allocate(8).putLong(seq).array());
-            mac.update(hash.getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(mac.doFinal());
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is required by every JDK", e);
-        }
+        Mac mac = keyedMac();
+        mac.update(ByteBuffer.allocate(8).putLong(seq).array());
+        mac.update(hash.getBytes(StandardCharsets.US_ASCII));
+        return HexFormat.of().formatHex(mac.doFinal());
     }
 
     /** Whether {@code mac} is this key's seal of ({@code seq}, {@code hash}), compared in constant time. */
