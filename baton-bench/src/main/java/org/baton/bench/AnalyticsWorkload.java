@@ -93,7 +93,7 @@ final class AnalyticsWorkload {
             }
             trail.append(batch);
             say.accept("  statistics workload: counting the facts of the entries");
-            new org.baton.store.jdbc.audit.FactsFollower(db).catchUp(); // as the server does after the appends, in batches
+            new org.baton.store.jdbc.audit.FactsFollower(db).catchUp(5_000); // as the server does after the appends, in bulk batches
         }
         double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
         try (Database db = Database.open(dir)) {

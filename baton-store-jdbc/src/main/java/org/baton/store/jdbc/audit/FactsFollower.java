@@ -34,9 +34,14 @@ public final class FactsFollower {
 
     /** Writes the facts of every entry committed so far that has none yet; returns how many entries it counted. */
     public long catchUp() {
+        return catchUp(BATCH);
+    }
+
+    /** {@link #catchUp()} in transactions of up to {@code entriesPerBatch} entries (larger for a bulk load). */
+    public long catchUp(int entriesPerBatch) {
         long counted = 0;
         while (isBehind()) {
-            int batch = database.inTransaction(this::nextBatch);
+            int batch = database.inTransaction(c -> nextBatch(c, entriesPerBatch));
             if (batch == 0) {
                 break; // another instance counted them meanwhile
             }
@@ -55,8 +60,8 @@ public final class FactsFollower {
         });
     }
 
-    /** The facts of up to {@link #BATCH} entries after the mark, and the mark moved past them; returns how many entries. */
-    private int nextBatch(Connection c) throws SQLException {
+    /** The facts of up to {@code limit} entries after the mark, and the mark moved past them; returns how many entries. */
+    private int nextBatch(Connection c, int limit) throws SQLException {
         long done;
         try (PreparedStatement select = c.prepareStatement("select done_seq from audit_facts_follow where id = 1" + database.dialect().forUpdate());
              ResultSet rs = select.executeQuery()) {
@@ -65,7 +70,7 @@ public final class FactsFollower {
         List<AuditEntry> entries;
         try (PreparedStatement select = c.prepareStatement(JdbcAuditTrail.SELECT_ENTRIES + " where seq > ? order by seq limit ?")) {
             select.setLong(1, done);
-            select.setInt(2, BATCH);
+            select.setInt(2, limit);
             entries = JdbcAuditTrail.entries(select);
         }
         if (entries.isEmpty()) {
