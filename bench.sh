@@ -11,6 +11,10 @@
 #                                 node (about 5 minutes; writes docs/benchmarks/cluster.md; with --quick, baton-bench/target/quick/)
 #   ./bench.sh --only=startup     only start-up: plain java -jar, the CDS archive and JDK 25's AOT cache, interleaved
 #                                 (about 2 minutes; writes docs/benchmarks/startup.md)
+#   ./bench.sh --ab=OLD.jar       only workload 1, an older build's baton.jar and this one side by side (5 rounds each, in turn;
+#                                 printed, no report): the before/after ratio of a change
+#   ./bench.sh --ab-rest=OLD.jar  the same for workload 3 (REST acquire + release, 16 workers)
+#   BATON_BENCH_JFR=DIR ./bench.sh ...   records a flight-recorder profile of each Baton process into DIR
 # It builds Baton if needed and installs redis-server/redis-tools (Debian) for the Redis floor and the Redisson peer.
 set -euo pipefail
 cd "$(dirname "$0")"

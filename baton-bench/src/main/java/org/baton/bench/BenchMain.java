@@ -90,7 +90,10 @@ public final class BenchMain {
         int status = 0;
         try {
             String before = list.stream().filter(a -> a.startsWith("--ab=")).map(a -> a.substring(5)).findFirst().orElse(null);
-            if (list.contains("--only=fanout")) {
+            String restBefore = list.stream().filter(a -> a.startsWith("--ab-rest=")).map(a -> a.substring(10)).findFirst().orElse(null);
+            if (restBefore != null) {
+                main.restBeforeAndAfter(Path.of(restBefore));
+            } else if (list.contains("--only=fanout")) {
                 main.fanOutOnly();
             } else if (list.contains("--only=cluster")) {
                 // Workload 11 alone: writes docs/benchmarks/cluster.md, which the full report embeds.
@@ -166,6 +169,24 @@ public final class BenchMain {
                         Results.medianRatio(after, before), Results.medianCpu(before), Results.medianCpu(after),
                         Results.medianCpu(after) / Results.medianCpu(before), Results.totalOps(before), Results.totalOps(after),
                         Results.totalErrors(before), Results.totalErrors(after)));
+            }
+        }
+    }
+
+    /** {@code --ab-rest=OLD.jar}: workload 3 (REST acquire + release, 16 workers) on an older jar and this one in turn, printed. */
+    private void restBeforeAndAfter(Path oldJar) throws Exception {
+        try (BatonProcess a = new BatonProcess(oldJar, work.resolve("before"), Map.of());
+             BatonProcess b = new BatonProcess(jar, work.resolve("after"), Map.of())) {
+            a.start();
+            b.start();
+            workloads.batonRest(a, 16, warmup);
+            workloads.batonRest(b, 16, warmup);
+            for (int round = 1; round <= rounds; round++) {
+                Workloads.Rest before = workloads.batonRest(a, 16, block);
+                Workloads.Rest after = workloads.batonRest(b, 16, block);
+                say(String.format("round %d (load %.1f): REST before %.0f pairs/s (%.0f µs CPU/pair), acquire %s; after %.0f pairs/s (%.0f µs CPU/pair),"
+                        + " acquire %s", round, Net.loadAverage(), before.throughput().opsPerSecond(), before.throughput().cpuMicrosPerOp(), before.acquire(),
+                        after.throughput().opsPerSecond(), after.throughput().cpuMicrosPerOp(), after.acquire()));
             }
         }
     }
