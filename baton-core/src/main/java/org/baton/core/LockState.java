@@ -3,8 +3,10 @@ package org.baton.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -120,8 +122,8 @@ public record LockState(ResourceId resourceId, Lease holder, List<Waiter> queue,
     }
 
     /** The users who wait here, in line or offered the lock (each once, in line order, the offered one last). */
-    public java.util.Set<String> waitingUsers() {
-        java.util.Set<String> waiting = new java.util.LinkedHashSet<>();
+    public Set<String> waitingUsers() {
+        Set<String> waiting = new LinkedHashSet<>();
         queue.forEach(w -> waiting.add(w.actor().userId()));
         if (offer != null) {
             waiting.add(offer.actor().userId());

@@ -251,7 +251,14 @@ public final class BatonServer implements AutoCloseable {
             // The facts of new audit entries are added after them, off the lock decisions' commits; the statistics
             // catch up before each answer, and this keeps the catching up short. On the real timers: it is not a lock rule.
             var facts = new FactsFollower(stores.database());
-            timers.poll(FACTS_CATCH_UP, facts::catchUp);
+            timers.poll(FACTS_CATCH_UP, () -> {
+                try {
+                    facts.catchUp();
+                } catch (org.baton.core.store.StoreUnavailableException e) {
+                    // The database is away or closing: the mark did not move, and the next turn (or start) catches up.
+                    LOG.debug("statistics: the facts were not caught up this turn: {}", e.getMessage());
+                }
+            });
             routes.add(new ClientConfigRoutes(config));
             routes.add(new ApiDocsRoutes(ApiDocuments::load));
             var origins = new OriginPolicy.Deferred();

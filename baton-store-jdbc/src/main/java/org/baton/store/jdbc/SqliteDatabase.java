@@ -11,15 +11,20 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.baton.core.store.StoreUnavailableException;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -39,6 +44,7 @@ import org.sqlite.SQLiteConfig;
  * locked while open, so a second Baton on the same directory is refused instead of silently splitting the live state.
  */
 public final class SqliteDatabase extends Database {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final int BUSY_TIMEOUT_MS = 10_000;
     /** Most works committed together; bounds the latency a batch adds to its last member. */
     private static final int MAX_BATCH = 256;
@@ -60,7 +66,7 @@ public final class SqliteDatabase extends Database {
     private final Thread writer;
     private final Thread checkpointer;
     /** Batches committed so far (the checkpointer skips its turn when nothing was written since the last). */
-    private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
     private volatile boolean closed;
     private final CommittedStates committedStates = new CommittedStates();
     /** The writer thread's connection with its prepared statements, kept from batch to batch (writer thread only). */
@@ -221,7 +227,7 @@ public final class SqliteDatabase extends Database {
 
     /**
      * Copies the write-ahead log back into the database file every {@link #CHECKPOINT_EVERY_MS} ms when something was
-     * committed, on a connection of its own. SQLite's automatic checkpoint ran inside the commit that crossed 1,000 log
+     * committed, on one of the readers' connections. SQLite's automatic checkpoint ran inside the commit that crossed 1,000 log
      * pages, so every so often one batch of decisions waited for a thousand page reads, writes and an fsync of the
      * database file (the writer's profile); a passive checkpoint here never blocks the writer, and SQLite still keeps
      * every commit durable in the log until it is copied.
@@ -229,17 +235,17 @@ public final class SqliteDatabase extends Database {
     private void checkpointLoop() {
         long checkpointed = 0;
         while (!closed) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(CHECKPOINT_EVERY_MS));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(CHECKPOINT_EVERY_MS));
             long committed = commits.get();
             if (committed == checkpointed || closed) {
                 continue;
             }
-            try (Connection c = readerPool.getConnection(); java.sql.Statement s = c.createStatement()) {
+            try (Connection c = readerPool.getConnection(); Statement s = c.createStatement()) {
                 s.execute("pragma wal_checkpoint(PASSIVE)");
                 checkpointed = committed;
             } catch (SQLException | RuntimeException e) {
                 // A full disk or a closing pool: the log keeps every commit, and the next turn tries again.
-                org.slf4j.LoggerFactory.getLogger(SqliteDatabase.class).debug("checkpoint failed: {}", e.getMessage());
+                LOG.debug("checkpoint failed: {}", e.getMessage());
             }
         }
     }
@@ -370,7 +376,7 @@ public final class SqliteDatabase extends Database {
     @Override
     public void close() {
         closed = true;
-        java.util.concurrent.locks.LockSupport.unpark(checkpointer);
+        LockSupport.unpark(checkpointer);
         try {
             writer.join(10_000);
             checkpointer.join(10_000);
