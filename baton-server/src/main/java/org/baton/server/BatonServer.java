@@ -84,6 +84,7 @@ import java.util.function.BooleanSupplier;
 import org.baton.core.Command;
 import org.baton.core.ResourceId;
 import org.baton.core.bus.EventBus;
+import org.baton.core.store.StoreUnavailableException;
 import org.baton.server.cluster.DatabaseClock;
 import org.baton.server.cluster.InstanceLiveness;
 import org.baton.server.cluster.InstanceWatch;
@@ -254,7 +255,7 @@ public final class BatonServer implements AutoCloseable {
             timers.poll(FACTS_CATCH_UP, () -> {
                 try {
                     facts.catchUp();
-                } catch (org.baton.core.store.StoreUnavailableException e) {
+                } catch (StoreUnavailableException e) {
                     // The database is away or closing: the mark did not move, and the next turn (or start) catches up.
                     LOG.debug("statistics: the facts were not caught up this turn: {}", e.getMessage());
                 }

@@ -107,7 +107,7 @@ public final class JdbcLockStore implements LockStore {
         return database.inTransaction(c -> {
             if (expectedVersion != 0 && write.guard().isNone()) {
                 // The common case, in one statement: compare the version (and that the fence goes forward) and write.
-                if (update(c, id, expectedVersion, write, json, true) == 1) {
+                if (writeRow(c, id, expectedVersion, write, json, true) == 1) {
                     return written(c, id, expectedVersion, write);
                 }
                 // Not written: find out why below (another writer came first, or a fence that would go back).
@@ -196,7 +196,7 @@ public final class JdbcLockStore implements LockStore {
 
     /** Inserts (first write) or updates the row; false when a concurrent first write got there first. */
     private static boolean write(Connection c, ResourceId id, long expectedVersion, LockWrite write, String json) throws SQLException {
-        int written = update(c, id, expectedVersion, write, json, false);
+        int written = writeRow(c, id, expectedVersion, write, json, false);
         if (written != 1 && expectedVersion != 0) {
             throw new IllegalStateException("lock_state row for " + id + " changed while locked by its own transaction");
         }
@@ -214,7 +214,7 @@ public final class JdbcLockStore implements LockStore {
      * Inserts (version 0) or updates the row, and rewrites its waiters when they changed; returns the rows written (0
      * when the version moved on, or with {@code fenceForward} when the stored fence is above the new one).
      */
-    private static int update(Connection c, ResourceId id, long expectedVersion, LockWrite write, String json, boolean fenceForward) throws SQLException {
+    private static int writeRow(Connection c, ResourceId id, long expectedVersion, LockWrite write, String json, boolean fenceForward) throws SQLException {
         LockState next = write.next();
         Lease lease = next.holder();
         String sql = expectedVersion == 0 ? INSERT : fenceForward ? UPDATE + " and max_fence <= ?" : UPDATE;
