@@ -11,20 +11,15 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.baton.core.store.StoreUnavailableException;
 import org.flywaydb.core.Flyway;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -38,18 +33,14 @@ import org.sqlite.SQLiteConfig;
  * read transaction sees one snapshot.
  *
  * <p>Writes are group-committed ({@link #inTransaction}): the fsync that makes a commit durable is the expensive
- * part, so concurrent writers share one. The log is copied back into the database file by a checkpointer thread, not
- * inside a commit ({@link #checkpointLoop}). Savepoint journals stay in memory ({@code temp_store=MEMORY}): past
+ * part, so concurrent writers share one. Savepoint journals stay in memory ({@code temp_store=MEMORY}): past
  * 64 KiB SQLite spilled them to a temporary file, which made most of the writer's disk writes. The data directory is
  * locked while open, so a second Baton on the same directory is refused instead of silently splitting the live state.
  */
 public final class SqliteDatabase extends Database {
-    private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final int BUSY_TIMEOUT_MS = 10_000;
     /** Most works committed together; bounds the latency a batch adds to its last member. */
     private static final int MAX_BATCH = 256;
-    /** How often the log is checkpointed when something was written (see {@link #checkpointLoop}). */
-    private static final long CHECKPOINT_EVERY_MS = 500;
     /**
      * Page cache of the writer's connection: every decision walks the lock table's and the trail's indexes, and with
      * SQLite's default 2 MiB the writer read their pages back from the file (a profile: pread at 3.5% of the process).
@@ -64,9 +55,6 @@ public final class SqliteDatabase extends Database {
     private final FileLock directoryLock;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
-    private final Thread checkpointer;
-    /** Batches committed so far (the checkpointer skips its turn when nothing was written since the last). */
-    private final AtomicLong commits = new AtomicLong();
     private volatile boolean closed;
     private final CommittedStates committedStates = new CommittedStates();
     /** The writer thread's connection with its prepared statements, kept from batch to batch (writer thread only). */
@@ -79,7 +67,6 @@ public final class SqliteDatabase extends Database {
         this.lockChannel = lockChannel;
         this.directoryLock = directoryLock;
         this.writer = Thread.ofPlatform().name("baton-db-writer").daemon(true).start(this::writeLoop);
-        this.checkpointer = Thread.ofPlatform().name("baton-db-checkpointer").daemon(true).start(this::checkpointLoop);
     }
 
     static SqliteDatabase openSqlite(Path dataDir) {
@@ -103,8 +90,8 @@ public final class SqliteDatabase extends Database {
             throw new StoreUnavailableException("the data directory " + dataDir.toAbsolutePath()
                     + " is in use by another Baton process; stop it or choose another BATON_DATA_DIR", null);
         }
-        HikariDataSource writerPool = pool(file, SQLiteConfig.TransactionMode.IMMEDIATE, 1, "baton-sqlite-writer", WRITER_CACHE_KIB, 0);
-        HikariDataSource readerPool = pool(file, SQLiteConfig.TransactionMode.DEFERRED, 4, "baton-sqlite-readers", READER_CACHE_KIB, -1);
+        HikariDataSource writerPool = pool(file, SQLiteConfig.TransactionMode.IMMEDIATE, 1, "baton-sqlite-writer", WRITER_CACHE_KIB);
+        HikariDataSource readerPool = pool(file, SQLiteConfig.TransactionMode.DEFERRED, 4, "baton-sqlite-readers", READER_CACHE_KIB);
         try {
             Flyway.configure().dataSource(writerPool).locations(Dialect.SQLITE.migrations()).load().migrate();
         } catch (RuntimeException e) {
@@ -116,8 +103,7 @@ public final class SqliteDatabase extends Database {
         return new SqliteDatabase(writerPool, readerPool, file, channel, lock);
     }
 
-    /** @param autoCheckpointPages SQLite's automatic checkpoint after a commit (0: none, -1: SQLite's default) */
-    private static HikariDataSource pool(Path file, SQLiteConfig.TransactionMode mode, int size, String name, int cacheKib, int autoCheckpointPages) {
+    private static HikariDataSource pool(Path file, SQLiteConfig.TransactionMode mode, int size, String name, int cacheKib) {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -126,9 +112,6 @@ public final class SqliteDatabase extends Database {
         sqlite.setTransactionMode(mode);
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
         sqlite.setCacheSize(-cacheKib); // negative: KiB, not pages
-        if (autoCheckpointPages >= 0) {
-            sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, Integer.toString(autoCheckpointPages));
-        }
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl("jdbc:sqlite:" + file);
         pool.setDataSourceProperties(sqlite.toProperties());
@@ -225,31 +208,6 @@ public final class SqliteDatabase extends Database {
         discardWriterConnection();
     }
 
-    /**
-     * Copies the write-ahead log back into the database file every {@link #CHECKPOINT_EVERY_MS} ms when something was
-     * committed, on one of the readers' connections. SQLite's automatic checkpoint ran inside the commit that crossed 1,000 log
-     * pages, so every so often one batch of decisions waited for a thousand page reads, writes and an fsync of the
-     * database file (the writer's profile); a passive checkpoint here never blocks the writer, and SQLite still keeps
-     * every commit durable in the log until it is copied.
-     */
-    private void checkpointLoop() {
-        long checkpointed = 0;
-        while (!closed) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(CHECKPOINT_EVERY_MS));
-            long committed = commits.get();
-            if (committed == checkpointed || closed) {
-                continue;
-            }
-            try (Connection c = readerPool.getConnection(); Statement s = c.createStatement()) {
-                s.execute("pragma wal_checkpoint(PASSIVE)");
-                checkpointed = committed;
-            } catch (SQLException | RuntimeException e) {
-                // A full disk or a closing pool: the log keeps every commit, and the next turn tries again.
-                LOG.debug("checkpoint failed: {}", e.getMessage());
-            }
-        }
-    }
-
     /** The writer's connection, opened on first use and again after a failure discarded it. */
     private StatementCache writerConnection() throws SQLException {
         if (writerConnection == null) {
@@ -290,7 +248,6 @@ public final class SqliteDatabase extends Database {
                     }
                 }
                 timedCommit(connection);
-                commits.incrementAndGet();
                 connection.setAutoCommit(true); // holds no transaction (nor SQLite's write lock) between batches
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
@@ -376,10 +333,8 @@ public final class SqliteDatabase extends Database {
     @Override
     public void close() {
         closed = true;
-        LockSupport.unpark(checkpointer);
         try {
             writer.join(10_000);
-            checkpointer.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -49,26 +49,6 @@ class DatabaseTest {
         }
     }
 
-    /**
-     * Issue 14: the writer does not checkpoint inside its commits; the checkpointer copies the log into the database
-     * file in the background. Without it, the file would stay as the migrations left it and the log would only grow.
-     */
-    @Test
-    void theLog_isCopiedIntoTheDatabaseFile_inTheBackground_soonAfterItsCommits() throws Exception {
-        try (Database db = Database.open(dir)) {
-            long before = java.nio.file.Files.size(dir.resolve("baton.db"));
-            String big = "x".repeat(4_000);
-            for (int i = 0; i < 50; i++) {
-                int n = i;
-                db.inTransaction(c -> c.createStatement().executeUpdate("insert into lock_state (resource_id, version, state, max_fence, idle, updated_at)"
-                        + " values ('t:" + n + ":main', 1, '" + big + "', 1, 1, 0)"));
-            }
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(java.nio.file.Files.size(dir.resolve("baton.db"))).as("the database file holds the rows")
-                            .isGreaterThan(before + 50 * 4_000));
-        }
-    }
-
     @Test
     void failedTransaction_isRolledBack_andLeavesNoHalfWrite() {
         try (Database db = Database.open(dir)) {
