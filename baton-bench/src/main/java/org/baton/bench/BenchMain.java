@@ -258,8 +258,9 @@ public final class BenchMain {
 
     private void sayFanOut(String how, Workloads.FanOut f) {
         if (f != null) {
-            say(String.format("fan-out to %d viewers (%s): each viewer %s; the last viewer %s; %.0f bytes per change", f.viewers(), how,
-                    f.perDelivery(), f.lastViewer(), f.bytesPerChange()));
+            say(String.format("fan-out to %d viewers (%s): each viewer %s; the last viewer %s; %.0f bytes and %.0f messages per change; CPU per change:"
+                            + " Baton %.0f µs, load generator %.0f µs", f.viewers(), how, f.perDelivery(), f.lastViewer(), f.bytesPerChange(), f.messagesPerChange(),
+                    f.serverCpuMicrosPerChange(), f.generatorCpuMicrosPerChange()));
         }
     }
 

@@ -132,7 +132,9 @@ final class Report {
         md.append("## 6. Presence fan-out to 500 viewers\n\nOne change (an editor takes or releases the lock) until each of 500 joined viewers has")
                 .append(" its presence news; the last viewer per change; the bytes all viewers received per change. The viewers ask for")
                 .append(" `presence:delta` (`/ws?presence=delta`, as the browser client does); the same run with viewers that take the full")
-                .append(" list on every change (`presence:update`, older clients) is beside it.\n\n");
+                .append(" list on every change (`presence:update`, older clients) is beside it. The viewers are plain sockets read by one")
+                .append(" selector thread of the load generator, which parses only each frame's header and first bytes: with Jetty's client")
+                .append(" the generator spent more CPU per change than Baton, and the figure timed the generator.\n\n");
         if (r.fanOut == null) {
             md.append("Did not complete in this run (see notes).\n\n");
         } else {
@@ -150,7 +152,13 @@ final class Report {
             if (r.fanOutFull != null) {
                 md.append(String.format("; with full lists %,.0f bytes per viewer", r.fanOutFull.bytesPerChange() / r.fanOutFull.viewers()));
             }
-            md.append(".\n\n");
+            md.append(String.format(". CPU per change (`/proc`, over the measured changes): Baton %,.0f µs with deltas", r.fanOut.serverCpuMicrosPerChange()));
+            if (r.fanOutFull != null) {
+                md.append(String.format(", %,.0f µs with full lists", r.fanOutFull.serverCpuMicrosPerChange()));
+            }
+            md.append(String.format("; the load generator, which reads every viewer's frames on its one core, %,.0f µs with deltas."
+                    + " Each viewer receives %.1f messages per change: the lock event, the presence and a notification.\n\n",
+                    r.fanOut.generatorCpuMicrosPerChange(), r.fanOut.messagesPerChange() / r.fanOut.viewers()));
         }
 
         md.append("## 7. Connected sessions\n\n");

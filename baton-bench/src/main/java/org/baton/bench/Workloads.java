@@ -422,11 +422,16 @@ final class Workloads {
     // ---- 6. presence fan-out -------------------------------------------------------------------------------------
 
     /**
+     * One fan-out run. The CPU figures are each side's over the measured changes, so a reader can tell whose time the
+     * latency is: Baton's process, and the load generator's own (which reads every viewer's frames).
+     *
      * @param perDelivery each viewer's latency from the change to its first presence news ({@code viewers × rounds} samples)
      * @param lastViewer per change, until the last viewer had it (one sample per change)
      * @param bytesPerChange bytes of frames the viewers received per change, all together
+     * @param messagesPerChange messages the viewers received per change, all together (lock events and notifications too)
      */
-    record FanOut(Latency perDelivery, Latency lastViewer, double bytesPerChange, int viewers) {
+    record FanOut(Latency perDelivery, Latency lastViewer, double bytesPerChange, double messagesPerChange, int viewers,
+                  double serverCpuMicrosPerChange, double generatorCpuMicrosPerChange) {
     }
 
     private static final AtomicInteger FAN_OUTS = new AtomicInteger();
@@ -443,45 +448,51 @@ final class Workloads {
         AtomicLong t0 = new AtomicLong();
         AtomicLong last = new AtomicLong();
         int[] seen = new int[viewers];
-        List<WsClient> clients = new ArrayList<>();
+        java.util.Arrays.fill(seen, -1);
+        List<String> tokens = new ArrayList<>();
         for (int i = 0; i < viewers; i++) {
-            int index = i;
-            seen[i] = -1;
-            clients.add(connectRetrying(baton, deltas, "v" + i, m -> {
-                if (!m.startsWith("{\"event\":\"presence:")) {
-                    return;
-                }
-                int r = round.get();
-                synchronized (seen) {
-                    if (r < 0 || seen[index] == r) {
-                        return;
-                    }
-                    seen[index] = r;
-                }
-                long now = System.nanoTime();
-                perDelivery.recordValue(Math.max(0, now - t0.get()));
-                last.accumulateAndGet(now, Math::max);
-                arrived.get().countDown();
-            }));
+            tokens.add(BatonProcess.token("v" + i, "nurse"));
         }
-        for (WsClient c : clients) {
-            c.request("resource:join", Map.of("resourceId", rid, "mode", "viewer")).get(30, TimeUnit.SECONDS);
+        java.net.URI ws = deltas ? java.net.URI.create(baton.ws() + "?presence=delta") : baton.ws();
+        RawViewers clients = RawViewers.join(ws, tokens, rid, index -> { // on the viewers' one reader thread
+            int r = round.get();
+            if (r < 0 || seen[index] == r) {
+                return;
+            }
+            seen[index] = r;
+            long now = System.nanoTime();
+            perDelivery.recordValue(Math.max(0, now - t0.get()));
+            last.accumulateAndGet(now, Math::max);
+            arrived.get().countDown();
+        });
+        WsClient trigger;
+        try {
+            trigger = WsClient.baton(baton.ws(), BatonProcess.token("trigger", "attending"), m -> { });
+        } catch (Exception e) {
+            clients.close();
+            throw e;
         }
-        WsClient trigger = WsClient.baton(baton.ws(), BatonProcess.token("trigger", "attending"), m -> { });
         try {
             Histogram lastViewer = Latency.histogram();
             long bytes = 0;
             int warm = 3;
             String leaseId = null;
+            long messages = 0;
+            long serverCpu = 0;
+            long generatorCpu = 0;
+            long self = ProcessHandle.current().pid();
             for (int r = 0; r < rounds + warm; r++) {
                 TimeUnit.MILLISECONDS.sleep(50); // lets the previous change's stragglers land; not a measurement
-                long before = clients.stream().mapToLong(c -> c.bytesIn.get()).sum();
+                long before = clients.bytesIn();
+                long messagesBefore = clients.messagesIn();
                 CountDownLatch all = new CountDownLatch(viewers);
                 arrived.set(all);
                 if (r == warm) {
                     perDelivery.reset();
                 }
                 last.set(0);
+                long serverCpu0 = Net.cpuMillis(baton.pid());
+                long generatorCpu0 = Net.cpuMillis(self);
                 t0.set(System.nanoTime());
                 round.set(r);
                 String answer = leaseId == null ? trigger.request("lock:request", Map.of("resourceId", rid)).get(10, TimeUnit.SECONDS)
@@ -491,31 +502,19 @@ final class Workloads {
                     throw new IllegalStateException("fan-out: " + all.getCount() + " of " + viewers + " viewers had no presence news after 30 s");
                 }
                 if (r >= warm) {
+                    serverCpu += Net.cpuMillis(baton.pid()) - serverCpu0;
+                    generatorCpu += Net.cpuMillis(self) - generatorCpu0;
                     lastViewer.recordValue(Math.max(0, last.get() - t0.get()));
                     TimeUnit.MILLISECONDS.sleep(50);
-                    bytes += clients.stream().mapToLong(c -> c.bytesIn.get()).sum() - before;
+                    bytes += clients.bytesIn() - before;
+                    messages += clients.messagesIn() - messagesBefore;
                 }
             }
-            return new FanOut(Latency.of(perDelivery), Latency.of(lastViewer), bytes / (double) rounds, viewers);
+            return new FanOut(Latency.of(perDelivery), Latency.of(lastViewer), bytes / (double) rounds, messages / (double) rounds, viewers,
+                    serverCpu * 1000.0 / rounds, generatorCpu * 1000.0 / rounds);
         } finally {
             trigger.close();
-            clients.forEach(WsClient::close);
-        }
-    }
-
-    /** Connects one viewer, trying again (at most 5 times) when a busy machine drops the connection attempt. */
-    private static WsClient connectRetrying(BatonProcess baton, boolean deltas, String user, java.util.function.Consumer<String> listener)
-            throws Exception {
-        java.net.URI ws = deltas ? java.net.URI.create(baton.ws() + "?presence=delta") : baton.ws();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return WsClient.baton(ws, BatonProcess.token(user, "nurse"), listener);
-            } catch (Exception e) {
-                if (attempt == 5) {
-                    throw e;
-                }
-                TimeUnit.MILLISECONDS.sleep(200L * attempt);
-            }
+            clients.close();
         }
     }
 
