@@ -18,6 +18,7 @@ import org.baton.core.ResourceId;
 import org.baton.core.bus.BusListener;
 import org.baton.core.bus.BusMessage;
 import org.baton.server.session.ClientSession;
+import org.baton.server.session.DeliveryRound;
 import org.baton.server.session.Outbound;
 import org.baton.server.session.SessionRegistry;
 import org.slf4j.Logger;
@@ -83,11 +84,14 @@ public final class EventFanOut implements BusListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        switch (message) {
-            case BusMessage.ResourceChanged changed -> resourceChanged(changed);
-            case BusMessage.Push push -> push(push);
-            case BusMessage.SessionAttached attached -> sessions.movedAway(attached.sessionId(), attached.instanceId());
-        }
+        // Every session's frames of this message leave in one write per connection (DeliveryRound).
+        DeliveryRound.run(() -> {
+            switch (message) {
+                case BusMessage.ResourceChanged changed -> resourceChanged(changed);
+                case BusMessage.Push push -> push(push);
+                case BusMessage.SessionAttached attached -> sessions.movedAway(attached.sessionId(), attached.instanceId());
+            }
+        });
     }
 
     @Override

@@ -2,11 +2,16 @@ package org.baton.server.ws;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import org.baton.server.session.DeliveryRound;
 import org.baton.server.session.Outbound;
 import org.baton.server.session.Outlet;
 import org.baton.server.session.PresenceNews;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * A Baton-protocol connection: frames each message as {@code {"event","data","ref"?}} and sends it without
@@ -16,13 +21,18 @@ import org.eclipse.jetty.websocket.api.Session;
  * all; a consumer slower than that is closed with 1013 (try again later) instead of growing the server's memory or
  * stalling the sender (RELIABILITY.md §8). The frame of a message is written once and shared by every connection
  * that sends it ({@link Outbound#framed}).
+ *
+ * <p>Frames handed over together are written together: all but the last are given to Jetty as a batch, which it
+ * gathers with the last into one socket write. During a {@link DeliveryRound} (one bus message to many sessions) the
+ * frames wait for the end of the round, so a viewer's lock event and presence leave in one write.
  */
-final class EnvelopeOutlet implements Outlet, TextChannel {
+final class EnvelopeOutlet implements Outlet, TextChannel, DeliveryRound.Held {
     /** Frames handed to Jetty and not yet written: enough to keep the socket busy, few enough to leave room to coalesce. */
     static final int IN_FLIGHT = 4;
     private static final Object ENVELOPE = new Object();
 
     private final Session session;
+    private final FrameSender sender;
     private final int maxQueued;
     private final boolean presenceDeltas;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>(); // Outbound messages and raw text frames, in order
@@ -35,9 +45,31 @@ final class EnvelopeOutlet implements Outlet, TextChannel {
 
     /** @param presenceDeltas whether the client asked for {@code presence:delta} ({@code /ws?presence=delta}) */
     EnvelopeOutlet(Session session, int maxQueued, boolean presenceDeltas) {
+        this(session, maxQueued, presenceDeltas, FrameSender.of(session));
+    }
+
+    EnvelopeOutlet(Session session, int maxQueued, boolean presenceDeltas, FrameSender sender) {
         this.session = session;
+        this.sender = sender;
         this.maxQueued = maxQueued;
         this.presenceDeltas = presenceDeltas;
+    }
+
+    /** Hands one frame to the network and says when it is written (or failed). */
+    @FunctionalInterface
+    interface FrameSender {
+        /** @param more another frame follows at once, so this one may wait to be written together with it */
+        void send(String text, boolean more, Runnable written);
+
+        /** Jetty's session underneath batches; any other session (a test's) sends each frame as it comes. */
+        static FrameSender of(Session session) {
+            if (session instanceof WebSocketSession jetty) {
+                CoreSession core = jetty.getCoreSession();
+                return (text, more, written) -> core.sendFrame(new Frame(OpCode.TEXT).setPayload(text),
+                        org.eclipse.jetty.util.Callback.from(written, failure -> written.run()), more);
+            }
+            return (text, more, written) -> session.sendText(text, Callback.from(written, failure -> written.run()));
+        }
     }
 
     @Override
@@ -73,6 +105,13 @@ final class EnvelopeOutlet implements Outlet, TextChannel {
             close(1013, "slow consumer: too many unsent messages"); // outside the lock: Jetty may call back into written()
             return;
         }
+        if (!DeliveryRound.holdBack(this)) {
+            drain();
+        }
+    }
+
+    @Override
+    public void release() {
         drain();
     }
 
@@ -95,7 +134,10 @@ final class EnvelopeOutlet implements Outlet, TextChannel {
         return item;
     }
 
-    /** Hands waiting frames to Jetty while fewer than {@value #IN_FLIGHT} are unwritten; one thread at a time. */
+    /**
+     * Hands waiting frames to Jetty while fewer than {@value #IN_FLIGHT} are unwritten, those taken together in one
+     * write; one thread at a time.
+     */
     private void drain() {
         synchronized (this) {
             if (draining) {
@@ -103,25 +145,33 @@ final class EnvelopeOutlet implements Outlet, TextChannel {
             }
             draining = true;
         }
+        Object[] next = new Object[IN_FLIGHT];
         while (true) {
-            Object next;
+            int taken = 0;
             synchronized (this) {
                 if (!session.isOpen()) {
                     waiting.clear();
                 }
-                if (inFlight >= IN_FLIGHT || waiting.isEmpty()) {
+                while (inFlight < IN_FLIGHT && !waiting.isEmpty()) {
+                    next[taken++] = waiting.pollFirst();
+                    inFlight++;
+                }
+                if (taken == 0) {
                     draining = false;
                     return;
                 }
-                next = waiting.pollFirst();
-                inFlight++;
             }
+            int handed = 0;
             try {
-                String text = next instanceof Outbound message ? message.framed(ENVELOPE, EnvelopeOutlet::frame) : (String) next;
-                session.sendText(text, Callback.from(this::written, failure -> written()));
+                for (; handed < taken; handed++) {
+                    Object item = next[handed];
+                    next[handed] = null;
+                    String text = item instanceof Outbound message ? message.framed(ENVELOPE, EnvelopeOutlet::frame) : (String) item;
+                    sender.send(text, handed < taken - 1, this::written);
+                }
             } catch (RuntimeException e) {
                 synchronized (this) {
-                    inFlight--;
+                    inFlight -= taken - handed;
                     draining = false;
                 }
                 throw e;

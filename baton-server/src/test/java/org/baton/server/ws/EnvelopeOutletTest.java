@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.baton.server.session.DeliveryRound;
 import org.baton.server.session.Outbound;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -102,5 +103,28 @@ class EnvelopeOutletTest {
         assertThat(peer.sent).hasSize(500);
         assertThat(peer.closeCode).isEqualTo(-1);
         assertThat(peer.sent.get(499)).isEqualTo("{\"event\":\"presence:update\",\"data\":{\"n\":499}}");
+    }
+
+    /**
+     * Issue 14: frames queued while one bus message is delivered wait for the end of that round and are then handed
+     * to the network together, all but the last marked as followed by another, so Jetty writes them in one go.
+     */
+    @Test
+    void issue14_framesOfOneDeliveryRound_waitForItsEnd_andAreWrittenTogether() {
+        StalledPeer peer = new StalledPeer();
+        List<String> handed = new ArrayList<>();
+        EnvelopeOutlet outlet = new EnvelopeOutlet(peer.session(), 50, true, (text, more, written) -> handed.add(more + " " + text));
+        DeliveryRound.run(() -> {
+            outlet.send(Outbound.event("lock:acquired", Map.of("resourceId", "patient:1:main")));
+            outlet.send(Outbound.event("lock:released", Map.of("resourceId", "patient:1:main")));
+            assertThat(handed).as("held back until the round ends").isEmpty();
+        });
+        assertThat(handed).containsExactly(
+                "true {\"event\":\"lock:acquired\",\"data\":{\"resourceId\":\"patient:1:main\"}}",
+                "false {\"event\":\"lock:released\",\"data\":{\"resourceId\":\"patient:1:main\"}}");
+
+        outlet.send(Outbound.event("lock:acquired", Map.of("resourceId", "patient:2:main")));
+        assertThat(handed).as("outside a round, a frame leaves at once, alone").hasSize(3)
+                .last().isEqualTo("false {\"event\":\"lock:acquired\",\"data\":{\"resourceId\":\"patient:2:main\"}}");
     }
 }
