@@ -15,19 +15,21 @@ import java.sql.SQLException;
  * then the audit chain head — so transactions never deadlock on each other.
  */
 public enum Dialect {
-    SQLITE("", "", "sqlite"),
-    POSTGRES(" for update", " for share", "postgresql");
+    SQLITE("", "", "sqlite", 41),
+    POSTGRES(" for update", " for share", "postgresql", 41);
 
     /** Namespace of Baton's advisory locks (the first key of the two-key form). */
     private static final int USER_LIMIT_LOCK = 0x0ba7_0001;
     private final String forUpdate;
     private final String forShare;
     private final String migrations;
+    private final int latestMigration;
 
-    Dialect(String forUpdate, String forShare, String migrations) {
+    Dialect(String forUpdate, String forShare, String migrations, int latestMigration) {
         this.forUpdate = forUpdate;
         this.forShare = forShare;
         this.migrations = migrations;
+        this.latestMigration = latestMigration;
     }
 
     /** Suffix of a SELECT whose rows the transaction will write. */
@@ -43,6 +45,11 @@ public enum Dialect {
     /** Flyway location of this database's migrations. */
     String migrations() {
         return "classpath:db/migration/" + migrations;
+    }
+
+    /** The version of this build's newest migration ({@code V<n>__...sql}): a schema at it needs no Flyway run. */
+    int latestMigration() {
+        return latestMigration;
     }
 
     /** Serialises, until commit, every transaction that counts or grants {@code userId}'s locks. */

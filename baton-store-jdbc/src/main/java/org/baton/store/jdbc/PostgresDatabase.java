@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.baton.core.store.StoreUnavailableException;
-import org.flywaydb.core.Flyway;
 
 /**
  * A shared PostgreSQL, the single source of truth when Baton runs as several instances. Transactions run
@@ -39,7 +38,7 @@ public final class PostgresDatabase extends Database {
         HikariDataSource pool = pool(options, "baton-postgres", "baton", options.poolSize());
         try {
             refuseUnsafeDurability(pool);
-            Flyway.configure().dataSource(pool).locations(Dialect.POSTGRES.migrations()).load().migrate();
+            Migrations.migrate(pool, Dialect.POSTGRES);
         } catch (RuntimeException e) {
             pool.close();
             throw e instanceof StoreUnavailableException s ? s

@@ -19,7 +19,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.baton.core.store.StoreUnavailableException;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -93,7 +92,7 @@ public final class SqliteDatabase extends Database {
         HikariDataSource writerPool = pool(file, SQLiteConfig.TransactionMode.IMMEDIATE, 1, "baton-sqlite-writer", WRITER_CACHE_KIB);
         HikariDataSource readerPool = pool(file, SQLiteConfig.TransactionMode.DEFERRED, 4, "baton-sqlite-readers", READER_CACHE_KIB);
         try {
-            Flyway.configure().dataSource(writerPool).locations(Dialect.SQLITE.migrations()).load().migrate();
+            Migrations.migrate(writerPool, Dialect.SQLITE);
         } catch (RuntimeException e) {
             writerPool.close();
             readerPool.close();
