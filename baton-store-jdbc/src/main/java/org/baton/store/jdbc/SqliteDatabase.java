@@ -215,6 +215,19 @@ public final class SqliteDatabase extends Database {
         return writerConnection;
     }
 
+    /**
+     * After a failed batch the connection's transaction state is not known, so it is closed for good instead of going
+     * back to the pool, and the next batch opens a fresh one. When SQLite has already ended the transaction by itself
+     * (a full disk, an I/O error), the driver's rollback fails and leaves it believing a transaction is still open: on
+     * that connection every later statement would commit on its own and every commit fail, until a restart.
+     */
+    private void evictWriterConnection() {
+        if (writerConnection != null) {
+            writerPool.evictConnection(writerConnection.physical());
+            discardWriterConnection();
+        }
+    }
+
     private void discardWriterConnection() {
         if (writerConnection != null) {
             writerConnection.close();
@@ -253,7 +266,7 @@ public final class SqliteDatabase extends Database {
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
-            discardWriterConnection();
+            evictWriterConnection();
             for (Pending<?> pending : batch) {
                 pending.outcome.completeExceptionally(e instanceof SQLException ? unavailable("database write failed", e) : e);
             }

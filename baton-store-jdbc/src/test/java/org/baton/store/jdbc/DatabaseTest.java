@@ -68,6 +68,42 @@ class DatabaseTest {
         assertThat(db.isReachable()).isFalse();
     }
 
+    /**
+     * A transaction that SQLite ends by itself (as it does on a full disk or an I/O error, its "automatic rollback")
+     * fails its batch, and the writer's next transaction is whole again. The driver's rollback of a transaction that is
+     * already gone fails, and it then believed a transaction was open when none was: every later statement committed
+     * on its own and every commit failed ("cannot commit - no transaction is active"), until a restart. DiskFullTest
+     * met it once space was back.
+     */
+    @Test
+    void aTransactionSqliteEndedByItself_failsAlone_andTheNextWriteIsWholeAgain() {
+        try (Database db = Database.open(dir)) {
+            assertThatThrownBy(() -> db.inTransaction(c -> {
+                c.createStatement().executeUpdate(insertLock("t:3:main"));
+                return c.createStatement().executeUpdate("rollback"); // what SQLite does by itself on SQLITE_FULL
+            })).isInstanceOf(RuntimeException.class);
+
+            db.inTransaction(c -> c.createStatement().executeUpdate(insertLock("t:4:main")));
+            assertThatThrownBy(() -> db.inTransaction(c -> {
+                c.createStatement().executeUpdate(insertLock("t:5:main"));
+                throw new IllegalStateException("fails after the first write");
+            })).isInstanceOf(IllegalStateException.class);
+            List<String> rows = db.read(c -> {
+                List<String> ids = new ArrayList<>();
+                ResultSet rs = c.createStatement().executeQuery("select resource_id from lock_state order by resource_id");
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+                return ids;
+            });
+            assertThat(rows).as("the write after it committed, and the failed one after that left nothing").containsExactly("t:4:main");
+        }
+    }
+
+    private static String insertLock(String resource) {
+        return "insert into lock_state (resource_id, version, state, max_fence, idle, updated_at) values ('" + resource + "', 1, 'x', 1, 1, 0)";
+    }
+
     private static List<String> tables(Database db) {
         return db.read(c -> {
             List<String> names = new ArrayList<>();
