@@ -60,7 +60,8 @@ public final class Settings {
     public static final Setting<String> BATON_BIND = text("BATON_BIND", "0.0.0.0", "an interface address or host name",
             "Address to listen on (127.0.0.1 keeps Baton local).");
     public static final Setting<Path> BATON_DATA_DIR = path("BATON_DATA_DIR", "./data",
-            "Directory of the embedded database (created if missing).");
+            "Directory of the embedded database (created if missing); SQLite's native library is unpacked into its native/ folder"
+                    + " once, not at every start.");
     public static final Setting<Path> BATON_CONFIG = optionalPath("BATON_CONFIG",
             "YAML file of per-resource-type policies (see Per-type policies in README.md).");
     public static final Setting<Path> BATON_RECORD_TYPES = optionalPath("BATON_RECORD_TYPES",

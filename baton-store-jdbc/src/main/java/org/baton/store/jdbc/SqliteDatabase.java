@@ -89,6 +89,7 @@ public final class SqliteDatabase extends Database {
             throw new StoreUnavailableException("the data directory " + dataDir.toAbsolutePath()
                     + " is in use by another Baton process; stop it or choose another BATON_DATA_DIR", null);
         }
+        SqliteNativeLibrary.useCopyIn(dataDir);
         HikariDataSource writerPool = pool(file, SQLiteConfig.TransactionMode.IMMEDIATE, 1, "baton-sqlite-writer", WRITER_CACHE_KIB);
         HikariDataSource readerPool = pool(file, SQLiteConfig.TransactionMode.DEFERRED, 4, "baton-sqlite-readers", READER_CACHE_KIB);
         try {
