@@ -17,7 +17,8 @@ import org.HdrHistogram.Histogram;
  * {@code --out=DIR}, {@code --no-pin}, {@code --only=cluster} (workload 11 alone: Baton on PostgreSQL, 1 and 3 instances, beside
  * the SQLite node; writes docs/benchmarks/cluster.md), {@code --only=startup} (workload 9 alone: plain {@code java -jar}, CDS and
  * the AOT cache; writes docs/benchmarks/startup.md), {@code --only=fanout} (workload 6 alone, full lists and deltas in
- * turn; printed, no report; with {@code --jar=OLD.jar} it measures an older build).
+ * turn; printed, no report; with {@code --jar=OLD.jar} it measures an older build), {@code --only=recovery} (workload 8
+ * alone; printed, no report).
  */
 public final class BenchMain {
     private final Path jar;
@@ -95,6 +96,8 @@ public final class BenchMain {
                 main.restBeforeAndAfter(Path.of(restBefore));
             } else if (list.contains("--only=fanout")) {
                 main.fanOutOnly();
+            } else if (list.contains("--only=recovery")) {
+                main.recoveryOnly();
             } else if (list.contains("--only=cluster")) {
                 // Workload 11 alone: writes docs/benchmarks/cluster.md, which the full report embeds.
                 if (main.clusterBlock() == null) {
@@ -301,6 +304,19 @@ public final class BenchMain {
             say(String.format("store layer, 16 threads, audit on both sides: in-memory %.0f ops/s, durable SQLite %.0f ops/s (%.1f%%)", r.store.inMemory(),
                     r.store.durable(), 100 * r.store.ratio()));
         }
+    }
+
+    /**
+     * {@code --only=recovery}: workload 8 alone (100,000 held locks, {@code kill -9}, ready again), from the archive
+     * {@code ./start.sh} uses, written first by a training run when this build has none; printed, no report.
+     */
+    private void recoveryOnly() throws Exception {
+        if (BatonProcess.Archive.aotAvailable() && BatonProcess.Archive.ofStartScript(jar) != BatonProcess.Archive.AOT) {
+            try (BatonProcess training = new BatonProcess(jar, work.resolve("w8-training"), Map.of()).archive(BatonProcess.Archive.AOT)) {
+                training.start(); // a clean exit writes the AOT cache
+            }
+        }
+        recoveryBlock();
     }
 
     private void recoveryBlock() {
