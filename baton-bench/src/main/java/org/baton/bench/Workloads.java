@@ -419,6 +419,24 @@ final class Workloads {
         }
     }
 
+    /**
+     * Waits (at most 60 s) until the viewers have received nothing for 300 ms: the presence of the joins themselves
+     * (with full lists, O(viewers²) bytes) must have drained, or a stale message from it would pass for a change's
+     * news. The full run of 2026-11-30 07:00 counted 6 messages per viewer per change with full lists, where a change
+     * sends 3: the rest was the joins' backlog.
+     */
+    private static void awaitQuiet(RawViewers viewers) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long seen = -1;
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() < deadline) {
+            long now = viewers.bytesIn();
+            quiet = now == seen ? quiet + 1 : 0;
+            seen = now;
+            TimeUnit.MILLISECONDS.sleep(100); // polling the byte count, bounded by the deadline; not a measurement
+        }
+    }
+
     // ---- 6. presence fan-out -------------------------------------------------------------------------------------
 
     /**
@@ -465,6 +483,7 @@ final class Workloads {
             last.accumulateAndGet(now, Math::max);
             arrived.get().countDown();
         });
+        awaitQuiet(clients);
         WsClient trigger;
         try {
             trigger = WsClient.baton(baton.ws(), BatonProcess.token("trigger", "attending"), m -> { });
