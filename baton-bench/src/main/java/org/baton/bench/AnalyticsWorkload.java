@@ -17,6 +17,7 @@ import org.baton.core.analytics.LockAnalytics;
 import org.baton.core.audit.AuditRecord;
 import org.baton.core.record.VersionedRecord;
 import org.baton.store.jdbc.Database;
+import org.baton.core.record.RecordStore;
 import org.baton.store.jdbc.JdbcRecordStore;
 import org.baton.store.jdbc.audit.JdbcAuditTrail;
 import org.baton.store.jdbc.audit.JdbcLockAnalytics;
@@ -44,11 +45,12 @@ final class AnalyticsWorkload {
         Instant start = end.minus(Duration.ofDays(30));
         long fillStart = System.nanoTime();
         try (Database db = Database.open(dir)) {
-            JdbcRecordStore records = new JdbcRecordStore(db);
-            for (int r = 0; r < 40; r++) {
-                records.create(new VersionedRecord("patient", "p" + r, 1, Map.of("ward", "Ward " + (r % 5)), start, "bench", null, null));
-            }
             JdbcAuditTrail trail = new JdbcAuditTrail(db);
+            JdbcRecordStore records = new JdbcRecordStore(db, trail);
+            for (int r = 0; r < 40; r++) {
+                records.create(new VersionedRecord("patient", "p" + r, 1, Map.of("ward", "Ward " + (r % 5)), start, "bench", null, null),
+                        RecordStore.SaveAudit.NONE);
+            }
             SplittableRandom random = new SplittableRandom(10);
             String[] roles = {"nurse", "resident", "attending", "nurse"};
             String[] causes = {"RELEASED", "RELEASED", "RELEASED", "RELEASED", "RELEASED", "RELEASED", "IDLE_TIMEOUT", "EXPIRED", "DISCONNECT"};

@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  * the SQLite node; writes docs/benchmarks/cluster.md), {@code --only=startup} (workload 9 alone: plain {@code java -jar}, CDS and
  * the AOT cache; writes docs/benchmarks/startup.md), {@code --only=fanout} (workload 6 alone, full lists and deltas in
  * turn; printed, no report; with {@code --jar=OLD.jar} it measures an older build), {@code --only=recovery} (workload 8
- * alone; printed, no report).
+ * alone; printed, no report), {@code --only=latency} (workload 2 alone after workload 1 as warm-up, beside the fdatasync floor;
+ * printed, no report; {@code --jar=OLD.jar} too).
  */
 public final class BenchMain {
     private final Path jar;
@@ -98,6 +99,8 @@ public final class BenchMain {
                 main.fanOutOnly();
             } else if (list.contains("--only=recovery")) {
                 main.recoveryOnly();
+            } else if (list.contains("--only=latency")) {
+                main.latencyOnly();
             } else if (list.contains("--only=cluster")) {
                 // Workload 11 alone: writes docs/benchmarks/cluster.md, which the full report embeds.
                 if (main.clusterBlock() == null) {
@@ -232,14 +235,7 @@ public final class BenchMain {
                 }
             }
 
-            load("latency");
-            Histogram fsync = Latency.histogram();
-            Floors.fdatasync(baton.dataDir, 1_000, fsync);
-            r.latencyRate = 100;
-            r.latency = workloads.batonAcquireLatency(baton, r.latencyRate, Duration.ofSeconds(3), Duration.ofSeconds(quick ? 5 : 15));
-            Floors.fdatasync(baton.dataDir, 1_000, fsync);
-            r.fdatasync = Latency.of(fsync);
-            say("single-connection acquire (open loop, " + r.latencyRate + "/s): " + r.latency + "; fdatasync " + r.fdatasync);
+            latencyBlock(baton);
 
             load("REST");
             r.httpFloor = workloads.rawHttp(echo, 16, block);
@@ -303,6 +299,34 @@ public final class BenchMain {
         if (r.store != null) {
             say(String.format("store layer, 16 threads, audit on both sides: in-memory %.0f ops/s, durable SQLite %.0f ops/s (%.1f%%)", r.store.inMemory(),
                     r.store.durable(), 100 * r.store.ratio()));
+        }
+    }
+
+    /** Workload 2: one connection's acquire latency at 100 per second, between two runs of the fdatasync floor on the same disk. */
+    private void latencyBlock(BatonProcess baton) throws Exception {
+        load("latency");
+        Histogram fsync = Latency.histogram();
+        Floors.fdatasync(baton.dataDir, 1_000, fsync);
+        r.latencyRate = 100;
+        r.latency = workloads.batonAcquireLatency(baton, r.latencyRate, Duration.ofSeconds(3), Duration.ofSeconds(quick ? 5 : 15));
+        Floors.fdatasync(baton.dataDir, 1_000, fsync);
+        r.fdatasync = Latency.of(fsync);
+        say("single-connection acquire (open loop, " + r.latencyRate + "/s): " + r.latency + "; fdatasync " + r.fdatasync);
+    }
+
+    /**
+     * {@code --only=latency}: workload 2 alone, on one Baton warmed up by workload 1 (50 connections for the warm-up
+     * time), {@code rounds} times; printed, no report.
+     */
+    private void latencyOnly() throws Exception {
+        try (BatonProcess baton = new BatonProcess(jar, work.resolve("w2"), Map.of())) {
+            baton.start();
+            try (Workloads.BatonClients clients = new Workloads.BatonClients(baton, 50, "ws")) {
+                workloads.batonWebSocket(clients, warmup, baton.pid());
+            }
+            for (int i = 0; i < Math.min(rounds, 3); i++) {
+                latencyBlock(baton);
+            }
         }
     }
 

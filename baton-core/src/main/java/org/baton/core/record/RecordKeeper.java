@@ -52,7 +52,8 @@ public final class RecordKeeper {
         this.clock = clock;
     }
 
-    public SaveOutcome save(SaveCommand command) {
+    /** Saves {@code command}'s patch; {@code audit} gives the written version's audit entry, committed with it. */
+    public SaveOutcome save(SaveCommand command, RecordStore.SaveAudit audit) {
         RecordSchema schema = command.schema();
         ResourceId resource = command.lockResource();
         String type = resource.type();
@@ -78,7 +79,7 @@ public final class RecordKeeper {
             return new SaveOutcome.Invalid(missing);
         }
         SaveResult result = store.save(new SaveRequest(type, id, command.expectedVersion(), next, resource, command.userId(), clock.instant()),
-                state -> locks.verifyLease(state, command.leaseId(), command.userId(), command.fencingToken()));
+                state -> locks.verifyLease(state, command.leaseId(), command.userId(), command.fencingToken()), audit);
         return switch (result) {
             case SaveResult.Saved saved -> new SaveOutcome.Saved(saved.record());
             case SaveResult.Missing missing2 -> new SaveOutcome.NotFound();

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit entries of requests that are not lock decisions (lock decisions are journaled by {@link AuditRecorder}
  * in their own transaction): refused and failed access, admin reads, and record saves, each with the caller's network
- * address and user agent. Written through the {@link AuditTrail} port.
+ * address and user agent. Written through the {@link AuditTrail} port, except a written record version's entry, which
+ * the record store journals in the version's own transaction.
  *
  * <p>One entry each: successful record saves ({@code RECORD_CREATED}, {@code RECORD_SAVED}), refused saves
  * ({@code RECORD_SAVE_REFUSED}, 412/423), refused guard checks ({@code GUARD_REFUSED}) and reads of the audit trail
@@ -107,15 +108,18 @@ public final class RequestAudit {
         append(who, origin, restored ? "DRAFT_RESTORED" : "DRAFT_DISCARDED", resourceId, "INFO", null, details);
     }
 
-    /** A record version was written: {@code RECORD_CREATED} for version 1, else {@code RECORD_SAVED}. */
-    public void recordSaved(Identity who, ClientOrigin origin, VersionedRecord saved) {
+    /**
+     * The entry of a record version being written: {@code RECORD_CREATED} for version 1, else {@code RECORD_SAVED}. It
+     * is not appended here: the record store journals it in the transaction that writes the version.
+     */
+    public AuditRecord recordSaved(Identity who, ClientOrigin origin, VersionedRecord saved) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("version", Long.toString(saved.version()));
         if (saved.fencingToken() != null) {
             details.put("fencingToken", Long.toString(saved.fencingToken()));
             details.put("lockResource", saved.lockResource());
         }
-        append(who, origin, saved.version() == 1 ? "RECORD_CREATED" : "RECORD_SAVED", saved.type() + ":" + saved.id(), "INFO", null, details);
+        return entry(who, origin, saved.version() == 1 ? "RECORD_CREATED" : "RECORD_SAVED", saved.type() + ":" + saved.id(), "INFO", null, details);
     }
 
     /** A guarded save was refused (412 version conflict, 423 lease refused). */
@@ -179,11 +183,15 @@ public final class RequestAudit {
         });
     }
 
+    private AuditRecord entry(Identity who, ClientOrigin origin, String action, String resourceId, String severity, String reason,
+                              Map<String, String> details) {
+        origin.addTo(details);
+        return new AuditRecord(clock.instant(), who.userId(), who.name(), who.primaryRole(), action, resourceId, severity, reason, details);
+    }
+
     private void append(Identity who, ClientOrigin origin, String action, String resourceId, String severity, String reason,
                         Map<String, String> details) {
-        origin.addTo(details);
-        AuditRecord record = new AuditRecord(clock.instant(), who.userId(), who.name(), who.primaryRole(), action, resourceId, severity,
-                reason, details);
+        AuditRecord record = entry(who, origin, action, resourceId, severity, reason, details);
         try {
             trail.append(List.of(record));
         } catch (RuntimeException e) {

@@ -194,7 +194,7 @@ public final class DemoMonth {
         for (int i = 0; i < pairs.length; i += 2) {
             fields.put((String) pairs[i], pairs[i + 1]);
         }
-        return records.create(new VersionedRecord(type, id, 1, fields, at, "demo", null, null)) ? 1 : 0;
+        return records.create(new VersionedRecord(type, id, 1, fields, at, "demo", null, null), RecordStore.SaveAudit.NONE) ? 1 : 0;
     }
 
     // ---- the month ---------------------------------------------------------------------------------------------

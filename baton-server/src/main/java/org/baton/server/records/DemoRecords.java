@@ -52,6 +52,6 @@ public final class DemoRecords {
         for (int i = 0; i < pairs.length; i += 2) {
             fields.put((String) pairs[i], pairs[i + 1]);
         }
-        return store.create(new VersionedRecord(type, id, 1, fields, now, "demo", null, null)) ? 1 : 0;
+        return store.create(new VersionedRecord(type, id, 1, fields, now, "demo", null, null), RecordStore.SaveAudit.NONE) ? 1 : 0;
     }
 }

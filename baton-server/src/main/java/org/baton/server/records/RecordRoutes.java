@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.baton.core.record.FieldSpec;
 import org.baton.core.record.RecordSchema;
+import org.baton.core.record.RecordStore;
 import org.baton.core.record.VersionedRecord;
 import org.baton.server.audit.RequestAudit;
 import org.baton.server.http.ApiException;
@@ -65,8 +66,7 @@ public final class RecordRoutes implements RouteGroup {
                 throw ApiException.badRequest("INVALID_FIELD", "'id' must be a string.");
             }
             VersionedRecord created = records.create(RequestAuth.identity(ctx), ctx.pathParam("type"),
-                    id == null || id.isNull() ? null : id.asText(), body.get("fields"));
-            audit.recordSaved(RequestAuth.identity(ctx), RequestAuth.origin(ctx), created);
+                    id == null || id.isNull() ? null : id.asText(), body.get("fields"), savedEntry(ctx));
             ctx.status(201).header("Location", "/api/records/" + created.type() + "/" + created.id());
             respond(ctx, created);
         });
@@ -84,7 +84,7 @@ public final class RecordRoutes implements RouteGroup {
             VersionedRecord saved;
             try {
                 saved = records.save(RequestAuth.identity(ctx), ctx.pathParam("type"), ctx.pathParam("id"),
-                        ctx.queryParam("child"), expected, body.get("fields"), ctx.header(LEASE_HEADER), fence(ctx));
+                        ctx.queryParam("child"), expected, body.get("fields"), ctx.header(LEASE_HEADER), fence(ctx), savedEntry(ctx));
             } catch (ApiException refused) {
                 int status = refused.problem().status();
                 if (status == 412 || status == 423) {
@@ -93,7 +93,6 @@ public final class RecordRoutes implements RouteGroup {
                 }
                 throw refused;
             }
-            audit.recordSaved(RequestAuth.identity(ctx), RequestAuth.origin(ctx), saved);
             respond(ctx, saved);
         });
         routes.post("/api/records/{type}/{id}/merge", ctx -> {
@@ -105,6 +104,11 @@ public final class RecordRoutes implements RouteGroup {
             records.requireReadable(RequestAuth.identity(ctx), ctx.pathParam("type"), ctx.pathParam("id"));
             ctx.json(records.propose(ctx.pathParam("type"), ctx.pathParam("id"), base, body.get("fields")));
         });
+    }
+
+    /** The audit entry of a version this request writes, committed in the same transaction as the version. */
+    private RecordStore.SaveAudit savedEntry(Context ctx) {
+        return written -> audit.recordSaved(RequestAuth.identity(ctx), RequestAuth.origin(ctx), written);
     }
 
     private static void respond(Context ctx, VersionedRecord record) {

@@ -97,8 +97,8 @@ public final class RecordService {
         return versions;
     }
 
-    /** Version 1 of a new record, with the caller's id or one allocated here. */
-    public VersionedRecord create(Identity who, String type, String requestedId, JsonNode fields) {
+    /** Version 1 of a new record, with the caller's id or one allocated here, and its audit entry in the same write. */
+    public VersionedRecord create(Identity who, String type, String requestedId, JsonNode fields, RecordStore.SaveAudit audit) {
         RecordSchema schema = schema(type);
         String id = requestedId == null ? newId() : requestedId;
         if (!ID.matcher(id).matches()) {
@@ -109,7 +109,7 @@ public final class RecordService {
         Map<String, Object> values = withoutNulls(valid.values());
         refuseIfInvalid(type, schema.missingRequired(values));
         VersionedRecord first = new VersionedRecord(type, id, 1, values, clock.instant(), who.userId(), null, null);
-        if (!store.create(first)) {
+        if (!store.create(first, audit)) {
             throw ApiException.of(409, "RECORD_EXISTS", "A " + type + " with id '" + id + "' already exists.");
         }
         return first;
@@ -117,14 +117,15 @@ public final class RecordService {
 
     /**
      * A guarded save ({@link RecordKeeper}); its refusals as problems: 400 naming the fields, 404, 412 with the current
-     * record (and the merge proposal when the base version existed), 423 when the lease does not allow it.
+     * record (and the merge proposal when the base version existed), 423 when the lease does not allow it. The written
+     * version's audit entry ({@code audit}) is committed with it.
      */
     public VersionedRecord save(Identity who, String type, String id, String child, long expectedVersion, JsonNode patch,
-                                String leaseId, Long fencingToken) {
+                                String leaseId, Long fencingToken, RecordStore.SaveAudit audit) {
         RecordSchema schema = schema(type);
         ResourceId lockResource = Requests.parse(type + ":" + id + ":" + (child == null ? "main" : child));
         var outcome = keeper.save(new RecordKeeper.SaveCommand(schema, lockResource, expectedVersion, fieldsOf(patch), who.userId(),
-                leaseId, fencingToken));
+                leaseId, fencingToken), audit);
         return switch (outcome) {
             case RecordKeeper.SaveOutcome.Saved saved -> saved.record();
             case RecordKeeper.SaveOutcome.Invalid invalid -> throw invalidFields(type, invalid.errors());

@@ -62,7 +62,7 @@ public final class Stores implements AutoCloseable {
         this.auditCheckpoints = new AuditCheckpoints(checkpoints, java.time.InstantSource.system());
         this.audit = new JdbcAuditTrail(database, AuditKey.seal(config.store().auditKeyFile(), config.dataDir()), auditCheckpoints::read);
         this.inbox = new JdbcNotificationInbox(database);
-        this.records = new JdbcRecordStore(database);
+        this.records = new JdbcRecordStore(database, audit);
         this.drafts = new JdbcDraftStore(database);
         this.sessions = new JdbcSessionStore(database, announcer);
         this.instances = new JdbcInstanceRegistry(heartbeatDatabase);

@@ -12,24 +12,31 @@ import java.util.Optional;
 import org.baton.core.LeaseVerdict;
 import org.baton.core.LockState;
 import org.baton.core.ResourceId;
+import org.baton.core.audit.AuditRecord;
 import org.baton.core.record.RecordStore;
 import org.baton.core.record.SaveRequest;
 import org.baton.core.record.SaveResult;
 import org.baton.core.record.VersionedRecord;
+import org.baton.store.jdbc.audit.JdbcAuditTrail;
 
 /**
  * {@link RecordStore} on either database. A save is one transaction that locks the record's row, then reads the
  * guarding resource's lock state through {@link JdbcLockStore#lockedForSave} (locked against change until commit:
  * SQLite's single writer, PostgreSQL's {@code FOR SHARE}), so a lease that is valid when checked is still the
  * lease when the row is written — a takeover racing the save either commits first (and the save sees the new
- * fence) or waits for the save to commit.
+ * fence) or waits for the save to commit. The written version's audit entry is appended to the trail in the same
+ * transaction ({@link JdbcAuditTrail#appendIn}, which takes the trail's head last), so a version is never on disk
+ * without its entry, nor its entry without it.
  */
 public final class JdbcRecordStore implements RecordStore {
     private static final String COLUMNS = "type, id, version, fields, updated_at, updated_by, fencing_token, lock_resource";
     private final Database database;
+    private final JdbcAuditTrail trail;
 
-    public JdbcRecordStore(Database database) {
+    /** Records on {@code database}, each written version journaled in {@code trail} (on the same database) by its transaction. */
+    public JdbcRecordStore(Database database, JdbcAuditTrail trail) {
         this.database = database;
+        this.trail = trail;
     }
 
     @Override
@@ -89,17 +96,18 @@ public final class JdbcRecordStore implements RecordStore {
     }
 
     @Override
-    public boolean create(VersionedRecord first) {
+    public boolean create(VersionedRecord first, SaveAudit audit) {
         return database.inTransaction(c -> {
-            if (current(c, first.type(), first.id()).isPresent()) {
+            if (current(c, first.type(), first.id()).isPresent() || !write(c, first, true)) {
                 return false;
             }
-            return write(c, first, true);
+            journal(c, audit, first);
+            return true;
         });
     }
 
     @Override
-    public SaveResult save(SaveRequest request, LeaseGuard guard) {
+    public SaveResult save(SaveRequest request, LeaseGuard guard, SaveAudit audit) {
         Dialect dialect = database.dialect();
         return database.inTransaction(c -> {
             Optional<VersionedRecord> current = current(c, request.type(), request.id(), dialect.forUpdate());
@@ -121,8 +129,17 @@ public final class JdbcRecordStore implements RecordStore {
                 delete.setString(2, request.lockResource().toString());
                 delete.executeUpdate();
             }
+            journal(c, audit, next);
             return new SaveResult.Saved(next);
         });
+    }
+
+    /** Appends {@code written}'s audit entry, if it has one, last in the transaction that writes it. */
+    private void journal(Connection c, SaveAudit audit, VersionedRecord written) throws SQLException {
+        AuditRecord entry = audit.entryFor(written);
+        if (entry != null) {
+            trail.appendIn(c, List.of(entry));
+        }
     }
 
     /** Writes the record's current row and its history row; false when a concurrent create of the same id won. */

@@ -54,10 +54,14 @@ public abstract class LockAnalyticsContract {
     @BeforeEach
     void open() {
         stores = newStores();
-        stores.records().create(new VersionedRecord("patient", "p1", 1, Map.of("name", "Ada", "ward", "4B"), DAY1, "sharma", null, null));
-        stores.records().create(new VersionedRecord("patient", "p2", 1, Map.of("name", "Bo", "ward", "2A"), DAY1, "sharma", null, null));
-        stores.records().create(new VersionedRecord("catheter", "c1", 1, Map.of("patient_id", "p1", "site", "L2"), DAY1, "sharma", null, null));
-        stores.records().create(new VersionedRecord("catheter_removal", "r1", 1, Map.of("catheter_id", "c1"), DAY1, "sharma", null, null));
+        stores.records().create(new VersionedRecord("patient", "p1", 1, Map.of("name", "Ada", "ward", "4B"), DAY1, "sharma", null, null),
+                RecordStore.SaveAudit.NONE);
+        stores.records().create(new VersionedRecord("patient", "p2", 1, Map.of("name", "Bo", "ward", "2A"), DAY1, "sharma", null, null),
+                RecordStore.SaveAudit.NONE);
+        stores.records().create(new VersionedRecord("catheter", "c1", 1, Map.of("patient_id", "p1", "site", "L2"), DAY1, "sharma", null, null),
+                RecordStore.SaveAudit.NONE);
+        stores.records().create(new VersionedRecord("catheter_removal", "r1", 1, Map.of("catheter_id", "c1"), DAY1, "sharma", null, null),
+                RecordStore.SaveAudit.NONE);
     }
 
     // ---- the shapes of the server's audit entries ----------------------------------------------------------------

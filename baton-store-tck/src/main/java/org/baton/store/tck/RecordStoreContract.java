@@ -20,6 +20,9 @@ import org.baton.core.Outcome;
 import org.baton.core.PolicyBook;
 import org.baton.core.RefusalCode;
 import org.baton.core.ResourceId;
+import org.baton.core.audit.AuditQuery;
+import org.baton.core.audit.AuditRecord;
+import org.baton.core.audit.AuditTrail;
 import org.baton.core.record.Draft;
 import org.baton.core.record.DraftStore;
 import org.baton.core.record.RecordStore;
@@ -43,8 +46,8 @@ public abstract class RecordStoreContract {
     protected static final Actor SHARMA = new Actor("sharma", "Dr. Priya Sharma", List.of("attending"), "s1");
     protected static final Actor OKAFOR = new Actor("okafor", "Nurse Grace Okafor", List.of("attending"), "s2");
 
-    /** The stores a guarded save spans, over one set of data. */
-    public record Stores(LockStore locks, RecordStore records, DraftStore drafts) {
+    /** The stores a guarded save spans, over one set of data, and the audit trail its entries go to. */
+    public record Stores(LockStore locks, RecordStore records, DraftStore drafts, AuditTrail audit) {
     }
 
     protected Stores stores;
@@ -69,8 +72,36 @@ public abstract class RecordStoreContract {
     }
 
     private SaveResult save(Stores on, LockCoordinator locks, long expected, Map<String, Object> fields, Lease lease, Actor by) {
+        return save(on, locks, expected, fields, lease, by, audited(by));
+    }
+
+    private SaveResult save(Stores on, LockCoordinator locks, long expected, Map<String, Object> fields, Lease lease, Actor by,
+                            RecordStore.SaveAudit audit) {
         return on.records().save(new SaveRequest("patient", "p1", expected, fields, MAIN, by.userId(), clock.instant()),
-                state -> locks.verifyLease(state, lease == null ? "none" : lease.leaseId(), by.userId(), lease == null ? null : lease.fencingToken()));
+                state -> locks.verifyLease(state, lease == null ? "none" : lease.leaseId(), by.userId(), lease == null ? null : lease.fencingToken()),
+                audit);
+    }
+
+    /** The entry the server writes for a version: {@code RECORD_CREATED} or {@code RECORD_SAVED}, with the version. */
+    private RecordStore.SaveAudit audited(Actor by) {
+        return written -> new AuditRecord(clock.instant(), by.userId(), by.name(), "attending", written.version() == 1 ? "RECORD_CREATED" : "RECORD_SAVED",
+                written.type() + ":" + written.id(), "INFO", null, Map.of("version", Long.toString(written.version())));
+    }
+
+    /** An entry the trail cannot take (an audit entry needs an action). */
+    private RecordStore.SaveAudit unwritable() {
+        return written -> new AuditRecord(clock.instant(), "sharma", "Dr. Priya Sharma", "attending", null, written.type() + ":" + written.id(),
+                "INFO", null, Map.of());
+    }
+
+    private boolean create(Stores on, VersionedRecord first) {
+        return on.records().create(first, audited(SHARMA));
+    }
+
+    private List<String> savesInTheTrail(Stores on) {
+        return on.audit().search(new AuditQuery(null, null, null, null, null, 0, 100)).stream()
+                .filter(e -> e.record().action() != null && e.record().action().startsWith("RECORD_"))
+                .map(e -> e.record().action() + " " + e.record().resourceId() + " v" + e.record().details().get("version")).toList().reversed();
     }
 
     private static Lease granted(LockCoordinator locks, Command command) {
@@ -79,9 +110,9 @@ public abstract class RecordStoreContract {
 
     @Test
     void create_get_list_count_andDuplicates() {
-        assertThat(stores.records().create(first("p1"))).isTrue();
-        assertThat(stores.records().create(first("p1"))).isFalse();
-        assertThat(stores.records().create(first("p2"))).isTrue();
+        assertThat(create(stores, first("p1"))).isTrue();
+        assertThat(create(stores, first("p1"))).isFalse();
+        assertThat(create(stores, first("p2"))).isTrue();
         assertThat(stores.records().get("patient", "p1")).contains(first("p1"));
         assertThat(stores.records().count("patient")).isEqualTo(2);
         assertThat(stores.records().list("patient", 0, 1)).hasSize(1);
@@ -92,7 +123,7 @@ public abstract class RecordStoreContract {
     @Test
     void save_withTheLiveLease_writesTheNextVersion_recordsTheFence_andDropsTheDraft() {
         LockCoordinator locks = coordinator(stores);
-        stores.records().create(first("p1"));
+        create(stores, first("p1"));
         stores.drafts().put(new Draft("sharma", MAIN, "{}", 1L, NOW, "s1"));
         Lease lease = granted(locks, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
         SaveResult result = save(stores, locks, 1, Map.of("name", "Ada L."), lease, SHARMA);
@@ -108,13 +139,47 @@ public abstract class RecordStoreContract {
     @Test
     void save_refusals_writeNothing() {
         LockCoordinator locks = coordinator(stores);
-        stores.records().create(first("p1"));
+        create(stores, first("p1"));
         assertThat(save(stores, locks, 1, Map.of("name", "x"), null, SHARMA)).isEqualTo(new SaveResult.LeaseRefused(RefusalCode.NOT_LOCK_HOLDER));
         Lease lease = granted(locks, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
         assertThat(save(stores, locks, 7, Map.of("name", "x"), lease, SHARMA)).isEqualTo(new SaveResult.VersionConflict(first("p1")));
-        assertThat(stores.records().save(new SaveRequest("patient", "ghost", 1, Map.of(), MAIN, "sharma", NOW), state -> null))
+        assertThat(stores.records().save(new SaveRequest("patient", "ghost", 1, Map.of(), MAIN, "sharma", NOW), state -> null, audited(SHARMA)))
                 .isEqualTo(new SaveResult.Missing());
         assertThat(stores.records().history("patient", "p1")).hasSize(1);
+        assertThat(create(stores, first("p1"))).as("a duplicate").isFalse();
+        assertThat(savesInTheTrail(stores)).as("only the creation is in the trail").containsExactly("RECORD_CREATED patient:p1 v1");
+    }
+
+    @Test
+    void aWrittenVersion_andItsAuditEntry_areCommittedTogether() {
+        LockCoordinator locks = coordinator(stores);
+        create(stores, first("p1"));
+        Lease lease = granted(locks, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
+        assertThat(save(stores, locks, 1, Map.of("name", "Ada L."), lease, SHARMA)).isInstanceOf(SaveResult.Saved.class);
+        assertThat(savesInTheTrail(stores)).containsExactly("RECORD_CREATED patient:p1 v1", "RECORD_SAVED patient:p1 v2");
+        assertThat(stores.audit().verify().intact()).isTrue();
+    }
+
+    /**
+     * When the version's audit entry cannot be written, the version is not written either: no record changed without
+     * its entry, and the failure reaches the caller (who was not told it saved).
+     */
+    @Test
+    void anAuditEntryThatCannotBeWritten_undoesTheWholeSave() {
+        LockCoordinator locks = coordinator(stores);
+        create(stores, first("p1"));
+        stores.drafts().put(new Draft("sharma", MAIN, "{}", 1L, NOW, "s1"));
+        Lease lease = granted(locks, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> save(stores, locks, 1, Map.of("name", "Ada L."), lease, SHARMA, unwritable()))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(stores.records().get("patient", "p1").orElseThrow().version()).isEqualTo(1);
+        assertThat(stores.records().history("patient", "p1")).hasSize(1);
+        assertThat(stores.drafts().get("sharma", MAIN)).as("the draft is kept").isPresent();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stores.records().create(first("p2"), unwritable())).isInstanceOf(RuntimeException.class);
+        assertThat(stores.records().get("patient", "p2")).as("a creation without its entry").isEmpty();
+        assertThat(savesInTheTrail(stores)).containsExactly("RECORD_CREATED patient:p1 v1");
+        assertThat(save(stores, locks, 1, Map.of("name", "Ada L."), lease, SHARMA)).as("the next save is whole").isInstanceOf(SaveResult.Saved.class);
+        assertThat(savesInTheTrail(stores)).containsExactly("RECORD_CREATED patient:p1 v1", "RECORD_SAVED patient:p1 v2");
     }
 
     /**
@@ -128,7 +193,7 @@ public abstract class RecordStoreContract {
         Stores other = sameData(stores);
         LockCoordinator here = coordinator(stores);
         LockCoordinator there = coordinator(other);
-        stores.records().create(first("p1"));
+        create(stores, first("p1"));
         Lease sharmas = granted(here, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
         AtomicInteger saves = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(2);

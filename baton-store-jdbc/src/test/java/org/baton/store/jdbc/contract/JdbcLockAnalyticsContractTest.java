@@ -23,7 +23,8 @@ class JdbcLockAnalyticsContractTest extends LockAnalyticsContract {
     @Override
     protected Stores newStores() {
         opened = backend.open(dir);
-        return new Stores(new JdbcAuditTrail(opened.first()), new JdbcLockAnalytics(opened.second()), new JdbcRecordStore(opened.first()));
+        JdbcAuditTrail trail = new JdbcAuditTrail(opened.first());
+        return new Stores(trail, new JdbcLockAnalytics(opened.second()), new JdbcRecordStore(opened.first(), trail));
     }
 
     @AfterEach

@@ -5,6 +5,7 @@ import org.baton.store.jdbc.Database;
 import org.baton.store.jdbc.JdbcDraftStore;
 import org.baton.store.jdbc.JdbcLockStore;
 import org.baton.store.jdbc.JdbcRecordStore;
+import org.baton.store.jdbc.audit.JdbcAuditTrail;
 import org.baton.store.tck.RecordStoreContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,8 @@ class JdbcRecordStoreContractTest extends RecordStoreContract {
     }
 
     private static Stores on(Database db) {
-        return new Stores(new JdbcLockStore(db), new JdbcRecordStore(db), new JdbcDraftStore(db));
+        JdbcAuditTrail audit = new JdbcAuditTrail(db);
+        return new Stores(new JdbcLockStore(db), new JdbcRecordStore(db, audit), new JdbcDraftStore(db), audit);
     }
 
     @AfterEach
