@@ -16,8 +16,11 @@ public interface Announcer {
 
     void announce(Connection connection, BusMessage message) throws SQLException;
 
-    /** Hands messages to {@code bus} after the commit, on the committing thread, in commit order. */
+    /**
+     * Hands messages to {@code bus} after the commit, on the committing thread, in commit order, once the deciding
+     * callers have their answers ({@link Database#afterAnswer}): the direct answer never waits for the fan-out.
+     */
     static Announcer afterCommit(org.baton.core.bus.EventBus bus) {
-        return (connection, message) -> Database.afterCommit(() -> bus.publish(message));
+        return (connection, message) -> Database.afterAnswer(() -> bus.publish(message));
     }
 }

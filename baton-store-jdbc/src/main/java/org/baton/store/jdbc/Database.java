@@ -48,7 +48,36 @@ public abstract sealed class Database implements AutoCloseable permits SqliteDat
     }
 
     /** Hooks registered by the work of the current thread's transaction, run in order once it has committed. */
-    private static final ThreadLocal<List<Runnable>> COMMIT_HOOKS = new ThreadLocal<>();
+    private static final ThreadLocal<CommitHooks> COMMIT_HOOKS = new ThreadLocal<>();
+
+    /**
+     * What one transaction's work asked to run once it has committed, in registration order: first what its caller
+     * relies on when answered (the committed-state cache), then, once the callers of the batch have their answers, news
+     * for others (the bus), so that a caller's answer never waits for the fan-out of its decision.
+     */
+    static final class CommitHooks {
+        static final CommitHooks NONE = new CommitHooks();
+        private final List<Runnable> beforeAnswer = new ArrayList<>();
+        private final List<Runnable> afterAnswer = new ArrayList<>();
+
+        void runBeforeAnswer() {
+            run(beforeAnswer);
+        }
+
+        void runAfterAnswer() {
+            run(afterAnswer);
+        }
+
+        private static void run(List<Runnable> hooks) {
+            for (Runnable hook : hooks) {
+                try {
+                    hook.run();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(Database.class).error("an after-commit hook failed", e);
+                }
+            }
+        }
+    }
 
     /** Opens (creating if needed) the embedded database in {@code dataDir} and applies pending migrations. */
     public static Database open(Path dataDir) {
@@ -90,35 +119,41 @@ public abstract sealed class Database implements AutoCloseable permits SqliteDat
 
     /**
      * Runs {@code hook} after the transaction {@code work} is running in has committed (never if it rolls back), on
-     * the committing thread, in registration order across the transactions of a group commit.
+     * the committing thread, before the caller has its result, in registration order across the transactions of a
+     * group commit.
      */
     public static void afterCommit(Runnable hook) {
-        List<Runnable> hooks = COMMIT_HOOKS.get();
+        current("afterCommit").beforeAnswer.add(hook);
+    }
+
+    /**
+     * Runs {@code hook} after the transaction {@code work} is running in has committed (never if it rolls back), on
+     * the committing thread: on the embedded store's group commit once every caller of the batch has its result, in
+     * registration order across the batch and in commit order across batches; on PostgreSQL, where each caller commits
+     * on its own thread, after its {@link #afterCommit} hooks, just before {@link #inTransaction} returns (its bus is
+     * NOTIFY, which the database delivers after the commit anyway).
+     */
+    public static void afterAnswer(Runnable hook) {
+        current("afterAnswer").afterAnswer.add(hook);
+    }
+
+    private static CommitHooks current(String what) {
+        CommitHooks hooks = COMMIT_HOOKS.get();
         if (hooks == null) {
-            throw new IllegalStateException("afterCommit outside a transaction");
+            throw new IllegalStateException(what + " outside a transaction");
         }
-        hooks.add(hook);
+        return hooks;
     }
 
     /** Starts collecting the hooks of one work; returns them after it ran. */
-    static List<Runnable> collectHooks() {
-        List<Runnable> hooks = new ArrayList<>();
+    static CommitHooks collectHooks() {
+        CommitHooks hooks = new CommitHooks();
         COMMIT_HOOKS.set(hooks);
         return hooks;
     }
 
     static void stopCollectingHooks() {
         COMMIT_HOOKS.remove();
-    }
-
-    static void runHooks(List<Runnable> hooks) {
-        for (Runnable hook : hooks) {
-            try {
-                hook.run();
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Database.class).error("an after-commit hook failed", e);
-            }
-        }
     }
 
     static StoreUnavailableException unavailable(String what, Throwable cause) {

@@ -123,7 +123,7 @@ public final class PostgresDatabase extends Database {
     @Override
     public <T> T inTransaction(Work<T> work) {
         for (int attempt = 1; ; attempt++) {
-            List<Runnable> hooks;
+            CommitHooks hooks;
             T result;
             try (Connection connection = connection()) {
                 connection.setAutoCommit(false);
@@ -144,7 +144,8 @@ public final class PostgresDatabase extends Database {
                 }
                 throw unavailable("database write failed", e);
             }
-            runHooks(hooks);
+            hooks.runBeforeAnswer();
+            hooks.runAfterAnswer();
             return result;
         }
     }

@@ -165,7 +165,7 @@ public final class SqliteDatabase extends Database {
     private static final class Pending<T> {
         final Work<T> work;
         final CompletableFuture<T> outcome = new CompletableFuture<>();
-        List<Runnable> hooks = List.of();
+        CommitHooks hooks = CommitHooks.NONE;
 
         Pending(Work<T> work) {
             this.work = work;
@@ -245,7 +245,7 @@ public final class SqliteDatabase extends Database {
             try {
                 for (Pending<?> pending : batch) {
                     Savepoint savepoint = connection.setSavepoint();
-                    List<Runnable> hooks = collectHooks();
+                    CommitHooks hooks = collectHooks();
                     try {
                         results.add(pending.work.run(cached.connection()));
                         connection.releaseSavepoint(savepoint);
@@ -274,8 +274,11 @@ public final class SqliteDatabase extends Database {
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            runHooks(batch.get(i).hooks);
+            batch.get(i).hooks.runBeforeAnswer();
             complete(batch.get(i), results.get(i));
+        }
+        for (Pending<?> pending : batch) {
+            pending.hooks.runAfterAnswer(); // news for others (the bus): the callers' answers did not wait for it
         }
     }
 

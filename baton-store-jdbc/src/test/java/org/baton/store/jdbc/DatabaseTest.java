@@ -61,6 +61,37 @@ class DatabaseTest {
         }
     }
 
+    /**
+     * What a caller relies on (the committed-state cache) runs before it has its result; news for others (the bus) runs
+     * only after, so a caller's answer never waits for its decision's fan-out. The news hook waits for the caller's
+     * answer: had it run first, it would have waited in vain and seen no answer.
+     */
+    @Test
+    void afterAnswerHooks_runOnceTheCallerHasItsResult_afterCommitHooksBefore() throws Exception {
+        try (Database db = Database.open(dir)) {
+            java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<Boolean> newsSawTheAnswer = new java.util.concurrent.CompletableFuture<>();
+            List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            String result = db.inTransaction(c -> {
+                Database.afterAnswer(() -> {
+                    try {
+                        newsSawTheAnswer.complete(answered.await(5, java.util.concurrent.TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        newsSawTheAnswer.complete(false);
+                    }
+                    order.add("news");
+                });
+                Database.afterCommit(() -> order.add("cache"));
+                return "answer";
+            });
+            order.add(result);
+            answered.countDown();
+            assertThat(newsSawTheAnswer.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the news hook ran after the answer").isTrue();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> order.size() == 3);
+            assertThat(order).containsExactly("cache", "answer", "news");
+        }
+    }
+
     @Test
     void closedDatabase_isNotReachable() {
         Database db = Database.open(dir);
