@@ -14,6 +14,8 @@
 #   ./bench.sh --only=recovery    only crash recovery: 100,000 held locks, kill -9, time to ready (printed; --jar=OLD.jar too)
 #   ./bench.sh --only=latency     only one connection's acquire latency beside the fdatasync floor, 3 times after a warm-up
 #                                 (printed; --jar=OLD.jar too)
+#   ./bench.sh --only=sessions    only the connected sessions' memory (--sessions=N, default 10,000): heap per session by
+#                                 owner and the 40 classes that grew most, with instances per session (printed)
 #   ./bench.sh --ab=OLD.jar       only workload 1, an older build's baton.jar and this one side by side (5 rounds each, in turn;
 #                                 printed, no report): the before/after ratio of a change
 #   ./bench.sh --ab-rest=OLD.jar  the same for workload 3 (REST acquire + release, 16 workers)

@@ -19,7 +19,8 @@ import org.HdrHistogram.Histogram;
  * the AOT cache; writes docs/benchmarks/startup.md), {@code --only=fanout} (workload 6 alone, full lists and deltas in
  * turn; printed, no report; with {@code --jar=OLD.jar} it measures an older build), {@code --only=recovery} (workload 8
  * alone; printed, no report), {@code --only=latency} (workload 2 alone after workload 1 as warm-up, beside the fdatasync floor;
- * printed, no report; {@code --jar=OLD.jar} too).
+ * printed, no report; {@code --jar=OLD.jar} too), {@code --only=sessions} (workload 7 alone with the classes that grew most,
+ * instances and bytes per session; printed).
  */
 public final class BenchMain {
     private final Path jar;
@@ -101,6 +102,8 @@ public final class BenchMain {
                 main.recoveryOnly();
             } else if (list.contains("--only=latency")) {
                 main.latencyOnly();
+            } else if (list.contains("--only=sessions")) {
+                main.sessionsOnly();
             } else if (list.contains("--only=cluster")) {
                 // Workload 11 alone: writes docs/benchmarks/cluster.md, which the full report embeds.
                 if (main.clusterBlock() == null) {
@@ -277,6 +280,15 @@ public final class BenchMain {
             }
         }
         say("uptime at the end: " + Net.uptime());
+    }
+
+    /** {@code --only=sessions}: workload 7 alone ({@code --sessions=N}, default 10,000), with the 40 classes that grew most; printed. */
+    private void sessionsOnly() throws Exception {
+        sessionsBlock();
+        if (r.sessions != null) {
+            r.sessions.topClasses().forEach(s -> say(String.format("  %-70s %,8.0f bytes %6.1f instances per session", s.owner(), s.bytesPerSession(),
+                    s.instancesPerSession())));
+        }
     }
 
     private void sessionsBlock() throws Exception {

@@ -19,14 +19,23 @@ final class ClassHistogram {
     }
 
     static Map<String, Long> of(long pid) throws IOException, InterruptedException {
+        Map<String, Long> bytes = new HashMap<>();
+        instancesAndBytes(pid).forEach((name, row) -> bytes.put(name, row[1]));
+        return bytes;
+    }
+
+    /** Class name → {instances, bytes}. */
+    static Map<String, long[]> instancesAndBytes(long pid) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(120, TimeUnit.SECONDS);
-        Map<String, Long> bytes = new HashMap<>();
+        Map<String, long[]> bytes = new HashMap<>();
         for (String line : out.split("\n")) {
             Matcher m = ROW.matcher(line);
             if (m.find()) {
-                bytes.merge(m.group(3), Long.parseLong(m.group(2)), Long::sum);
+                long[] row = bytes.computeIfAbsent(m.group(3), k -> new long[2]);
+                row[0] += Long.parseLong(m.group(1));
+                row[1] += Long.parseLong(m.group(2));
             }
         }
         if (bytes.isEmpty()) {

@@ -171,8 +171,9 @@ final class Report {
                     s.heapKibPerSession(), s.rssKibPerSession()));
             md.append("| owner | bytes per session |\n|---|---:|\n");
             s.owners().forEach(o -> md.append(String.format("| %s | %,.0f |%n", o.owner(), o.bytesPerSession())));
-            md.append("\n| class (largest growth) | bytes per session |\n|---|---:|\n");
-            s.topClasses().forEach(o -> md.append(String.format("| `%s` | %,.0f |%n", o.owner(), o.bytesPerSession())));
+            md.append("\n| class (largest growth) | bytes per session | instances per session |\n|---|---:|---:|\n");
+            s.topClasses().stream().limit(15).forEach(o -> md.append(String.format("| `%s` | %,.0f | %.1f |%n", o.owner(), o.bytesPerSession(),
+                    o.instancesPerSession())));
             md.append("\nAn acquire while they are connected:\n\n| µs | samples | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|\n| acquire | ")
                     .append(s.operation().count()).append(" | ").append(s.operation().row()).append(" |\n\n");
         }

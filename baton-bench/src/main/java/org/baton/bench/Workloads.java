@@ -540,7 +540,7 @@ final class Workloads {
     // ---- 7. many connected sessions ------------------------------------------------------------------------------
 
     /** Bytes and instances per session that a class-histogram diff puts on one owner (Baton, Jetty, JDK types...). */
-    record Share(String owner, double bytesPerSession) {
+    record Share(String owner, double bytesPerSession, double instancesPerSession) {
     }
 
     record Sessions(int sessions, double heapKibPerSession, double rssKibPerSession, List<Share> owners, List<Share> topClasses,
@@ -548,7 +548,7 @@ final class Workloads {
     }
 
     Sessions sessions(BatonProcess baton, int count) throws Exception {
-        Map<String, Long> before = ClassHistogram.of(baton.pid());
+        Map<String, long[]> before = ClassHistogram.instancesAndBytes(baton.pid());
         long rss0 = Net.rssKib(baton.pid());
         List<WsClient> clients = java.util.Collections.synchronizedList(new ArrayList<>());
         Semaphore inFlight = new Semaphore(64);
@@ -569,17 +569,24 @@ final class Workloads {
                 f.get(120, TimeUnit.SECONDS);
             }
             double connectSeconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Long> after = ClassHistogram.of(baton.pid());
+            Map<String, long[]> after = ClassHistogram.instancesAndBytes(baton.pid());
             long rss1 = Net.rssKib(baton.pid());
-            Map<String, Long> diff = new HashMap<>();
-            after.forEach((k, v) -> diff.put(k, v - before.getOrDefault(k, 0L)));
-            long total = diff.values().stream().mapToLong(Long::longValue).sum();
-            Map<String, Long> owners = new LinkedHashMap<>();
-            diff.forEach((k, v) -> owners.merge(ClassHistogram.owner(k), v, Long::sum));
-            List<Share> ownerShares = owners.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-                    .map(e -> new Share(e.getKey(), e.getValue() / (double) count)).toList();
-            List<Share> top = diff.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
-                    .map(e -> new Share(e.getKey(), e.getValue() / (double) count)).toList();
+            Map<String, long[]> diff = new HashMap<>();
+            after.forEach((k, v) -> {
+                long[] was = before.getOrDefault(k, new long[2]);
+                diff.put(k, new long[] {v[0] - was[0], v[1] - was[1]});
+            });
+            long total = diff.values().stream().mapToLong(v -> v[1]).sum();
+            Map<String, long[]> owners = new LinkedHashMap<>();
+            diff.forEach((k, v) -> {
+                long[] sum = owners.computeIfAbsent(ClassHistogram.owner(k), o -> new long[2]);
+                sum[0] += v[0];
+                sum[1] += v[1];
+            });
+            List<Share> ownerShares = owners.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                    .map(e -> new Share(e.getKey(), e.getValue()[1] / (double) count, e.getValue()[0] / (double) count)).toList();
+            List<Share> top = diff.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(40)
+                    .map(e -> new Share(e.getKey(), e.getValue()[1] / (double) count, e.getValue()[0] / (double) count)).toList();
             WsClient probe = WsClient.baton(baton.ws(), BatonProcess.token("probe", "nurse"), m -> { });
             Histogram h = Latency.histogram();
             for (int i = 0; i < 1_000; i++) {

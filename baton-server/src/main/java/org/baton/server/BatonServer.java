@@ -179,16 +179,17 @@ public final class BatonServer implements AutoCloseable {
             TokenVerifier verifier = demo != null ? demo.verifier(config.jwt().clockSkew()) : verifierFor(config.jwt(), clock);
             EventBus bus = stores.bus();
             var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId);
-            var lockStore = stores.lockStore(new AuditRecorder(stores.audit, clock,
-                    sessionId -> sessions.find(sessionId).map(ClientSession::origin).orElse(ClientOrigin.UNKNOWN)));
+            var keptDrafts = new KeptDrafts(stores.drafts, config.autosave().retention(), clock);
+            // Notifications first: the audit append takes the trail's head, which PostgreSQL locks until the commit, last.
+            var lockStore = stores.lockStore(new Notifier(stores.inbox, stores.announcer(), clock, config.locks().queueNotifications(), keptDrafts)
+                    .andThen(new AuditRecorder(stores.audit, clock,
+                            sessionId -> sessions.find(sessionId).map(ClientSession::origin).orElse(ClientOrigin.UNKNOWN))));
             var coordinator = new LockCoordinator(lockStore, Policies.from(config), clock, LockCoordinator.randomIds());
             var requestAudit = new RequestAudit(stores.audit, clock);
             Timers deadlines = lockTimers != null ? lockTimers : timers; // lock deadlines, sweeps and housekeeping; tests drive them by hand
             var gateway = new LockGateway(coordinator, new DeadlineScheduler(deadlines), liveness);
-            var keptDrafts = new KeptDrafts(stores.drafts, config.autosave().retention(), clock);
             var fanOut = new EventFanOut(sessions, gateway::tick, keptDrafts);
             bus.subscribe(fanOut);
-            gateway.addDecisionListener(new Notifier(stores.inbox, bus, clock, config.locks().queueNotifications(), keptDrafts));
             var alerts = new AlertWatch(sessions, clock, config.alerts(), coordinator::active);
             fanOut.addListener(alerts);
             fanOut.addListener(new AdminFeed(sessions));

@@ -1,5 +1,7 @@
 package org.baton.server.notify;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,18 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.function.Consumer;
 import org.baton.core.Actor;
 import org.baton.core.LockEvent;
 import org.baton.core.PresenceEntry;
 import org.baton.core.ReleaseCause;
 import org.baton.core.ResourceId;
 import org.baton.core.notify.Notification;
-import org.baton.core.notify.NotificationInbox;
 import org.baton.core.bus.BusMessage;
-import org.baton.core.bus.EventBus;
 import org.baton.server.http.Json;
 import org.baton.server.locks.EventFanOut;
+import org.baton.store.jdbc.Announcer;
+import org.baton.store.jdbc.EventJournal;
+import org.baton.store.jdbc.notify.JdbcNotificationInbox;
 
 /**
  * Derives seed 000's notifications from the events of decisions made on this instance, keeps them in the user's
@@ -37,25 +39,40 @@ import org.baton.server.locks.EventFanOut;
  *   <li>{@code takeover_requested}: someone asks to take your lock, and when it will be forced.</li>
  * </ul>
  * Who follows a record is read from the presence the same decision published: its viewers and waiters.
+ *
+ * <p>It is a journal of the lock store: the notifications are kept in the inbox, and their pushes announced, in the
+ * transaction that stores the decision. A decision and its notifications are committed together (a crash cannot
+ * keep an override and lose the notice of it), with one fsync instead of two, and the pushes leave only once it is
+ * durable, in commit order.
  */
-public final class Notifier implements Consumer<List<LockEvent>> {
-    private final NotificationInbox inbox;
-    private final EventBus bus;
+public final class Notifier implements EventJournal {
+    private final JdbcNotificationInbox inbox;
+    private final Announcer announcer;
     private final InstantSource clock;
     private final boolean queueNotifications;
     private final EventFanOut.DraftFacts drafts;
 
-    /** Keeps notifications in {@code inbox} (once, on the deciding instance) and pushes them over {@code bus} to wherever their user is connected. */
-    public Notifier(NotificationInbox inbox, EventBus bus, InstantSource clock, boolean queueNotifications, EventFanOut.DraftFacts drafts) {
+    /**
+     * Keeps notifications in {@code inbox} (once, by the deciding instance) and announces their pushes with
+     * {@code announcer} (on the event bus, to wherever their user is connected), both in the decision's transaction.
+     */
+    public Notifier(JdbcNotificationInbox inbox, Announcer announcer, InstantSource clock, boolean queueNotifications, EventFanOut.DraftFacts drafts) {
         this.inbox = inbox;
-        this.bus = bus;
+        this.announcer = announcer;
         this.clock = clock;
         this.queueNotifications = queueNotifications;
         this.drafts = drafts;
     }
 
     @Override
-    public void accept(List<LockEvent> events) {
+    public void write(Connection connection, List<LockEvent> events) throws SQLException {
+        for (Notification stored : inbox.addIn(connection, notificationsOf(events))) {
+            announcer.announce(connection, new BusMessage.Push(BusMessage.Audience.USER, stored.userId(), "notification", Json.write(wire(stored))));
+        }
+    }
+
+    /** The notifications a decision's events call for, in order. */
+    List<Notification> notificationsOf(List<LockEvent> events) {
         List<Actor> followers = followers(events);
         List<Notification> pending = new ArrayList<>();
         List<Notification> followed = new ArrayList<>();
@@ -100,9 +117,7 @@ public final class Notifier implements Consumer<List<LockEvent>> {
         // A follower who was told something about the record personally in this decision needs no second word on it.
         Set<String> toldPersonally = pending.stream().map(p -> p.userId() + " " + p.resourceId()).collect(Collectors.toSet());
         followed.stream().filter(f -> !toldPersonally.contains(f.userId() + " " + f.resourceId())).forEach(pending::add);
-        for (Notification stored : inbox.add(pending)) {
-            bus.publish(new BusMessage.Push(BusMessage.Audience.USER, stored.userId(), "notification", Json.write(wire(stored))));
-        }
+        return pending;
     }
 
     /** The viewers and waiters after the decision, one per user, from the presence it published (none if unchanged). */

@@ -112,6 +112,11 @@ public final class Stores implements AutoCloseable {
         return new JdbcLockStore(database, journal, announcer);
     }
 
+    /** Puts a bus message into the transaction that decided it (see {@link Announcer}). */
+    public Announcer announcer() {
+        return announcer;
+    }
+
     public EventBus bus() {
         return bus;
     }

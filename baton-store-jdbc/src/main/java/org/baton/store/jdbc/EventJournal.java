@@ -15,4 +15,12 @@ public interface EventJournal {
     EventJournal NONE = (connection, events) -> { };
 
     void write(Connection connection, List<LockEvent> events) throws SQLException;
+
+    /** This journal, then {@code next}, on the same transaction. */
+    default EventJournal andThen(EventJournal next) {
+        return (connection, events) -> {
+            write(connection, events);
+            next.write(connection, events);
+        };
+    }
 }

@@ -1,5 +1,7 @@
 package org.baton.store.jdbc.notify;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -22,7 +24,15 @@ public final class JdbcNotificationInbox implements NotificationInbox {
         if (notifications.isEmpty()) {
             return List.of();
         }
-        return database.inTransaction(c -> {
+        return database.inTransaction(c -> addIn(c, notifications));
+    }
+
+    /**
+     * Adds {@code notifications} on the caller's open transaction (the decision that caused them), so they are committed
+     * with it or not at all; returns them with their ids.
+     */
+    public List<Notification> addIn(Connection c, List<Notification> notifications) throws SQLException {
+        {
             List<Notification> stored = new ArrayList<>();
             try (PreparedStatement insert = c.prepareStatement(
                     "insert into notifications (user_id, type, resource_id, message, at, at_millis) values (?, ?, ?, ?, ?, ?) returning id")) {
@@ -40,7 +50,7 @@ public final class JdbcNotificationInbox implements NotificationInbox {
                 }
             }
             return stored;
-        });
+        }
     }
 
     @Override
