@@ -180,8 +180,9 @@ public final class BatonServer implements AutoCloseable {
             EventBus bus = stores.bus();
             var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId);
             var keptDrafts = new KeptDrafts(stores.drafts, config.autosave().retention(), clock);
-            // Notifications first: the audit append takes the trail's head, which PostgreSQL locks until the commit, last.
-            var lockStore = stores.lockStore(new Notifier(stores.inbox, stores.announcer(), clock, config.locks().queueNotifications(), keptDrafts)
+            var notifier = new Notifier(stores.inbox, stores.announcer(), stores.bus(), clock, config.locks().queueNotifications(), keptDrafts);
+            // Notices first: the audit append takes the trail's head, which PostgreSQL locks until the commit, last.
+            var lockStore = stores.lockStore(notifier
                     .andThen(new AuditRecorder(stores.audit, clock,
                             sessionId -> sessions.find(sessionId).map(ClientSession::origin).orElse(ClientOrigin.UNKNOWN))));
             var coordinator = new LockCoordinator(lockStore, Policies.from(config), clock, LockCoordinator.randomIds());
@@ -190,6 +191,7 @@ public final class BatonServer implements AutoCloseable {
             var gateway = new LockGateway(coordinator, new DeadlineScheduler(deadlines), liveness);
             var fanOut = new EventFanOut(sessions, gateway::tick, keptDrafts);
             bus.subscribe(fanOut);
+            gateway.addDecisionListener(notifier); // the followers' news, after the commit
             var alerts = new AlertWatch(sessions, clock, config.alerts(), coordinator::active);
             fanOut.addListener(alerts);
             fanOut.addListener(new AdminFeed(sessions));

@@ -35,7 +35,7 @@ public final class LockGateway {
         deadlines.onDue(this::tick);
     }
 
-    /** Receives the events of every decision made on this instance, once (metrics; notifications are kept by the lock store's journal, in the decision's transaction). */
+    /** Receives the events of every decision made on this instance, once, after its commit (followers' notifications, metrics). */
     public void addDecisionListener(Consumer<List<LockEvent>> listener) {
         decisionListeners.add(listener);
     }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.baton.core.Actor;
 import org.baton.core.LockEvent;
@@ -16,6 +17,7 @@ import org.baton.core.ReleaseCause;
 import org.baton.core.ResourceId;
 import org.baton.core.notify.Notification;
 import org.baton.core.bus.BusMessage;
+import org.baton.core.bus.EventBus;
 import org.baton.server.http.Json;
 import org.baton.server.locks.EventFanOut;
 import org.baton.store.jdbc.Announcer;
@@ -40,39 +42,62 @@ import org.baton.store.jdbc.notify.JdbcNotificationInbox;
  * </ul>
  * Who follows a record is read from the presence the same decision published: its viewers and waiters.
  *
- * <p>It is a journal of the lock store: the notifications are kept in the inbox, and their pushes announced, in the
- * transaction that stores the decision. A decision and its notifications are committed together (a crash cannot
- * keep an override and lose the notice of it), with one fsync instead of two, and the pushes leave only once it is
- * durable, in commit order.
+ * <p>What a decision tells the people it happened to (an override, a lock that ended without its holder, a takeover
+ * asked of them, their turn) is kept in the inbox, and pushed, by the transaction that stores the decision: as a
+ * journal of the lock store ({@link #write}), so a crash cannot keep an override and lose its notice, and the push
+ * leaves only once the decision is durable. Those are a few rows at most. The news for its followers (one row per
+ * viewer and waiter: hundreds on a watched record) is kept just after the commit, as a decision listener
+ * ({@link #accept}), so that a decision's commit, and the fan-out of its own events, do not grow with its audience.
  */
-public final class Notifier implements EventJournal {
+public final class Notifier implements EventJournal, Consumer<List<LockEvent>> {
     private final JdbcNotificationInbox inbox;
     private final Announcer announcer;
+    private final EventBus bus;
     private final InstantSource clock;
     private final boolean queueNotifications;
     private final EventFanOut.DraftFacts drafts;
 
     /**
-     * Keeps notifications in {@code inbox} (once, by the deciding instance) and announces their pushes with
-     * {@code announcer} (on the event bus, to wherever their user is connected), both in the decision's transaction.
+     * Keeps notifications in {@code inbox} (once, by the deciding instance) and pushes them to wherever their user is
+     * connected: a decision's personal notices announced with {@code announcer} in its transaction, its followers'
+     * news published on {@code bus} after it.
      */
-    public Notifier(JdbcNotificationInbox inbox, Announcer announcer, InstantSource clock, boolean queueNotifications, EventFanOut.DraftFacts drafts) {
+    public Notifier(JdbcNotificationInbox inbox, Announcer announcer, EventBus bus, InstantSource clock, boolean queueNotifications,
+                    EventFanOut.DraftFacts drafts) {
         this.inbox = inbox;
         this.announcer = announcer;
+        this.bus = bus;
         this.clock = clock;
         this.queueNotifications = queueNotifications;
         this.drafts = drafts;
     }
 
+    /** Keeps and announces the decision's personal notices, in its transaction. */
     @Override
     public void write(Connection connection, List<LockEvent> events) throws SQLException {
-        for (Notification stored : inbox.addIn(connection, notificationsOf(events))) {
-            announcer.announce(connection, new BusMessage.Push(BusMessage.Audience.USER, stored.userId(), "notification", Json.write(wire(stored))));
+        for (Notification stored : inbox.addIn(connection, notificationsOf(events).personal())) {
+            announcer.announce(connection, push(stored));
         }
     }
 
+    /** Keeps and pushes the followers' news of a decision that has committed. */
+    @Override
+    public void accept(List<LockEvent> events) {
+        for (Notification stored : inbox.add(notificationsOf(events).followers())) {
+            bus.publish(push(stored));
+        }
+    }
+
+    private static BusMessage push(Notification stored) {
+        return new BusMessage.Push(BusMessage.Audience.USER, stored.userId(), "notification", Json.write(wire(stored)));
+    }
+
+    /** A decision's notices to the people it happened to, and its news to the record's other followers. */
+    record Notices(List<Notification> personal, List<Notification> followers) {
+    }
+
     /** The notifications a decision's events call for, in order. */
-    List<Notification> notificationsOf(List<LockEvent> events) {
+    Notices notificationsOf(List<LockEvent> events) {
         List<Actor> followers = followers(events);
         List<Notification> pending = new ArrayList<>();
         List<Notification> followed = new ArrayList<>();
@@ -116,8 +141,7 @@ public final class Notifier implements EventJournal {
         }
         // A follower who was told something about the record personally in this decision needs no second word on it.
         Set<String> toldPersonally = pending.stream().map(p -> p.userId() + " " + p.resourceId()).collect(Collectors.toSet());
-        followed.stream().filter(f -> !toldPersonally.contains(f.userId() + " " + f.resourceId())).forEach(pending::add);
-        return pending;
+        return new Notices(pending, followed.stream().filter(f -> !toldPersonally.contains(f.userId() + " " + f.resourceId())).toList());
     }
 
     /** The viewers and waiters after the decision, one per user, from the presence it published (none if unchanged). */

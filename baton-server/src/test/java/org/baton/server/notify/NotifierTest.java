@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The notifications of a decision are kept, and their pushes announced, by the transaction that stores the decision:
- * both are there after it commits, and neither when it fails.
+ * A decision's notices to the people it happened to are kept, and their pushes announced, by the transaction that
+ * stores the decision: both are there after it commits, and neither when it fails. Its followers' news comes after.
  */
 class NotifierTest {
     private static final ResourceId CHART = ResourceId.parse("patient:p1");
@@ -61,7 +61,7 @@ class NotifierTest {
             }
         });
         inbox = new JdbcNotificationInbox(db);
-        notifier = new Notifier(inbox, Announcer.afterCommit(bus), clock, true, (user, resource) -> Optional.empty());
+        notifier = new Notifier(inbox, Announcer.afterCommit(bus), bus, clock, true, (user, resource) -> Optional.empty());
     }
 
     @AfterEach
@@ -73,6 +73,20 @@ class NotifierTest {
     private LockCoordinator coordinator(EventJournal journal) {
         JdbcLockStore store = new JdbcLockStore(db, journal, Announcer.afterCommit(bus));
         return new LockCoordinator(store, PolicyBook.of(LockPolicy.defaults()), clock, LockCoordinator.randomIds());
+    }
+
+    @Test
+    void aFollowersNews_isKeptAfterTheCommit_byTheListener_exceptForWhoWasToldPersonally() {
+        LockCoordinator locks = coordinator(notifier);
+        Actor rivera = new Actor("rivera", "Dr. Ana Rivera", List.of("attending"), "s3");
+        locks.apply(CHART, new Command.View(rivera));
+        LockCoordinator.Decision acquired = locks.apply(CHART, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
+        assertThat(inbox.list("rivera", false, 10)).as("not in the decision's transaction").isEmpty();
+        notifier.accept(acquired.events());
+        assertThat(inbox.list("rivera", false, 10)).extracting(Notification::type).containsExactly("lock_acquired");
+        LockCoordinator.Decision takenOver = locks.apply(CHART, new Command.EmergencyTakeover(OKAFOR, "patient deteriorating"));
+        notifier.accept(takenOver.events());
+        assertThat(inbox.list("sharma", false, 10)).extracting(Notification::type).as("told personally, once").containsExactly("lock_override");
     }
 
     @Test
