@@ -333,11 +333,26 @@ public final class SqliteDatabase extends Database {
             try {
                 return work.run(connection);
             } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
+                endSnapshot(connection);
             }
         } catch (SQLException e) {
             throw unavailable("database read failed", e);
+        }
+    }
+
+    /**
+     * Ends a read transaction. When that fails, the connection is evicted rather than returned: the driver then
+     * believes a transaction is open when SQLite has none (as after SQLite's own rollback on an I/O error), and on
+     * that connection every later snapshot would read without one (not one consistent view) and then fail to end.
+     * The work's own result or failure stands: a read needs nothing undone.
+     */
+    private void endSnapshot(Connection connection) {
+        try {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(SqliteDatabase.class).warn("a read transaction could not be ended; its connection is replaced", e);
+            readerPool.evictConnection(connection);
         }
     }
 
