@@ -32,25 +32,26 @@ public final class JdbcNotificationInbox implements NotificationInbox {
      * with it or not at all; returns them with their ids.
      */
     public List<Notification> addIn(Connection c, List<Notification> notifications) throws SQLException {
-        {
-            List<Notification> stored = new ArrayList<>();
-            try (PreparedStatement insert = c.prepareStatement(
-                    "insert into notifications (user_id, type, resource_id, message, at, at_millis) values (?, ?, ?, ?, ?, ?) returning id")) {
-                for (Notification n : notifications) {
-                    insert.setString(1, n.userId());
-                    insert.setString(2, n.type());
-                    insert.setString(3, n.resourceId());
-                    insert.setString(4, n.message());
-                    insert.setString(5, n.at().toString());
-                    insert.setLong(6, n.at().toEpochMilli());
-                    try (ResultSet keys = insert.executeQuery()) {
-                        keys.next();
-                        stored.add(new Notification(keys.getLong(1), n.userId(), n.type(), n.resourceId(), n.message(), n.at(), null));
-                    }
+        if (notifications.isEmpty()) {
+            return List.of(); // most decisions tell nobody anything personally
+        }
+        List<Notification> stored = new ArrayList<>();
+        try (PreparedStatement insert = c.prepareStatement(
+                "insert into notifications (user_id, type, resource_id, message, at, at_millis) values (?, ?, ?, ?, ?, ?) returning id")) {
+            for (Notification n : notifications) {
+                insert.setString(1, n.userId());
+                insert.setString(2, n.type());
+                insert.setString(3, n.resourceId());
+                insert.setString(4, n.message());
+                insert.setString(5, n.at().toString());
+                insert.setLong(6, n.at().toEpochMilli());
+                try (ResultSet keys = insert.executeQuery()) {
+                    keys.next();
+                    stored.add(new Notification(keys.getLong(1), n.userId(), n.type(), n.resourceId(), n.message(), n.at(), null));
                 }
             }
-            return stored;
         }
+        return stored;
     }
 
     @Override
