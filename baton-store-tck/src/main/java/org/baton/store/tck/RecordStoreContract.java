@@ -94,6 +94,13 @@ public abstract class RecordStoreContract {
                 "INFO", null, Map.of());
     }
 
+    /** p1 created, a draft of Sharma's on it, and Sharma holding its lock. */
+    private Lease heldBySharma_withHerDraft(LockCoordinator locks) {
+        create(stores, first("p1"));
+        stores.drafts().put(new Draft("sharma", MAIN, "{}", 1L, NOW, "s1"));
+        return granted(locks, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
+    }
+
     private boolean create(Stores on, VersionedRecord first) {
         return on.records().create(first, audited(SHARMA));
     }
@@ -123,9 +130,7 @@ public abstract class RecordStoreContract {
     @Test
     void save_withTheLiveLease_writesTheNextVersion_recordsTheFence_andDropsTheDraft() {
         LockCoordinator locks = coordinator(stores);
-        create(stores, first("p1"));
-        stores.drafts().put(new Draft("sharma", MAIN, "{}", 1L, NOW, "s1"));
-        Lease lease = granted(locks, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
+        Lease lease = heldBySharma_withHerDraft(locks);
         SaveResult result = save(stores, locks, 1, Map.of("name", "Ada L."), lease, SHARMA);
         assertThat(result).isInstanceOf(SaveResult.Saved.class);
         VersionedRecord saved = ((SaveResult.Saved) result).record();
@@ -167,9 +172,7 @@ public abstract class RecordStoreContract {
     @Test
     void anAuditEntryThatCannotBeWritten_undoesTheWholeSave() {
         LockCoordinator locks = coordinator(stores);
-        create(stores, first("p1"));
-        stores.drafts().put(new Draft("sharma", MAIN, "{}", 1L, NOW, "s1"));
-        Lease lease = granted(locks, new Command.Acquire(SHARMA, Command.IfHeld.DENY));
+        Lease lease = heldBySharma_withHerDraft(locks);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> save(stores, locks, 1, Map.of("name", "Ada L."), lease, SHARMA, unwritable()))
                 .isInstanceOf(RuntimeException.class);
         assertThat(stores.records().get("patient", "p1").orElseThrow().version()).isEqualTo(1);
