@@ -106,9 +106,14 @@ public final class RecordRoutes implements RouteGroup {
         });
     }
 
-    /** The audit entry of a version this request writes, committed in the same transaction as the version. */
+    /**
+     * The audit entry of a version this request writes, committed in the same transaction as the version (on the
+     * store's writer thread, so the caller's identity and address are taken here, on the request's).
+     */
     private RecordStore.SaveAudit savedEntry(Context ctx) {
-        return written -> audit.recordSaved(RequestAuth.identity(ctx), RequestAuth.origin(ctx), written);
+        var who = RequestAuth.identity(ctx);
+        var origin = RequestAuth.origin(ctx);
+        return written -> audit.recordSaved(who, origin, written);
     }
 
     private static void respond(Context ctx, VersionedRecord record) {

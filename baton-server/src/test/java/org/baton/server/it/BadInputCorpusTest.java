@@ -286,16 +286,23 @@ class BadInputCorpusTest extends RunningBaton {
         assertThat(drafts.answer(over).at("/data/code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
         assertThat(drafts.closeCode).as("a draft over its limit is refused; the connection stays").isEqualTo(-1);
 
-        var huge = baton.connect("okafor");
-        huge.await("session:ready");
-        try {
-            huge.sendRaw("{\"event\": \"draft:save\", \"data\": {\"resourceId\": \"catheter:c-2003\", \"data\": {\"notes\": \""
-                    + "h".repeat(1 << 20) + "\"}}}");
-        } catch (java.util.concurrent.CompletionException closedWhileSending) {
-            // the server may close before the client has written the whole frame: the close code below is what counts
+        TestBaton.Client huge = null;
+        for (int attempt = 1; attempt <= 3 && (huge == null || huge.closeCode < 0); attempt++) {
+            // The server closes while the client is still writing the 1 MiB frame; now and then the client's socket is
+            // reset before it reads the close frame, and the client sees an error instead of the close code (the
+            // transport's race, not the server's answer): then the frame is sent again on a new connection.
+            TestBaton.Client next = baton.connect("okafor");
+            huge = next;
+            next.await("session:ready");
+            try {
+                next.sendRaw("{\"event\": \"draft:save\", \"data\": {\"resourceId\": \"catheter:c-2003\", \"data\": {\"notes\": \""
+                        + "h".repeat(1 << 20) + "\"}}}");
+            } catch (java.util.concurrent.CompletionException closedWhileSending) {
+                // the server may close before the client has written the whole frame: the close code below is what counts
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> next.closeCode >= 0 || next.error != null);
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> huge.closeCode >= 0);
-        assertThat(huge.closeCode).isEqualTo(1009);
+        assertThat(huge.closeCode).as("closed by the server, seen by the client within 3 attempts").isEqualTo(1009);
         assertThat(huge.closeReason.replaceAll("[^0-9>]", "")).as("the transport's reason names the documented limit, %s",
                 huge.closeReason).endsWith(">" + (262_144 + 16_384));
         baton.call("DELETE", "/api/autosave/delete", baton.token("okafor"), Map.of("resourceId", "catheter:c-2002"));
