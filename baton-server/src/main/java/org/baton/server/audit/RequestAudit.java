@@ -112,7 +112,7 @@ public final class RequestAudit {
      * The entry of a record version being written: {@code RECORD_CREATED} for version 1, else {@code RECORD_SAVED}. It
      * is not appended here: the record store journals it in the transaction that writes the version.
      */
-    public AuditRecord recordSaved(Identity who, ClientOrigin origin, VersionedRecord saved) {
+    public AuditRecord recordSavedEntry(Identity who, ClientOrigin origin, VersionedRecord saved) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("version", Long.toString(saved.version()));
         if (saved.fencingToken() != null) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.baton.core.Actor;
 import org.baton.core.LockEvent;
@@ -75,7 +76,9 @@ public final class Notifier implements EventJournal, Consumer<List<LockEvent>> {
     /** Keeps and announces the decision's personal notices, in its transaction. */
     @Override
     public void write(Connection connection, List<LockEvent> events) throws SQLException {
-        for (Notification stored : inbox.addIn(connection, notificationsOf(events).personal())) {
+        List<Notification> personal = noticesOf(events).personal().stream()
+                .map(n -> note(n.to(), n.type(), n.resourceId(), n.message().get())).toList();
+        for (Notification stored : inbox.addIn(connection, personal)) {
             announcer.announce(connection, push(stored));
         }
     }
@@ -83,7 +86,22 @@ public final class Notifier implements EventJournal, Consumer<List<LockEvent>> {
     /** Keeps and pushes the followers' news of a decision that has committed. */
     @Override
     public void accept(List<LockEvent> events) {
-        for (Notification stored : inbox.add(notificationsOf(events).followers())) {
+        Notices notices = noticesOf(events);
+        if (notices.news().isEmpty()) {
+            return;
+        }
+        // A follower who was told something about the record personally in this decision needs no second word on it.
+        Set<String> toldPersonally = notices.personal().stream().map(n -> n.to().userId() + " " + n.resourceId()).collect(Collectors.toSet());
+        List<Actor> followers = followers(events);
+        List<Notification> news = new ArrayList<>();
+        for (News item : notices.news()) {
+            for (Actor follower : followers) {
+                if (!follower.sameUser(item.editor()) && !toldPersonally.contains(follower.userId() + " " + item.resourceId())) {
+                    news.add(note(follower, item.type(), item.resourceId(), item.message()));
+                }
+            }
+        }
+        for (Notification stored : inbox.add(news)) {
             bus.publish(push(stored));
         }
     }
@@ -92,15 +110,24 @@ public final class Notifier implements EventJournal, Consumer<List<LockEvent>> {
         return new BusMessage.Push(BusMessage.Audience.USER, stored.userId(), "notification", Json.write(wire(stored)));
     }
 
-    /** A decision's notices to the people it happened to, and its news to the record's other followers. */
-    record Notices(List<Notification> personal, List<Notification> followers) {
+    /**
+     * What a decision tells one person it happened to; the message is made only when the notice is kept (it may read
+     * the user's draft), so telling who was told personally costs nothing.
+     */
+    private record Notice(Actor to, String type, String resourceId, Supplier<String> message) {
     }
 
-    /** The notifications a decision's events call for, in order. */
-    Notices notificationsOf(List<LockEvent> events) {
-        List<Actor> followers = followers(events);
-        List<Notification> pending = new ArrayList<>();
-        List<Notification> followed = new ArrayList<>();
+    /** What a decision tells each follower of the record but its editor. */
+    private record News(Actor editor, String type, String resourceId, String message) {
+    }
+
+    /** A decision's notices to the people it happened to, and its news for the record's followers, in event order. */
+    private record Notices(List<Notice> personal, List<News> news) {
+    }
+
+    private Notices noticesOf(List<LockEvent> events) {
+        List<Notice> personal = new ArrayList<>();
+        List<News> news = new ArrayList<>();
         for (LockEvent event : events) {
             String rid = event.resourceId().toString();
             switch (event) {
@@ -108,40 +135,38 @@ public final class Notifier implements EventJournal, Consumer<List<LockEvent>> {
                     Actor editor = e.lease().holder();
                     String note = e.handoverNote() == null ? "" : " Note from the previous editor: " + e.handoverNote();
                     if (e.via() == LockEvent.Via.QUEUE_AUTO_ACQUIRE && queueNotifications) {
-                        pending.add(note(editor, "lock_available", rid, "It is your turn: you have " + rid + " now and are editing it." + note));
+                        personal.add(new Notice(editor, "lock_available", rid, () -> "It is your turn: you have " + rid + " now and are editing it." + note));
                     } else if (e.via() != LockEvent.Via.DIRECT && e.via() != LockEvent.Via.MOVED && e.via() != LockEvent.Via.EMERGENCY) {
-                        pending.add(note(editor, "lock_acquired", rid, "You are now editing " + rid + "." + note));
+                        personal.add(new Notice(editor, "lock_acquired", rid, () -> "You are now editing " + rid + "." + note));
                     }
                     if (e.via() != LockEvent.Via.MOVED) {
-                        tellFollowers(followers, editor, "lock_acquired", rid, editor.name() + " started editing " + rid + ".", followed);
+                        news.add(new News(editor, "lock_acquired", rid, editor.name() + " started editing " + rid + "."));
                     }
                 }
                 case LockEvent.Released e -> {
                     Actor editor = e.lease().holder();
                     if (e.cause() != ReleaseCause.TAKEOVER && e.cause() != ReleaseCause.MOVED && e.cause().wasInvoluntary()) {
-                        pending.add(note(editor, "lock_released", rid, "Your edit lock on " + rid + " ended ("
+                        personal.add(new Notice(editor, "lock_released", rid, () -> "Your edit lock on " + rid + " ended ("
                                 + e.cause().name().toLowerCase().replace('_', ' ') + ")" + (e.reason() == null ? "" : ": " + e.reason())
-                                + ". " + draftSentence(e.lease().holder(), e.resourceId())));
+                                + ". " + draftSentence(editor, e.resourceId())));
                     }
                     if (e.cause() != ReleaseCause.MOVED) {
-                        tellFollowers(followers, editor, "lock_released", rid, editor.name() + " finished editing " + rid + ".", followed);
+                        news.add(new News(editor, "lock_released", rid, editor.name() + " finished editing " + rid + "."));
                     }
                 }
-                case LockEvent.YourTurn e when queueNotifications -> pending.add(note(e.actor(), "lock_available", rid,
-                        "It is your turn: " + rid + " is available; claim it before " + e.claimBy() + "."));
-                case LockEvent.TakenOver e -> pending.add(note(e.displaced().holder(), "lock_override", rid,
-                        "Your edit session on " + rid + " was overridden by " + e.by().name() + (e.emergency() ? " (emergency)" : "")
+                case LockEvent.YourTurn e when queueNotifications -> personal.add(new Notice(e.actor(), "lock_available", rid,
+                        () -> "It is your turn: " + rid + " is available; claim it before " + e.claimBy() + "."));
+                case LockEvent.TakenOver e -> personal.add(new Notice(e.displaced().holder(), "lock_override", rid,
+                        () -> "Your edit session on " + rid + " was overridden by " + e.by().name() + (e.emergency() ? " (emergency)" : "")
                                 + ": " + e.reason() + ". " + draftSentence(e.displaced().holder(), e.resourceId())));
-                case LockEvent.Expiring e -> pending.add(note(e.lease().holder(), "lock_expiring", rid,
-                        "Your lock on " + rid + " ends at " + e.lease().idleExpiresAt() + " unless you keep editing."));
-                case LockEvent.TakeoverRequested e -> pending.add(note(e.holder(), "takeover_requested", rid,
-                        e.from().name() + " asks to take over " + rid + ": " + e.reason() + ". It is forced at " + e.autoForceAt() + "."));
+                case LockEvent.Expiring e -> personal.add(new Notice(e.lease().holder(), "lock_expiring", rid,
+                        () -> "Your lock on " + rid + " ends at " + e.lease().idleExpiresAt() + " unless you keep editing."));
+                case LockEvent.TakeoverRequested e -> personal.add(new Notice(e.holder(), "takeover_requested", rid,
+                        () -> e.from().name() + " asks to take over " + rid + ": " + e.reason() + ". It is forced at " + e.autoForceAt() + "."));
                 default -> { }
             }
         }
-        // A follower who was told something about the record personally in this decision needs no second word on it.
-        Set<String> toldPersonally = pending.stream().map(p -> p.userId() + " " + p.resourceId()).collect(Collectors.toSet());
-        return new Notices(pending, followed.stream().filter(f -> !toldPersonally.contains(f.userId() + " " + f.resourceId())).toList());
+        return new Notices(personal, news);
     }
 
     /** The viewers and waiters after the decision, one per user, from the presence it published (none if unchanged). */
@@ -155,14 +180,6 @@ public final class Notifier implements EventJournal, Consumer<List<LockEvent>> {
             }
         }
         return List.copyOf(byUser.values());
-    }
-
-    private void tellFollowers(List<Actor> followers, Actor editor, String type, String resourceId, String message, List<Notification> pending) {
-        for (Actor follower : followers) {
-            if (!follower.sameUser(editor)) {
-                pending.add(note(follower, type, resourceId, message));
-            }
-        }
     }
 
     public static Map<String, Object> wire(Notification n) {

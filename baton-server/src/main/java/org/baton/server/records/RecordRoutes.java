@@ -113,7 +113,7 @@ public final class RecordRoutes implements RouteGroup {
     private RecordStore.SaveAudit savedEntry(Context ctx) {
         var who = RequestAuth.identity(ctx);
         var origin = RequestAuth.origin(ctx);
-        return written -> audit.recordSaved(who, origin, written);
+        return written -> audit.recordSavedEntry(who, origin, written);
     }
 
     private static void respond(Context ctx, VersionedRecord record) {
