@@ -12,7 +12,8 @@
 #   ./bench.sh --only=startup     only start-up: plain java -jar, the CDS archive and JDK 25's AOT cache, interleaved
 #                                 (about 2 minutes; writes docs/benchmarks/startup.md)
 #   ./bench.sh --only=recovery    only crash recovery: 100,000 held locks, kill -9, time to ready (printed; --jar=OLD.jar too)
-#   ./bench.sh --only=latency     only one connection's acquire latency beside the fdatasync floor, 3 times after a warm-up
+#   ./bench.sh --only=latency     only one connection's acquire latency beside the fdatasync floors (one page back to back; a
+#                                 decision's 11 pages at the acquires' pace), 3 times after a warm-up
 #                                 (printed; --jar=OLD.jar too)
 #   ./bench.sh --only=sessions    only the connected sessions' memory (--sessions=N, default 10,000): heap per session by
 #                                 owner and the 40 classes that grew most, with instances per session (printed)

@@ -314,7 +314,11 @@ public final class BenchMain {
         }
     }
 
-    /** Workload 2: one connection's acquire latency at 100 per second, between two runs of the fdatasync floor on the same disk. */
+    /** Pages of write-ahead log one acquire writes today (counted with strace: docs/benchmarks/analysis.md, item 2). */
+    static final int DECISION_PAGES = 11;
+
+    /** Workload 2: one connection's acquire latency at 100 per second, between two runs of the fdatasync floor on the same disk,
+     * then the same disk's sync of a decision-sized log write at the same pace. */
     private void latencyBlock(BatonProcess baton) throws Exception {
         load("latency");
         Histogram fsync = Latency.histogram();
@@ -323,7 +327,11 @@ public final class BenchMain {
         r.latency = workloads.batonAcquireLatency(baton, r.latencyRate, Duration.ofSeconds(3), Duration.ofSeconds(quick ? 5 : 15));
         Floors.fdatasync(baton.dataDir, 1_000, fsync);
         r.fdatasync = Latency.of(fsync);
-        say("single-connection acquire (open loop, " + r.latencyRate + "/s): " + r.latency + "; fdatasync " + r.fdatasync);
+        Histogram decisionSync = Latency.histogram();
+        Floors.decisionSync(baton.dataDir, DECISION_PAGES, r.latencyRate, quick ? 300 : 1_000, decisionSync);
+        r.decisionSync = Latency.of(decisionSync);
+        say("single-connection acquire (open loop, " + r.latencyRate + "/s): " + r.latency + "; fdatasync " + r.fdatasync
+                + "; " + DECISION_PAGES + "-page sync at " + r.latencyRate + "/s " + r.decisionSync);
     }
 
     /**

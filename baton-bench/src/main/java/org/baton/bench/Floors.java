@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -119,6 +120,38 @@ final class Floors {
                 block.putLong(0, i);
                 long t0 = System.nanoTime();
                 channel.write(block, (long) (i % 64) * 4096);
+                channel.force(false);
+                into.recordValue(System.nanoTime() - t0);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * What one decision's commit asks of this disk, at the pace the single-connection workload asks it: {@code pages}
+     * pages of 4 KiB appended one by one to a log (as SQLite appends a decision's frames to its write-ahead log), then
+     * {@code FileChannel.force(false)}, {@code perSecond} times a second on a schedule. A one-page sync back to back
+     * ({@link #fdatasync}) is the floor a durable grant cannot go below; this is the floor for the write Baton makes
+     * today, so the acquires' tail can be read against the disk's own tail for the same write at the same pace.
+     */
+    static void decisionSync(Path dir, int pages, int perSecond, int samples, Histogram into) throws IOException {
+        Path file = dir.resolve("decision-sync-probe");
+        ByteBuffer page = ByteBuffer.allocate(4096);
+        long interval = 1_000_000_000L / perSecond;
+        long next = System.nanoTime();
+        long offset = 0;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            for (int i = 0; i < samples; i++) {
+                next += interval;
+                LockSupport.parkNanos(next - System.nanoTime());
+                long t0 = System.nanoTime();
+                for (int p = 0; p < pages; p++) {
+                    page.clear();
+                    page.putLong(0, i);
+                    channel.write(page, offset);
+                    offset = (offset + 4096) % (4L << 20);
+                }
                 channel.force(false);
                 into.recordValue(System.nanoTime() - t0);
             }

@@ -87,11 +87,15 @@ final class Report {
 
         md.append("## 2. Single-connection acquire latency\n\n");
         md.append(String.format("Open loop: one connection joined to its records, %d acquires/s on a schedule, each timed from its intended send time"
-                + " (no coordinated omission), then released. fdatasync: a 4 KiB write + `FileChannel.force(false)` in Baton's data directory, before and after.%n%n",
-                r.latencyRate));
+                + " (no coordinated omission), then released. fdatasync: a 4 KiB write + `FileChannel.force(false)` in Baton's data directory, back to back, before and after."
+                + " A decision's sync: the %d pages of 4 KiB one acquire writes to SQLite's log today, appended one by one, then `force(false)`,"
+                + " %d times a second like the acquires: the disk's own latency for Baton's write at Baton's pace.%n%n",
+                r.latencyRate, BenchMain.DECISION_PAGES, r.latencyRate));
         md.append("| µs | samples | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
         md.append("| **Baton** acquire over WebSocket | ").append(r.latency.count()).append(" | ").append(r.latency.row()).append(" |\n");
         md.append("| floor: fdatasync of this disk | ").append(r.fdatasync.count()).append(" | ").append(r.fdatasync.row()).append(" |\n");
+        md.append("| floor: a decision's sync (").append(BenchMain.DECISION_PAGES).append(" pages + fdatasync, ").append(r.latencyRate).append("/s) | ")
+                .append(r.decisionSync.count()).append(" | ").append(r.decisionSync.row()).append(" |\n");
         md.append("| Baton acquire over REST (16 workers, closed loop) | ").append(r.rest.acquire().count()).append(" | ").append(r.rest.acquire().row()).append(" |\n");
         if (r.redis) {
             Latency v = r.redissonVolatile.getLast().tryLock();
@@ -105,6 +109,8 @@ final class Report {
         lat.put("Baton WebSocket acquire p99", r.latency.p99());
         lat.put("fdatasync p50", r.fdatasync.p50());
         lat.put("fdatasync p99", r.fdatasync.p99());
+        lat.put("a decision's sync p50", r.decisionSync.p50());
+        lat.put("a decision's sync p99", r.decisionSync.p99());
         Charts.bars(out.resolve("benchmarks/latency.png"), "Acquire latency, one connection (µs)", "µs", lat);
 
         md.append("## 3. REST acquire + release, 16 workers\n\n");
@@ -214,8 +220,9 @@ final class Report {
         target(md, "acquire p50 ≤ fdatasync p50 + 150 µs", String.format("%.0f µs vs %.0f + 150 µs", r.latency.p50(), r.fdatasync.p50()),
                 String.format("%.1f×", r.latency.p50() / allowance), r.latency.count() + " acquires, " + r.fdatasync.count() + " fdatasyncs",
                 r.latency.p50() <= allowance);
-        target(md, "acquire p99 ≤ 2 ms", String.format("%.0f µs", r.latency.p99()), String.format("%.1f×", r.latency.p99() / 2000), r.latency.count() + " acquires",
-                r.latency.p99() <= 2000);
+        target(md, "acquire p99 ≤ 2 ms", String.format("%.0f µs (this disk alone: a decision's sync p99 %.0f µs, one page's %.0f µs)", r.latency.p99(),
+                        r.decisionSync.p99(), r.fdatasync.p99()), String.format("%.1f×", r.latency.p99() / 2000),
+                r.latency.count() + " acquires, " + r.decisionSync.count() + " decision syncs", r.latency.p99() <= 2000);
         if (r.fanOut != null) {
             target(md, "fan-out to 500 viewers p99 ≤ 40 ms (each viewer)", String.format("%.1f ms", r.fanOut.perDelivery().p99() / 1000),
                     String.format("%.1f×", r.fanOut.perDelivery().p99() / 40_000), r.fanOut.perDelivery().count() + " deliveries",

@@ -20,6 +20,8 @@ final class Results {
     int latencyRate;
     Latency latency;
     Latency fdatasync;
+    /** {@link BenchMain#DECISION_PAGES} log pages and a sync, at the single-connection workload's pace. */
+    Latency decisionSync;
     Workloads.Throughput httpFloor;
     Workloads.Rest rest;
     Workloads.Handover handover;
