@@ -369,8 +369,9 @@ public final class BatonServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        websockets.goAway();
         http.stop();
-        if (!websockets.awaitClosed(Duration.ofSeconds(5))) {
+        if (!websockets.awaitClosed(Duration.ofSeconds(15))) {
             LOG.warn("some websocket connections were still closing at shutdown");
         }
         try {

@@ -2,10 +2,11 @@ package org.baton.server.http;
 
 import io.javalin.Javalin;
 import java.util.List;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 /**
- * Builds the Javalin server from route groups: problem+json for every refusal, JSON bodies bounded in size,
- * blocking handlers on virtual threads, no banner.
+ * Builds the Javalin server from route groups (and Jetty's WebSocket upgrades of {@link WebSocketRoutes} in front of
+ * it): problem+json for every refusal, JSON bodies bounded in size, blocking handlers on virtual threads, no banner.
  *
  * <p>It holds no routes of its own; {@code Main} (and tests) pass the groups, so a test can start exactly the
  * server it needs on port 0.
@@ -28,7 +29,16 @@ public final class HttpApp {
             config.jsonMapper(new io.javalin.json.JavalinJackson(Json.mapper(), true));
             config.jetty.host = options.host();
             config.jetty.port = options.port();
-            config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            List<WebSocketRoutes> webSockets = groups.stream().filter(WebSocketRoutes.class::isInstance).map(WebSocketRoutes.class::cast).toList();
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new ProblemErrorHandler());
+                if (!webSockets.isEmpty()) {
+                    WebSocketUpgradeHandler upgrades = new WebSocketUpgradeHandler();
+                    upgrades.setHandler((org.eclipse.jetty.server.Handler) null); // Javalin puts its servlet context here, behind the upgrades
+                    webSockets.forEach(group -> group.register(upgrades));
+                    server.setHandler(upgrades);
+                }
+            });
             config.router.ignoreTrailingSlashes = true;
             ProblemResponder.install(config.routes);
             for (RouteGroup group : groups) {

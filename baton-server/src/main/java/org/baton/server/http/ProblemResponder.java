@@ -83,6 +83,20 @@ public final class ProblemResponder {
         ctx.status(problem.status()).contentType(Problem.MEDIA_TYPE).result(Json.write(problem));
     }
 
+    /**
+     * The same answer on Jetty's core API, for a request refused before Javalin sees it (a WebSocket upgrade): the
+     * problem is written and {@code callback} completed.
+     */
+    public static void respond(org.eclipse.jetty.server.Response response, Problem problem, long retryAfterSeconds,
+                               org.eclipse.jetty.util.Callback callback) {
+        if (retryAfterSeconds > 0) {
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        }
+        response.setStatus(problem.status());
+        response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        response.write(true, java.nio.ByteBuffer.wrap(Json.write(problem).getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
+    }
+
     static Problem fromHttpStatus(int status) {
         return switch (status) {
             case 400 -> Problem.of(400, "BAD_REQUEST", "The request could not be understood.");

@@ -11,7 +11,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.baton.server.auth.Identity;
 import org.baton.server.http.ApiException;
-import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * Socket.IO's default transport: Engine.IO v4 HTTP long-polling on {@code /socket.io/}, and the upgrade from it to
@@ -140,10 +139,10 @@ final class EngineIoPolling {
     }
 
     /** A WebSocket asks to take over polling session {@code sid}; false (and the socket is closed) when there is none. */
-    boolean probe(String sid, String socketId, Session socket) {
+    boolean probe(String sid, String socketId, FrameSocket socket) {
         Polled polled = sessions.get(sid);
         if (polled == null) {
-            socket.close(1008, "unknown sid", org.eclipse.jetty.websocket.api.Callback.NOOP);
+            socket.close(1008, "unknown sid");
             return false;
         }
         probes.put(socketId, new Probe(polled, new EnvelopeOutlet(socket, maxQueued)));

@@ -1,21 +1,14 @@
 package org.baton.server.ws;
 
 import org.baton.server.session.Outlet;
-import org.eclipse.jetty.websocket.api.Session;
 
 /** Baton's own framing on {@code /ws}: every frame is one {@link Envelope}. */
 enum EnvelopeFraming implements Framing {
     INSTANCE;
 
     @Override
-    public Outlet outlet(Session session, int maxQueued) {
-        return new EnvelopeOutlet(session, maxQueued, wantsPresenceDeltas(session));
-    }
-
-    /** {@code /ws?presence=delta}: the client applies {@code presence:delta} and asks for a full list when it sees a gap. */
-    static boolean wantsPresenceDeltas(Session session) {
-        var values = session.getUpgradeRequest().getParameterMap().get("presence");
-        return values != null && values.contains("delta");
+    public Outlet outlet(FrameSocket socket, boolean presenceDeltas, int maxQueued) {
+        return new EnvelopeOutlet(socket, maxQueued, presenceDeltas);
     }
 
     /**

@@ -6,12 +6,6 @@ import org.baton.server.session.DeliveryRound;
 import org.baton.server.session.Outbound;
 import org.baton.server.session.Outlet;
 import org.baton.server.session.PresenceNews;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.common.WebSocketSession;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * A Baton-protocol connection: frames each message as {@code {"event","data","ref"?}} and sends it without
@@ -31,45 +25,22 @@ final class EnvelopeOutlet implements Outlet, TextChannel, DeliveryRound.Held {
     static final int IN_FLIGHT = 4;
     private static final Object ENVELOPE = new Object();
 
-    private final Session session;
-    private final FrameSender sender;
+    private final FrameSocket socket;
     private final int maxQueued;
     private final boolean presenceDeltas;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>(); // Outbound messages and raw text frames, in order
     private int inFlight;
     private boolean draining;
 
-    EnvelopeOutlet(Session session, int maxQueued) {
-        this(session, maxQueued, false);
+    EnvelopeOutlet(FrameSocket socket, int maxQueued) {
+        this(socket, maxQueued, false);
     }
 
     /** @param presenceDeltas whether the client asked for {@code presence:delta} ({@code /ws?presence=delta}) */
-    EnvelopeOutlet(Session session, int maxQueued, boolean presenceDeltas) {
-        this(session, maxQueued, presenceDeltas, FrameSender.of(session));
-    }
-
-    EnvelopeOutlet(Session session, int maxQueued, boolean presenceDeltas, FrameSender sender) {
-        this.session = session;
-        this.sender = sender;
+    EnvelopeOutlet(FrameSocket socket, int maxQueued, boolean presenceDeltas) {
+        this.socket = socket;
         this.maxQueued = maxQueued;
         this.presenceDeltas = presenceDeltas;
-    }
-
-    /** Hands one frame to the network and says when it is written (or failed). */
-    @FunctionalInterface
-    interface FrameSender {
-        /** @param more another frame follows at once, so this one may wait to be written together with it */
-        void send(String text, boolean more, Runnable written);
-
-        /** Jetty's session underneath batches; any other session (a test's) sends each frame as it comes. */
-        static FrameSender of(Session session) {
-            if (session instanceof WebSocketSession jetty) {
-                CoreSession core = jetty.getCoreSession();
-                return (text, more, written) -> core.sendFrame(new Frame(OpCode.TEXT).setPayload(text),
-                        org.eclipse.jetty.util.Callback.from(written, failure -> written.run()), more);
-            }
-            return (text, more, written) -> session.sendText(text, Callback.from(written, failure -> written.run()));
-        }
     }
 
     @Override
@@ -88,7 +59,7 @@ final class EnvelopeOutlet implements Outlet, TextChannel, DeliveryRound.Held {
     }
 
     private void enqueue(Object item) {
-        if (!session.isOpen()) {
+        if (!socket.isOpen()) {
             return;
         }
         boolean full;
@@ -149,7 +120,7 @@ final class EnvelopeOutlet implements Outlet, TextChannel, DeliveryRound.Held {
         while (true) {
             int taken = 0;
             synchronized (this) {
-                if (!session.isOpen()) {
+                if (!socket.isOpen()) {
                     waiting.clear();
                 }
                 while (inFlight < IN_FLIGHT && !waiting.isEmpty()) {
@@ -167,7 +138,7 @@ final class EnvelopeOutlet implements Outlet, TextChannel, DeliveryRound.Held {
                     Object item = next[handed];
                     next[handed] = null;
                     String text = item instanceof Outbound message ? message.framed(ENVELOPE, EnvelopeOutlet::frame) : (String) item;
-                    sender.send(text, handed < taken - 1, this::written);
+                    socket.send(text, handed < taken - 1, this::written);
                 }
             } catch (RuntimeException e) {
                 synchronized (this) {
@@ -201,8 +172,8 @@ final class EnvelopeOutlet implements Outlet, TextChannel, DeliveryRound.Held {
 
     @Override
     public void close(int code, String reason) {
-        if (session.isOpen()) {
-            session.close(code, reason, Callback.NOOP);
+        if (socket.isOpen()) {
+            socket.close(code, reason);
         }
     }
 
@@ -213,6 +184,6 @@ final class EnvelopeOutlet implements Outlet, TextChannel, DeliveryRound.Held {
 
     @Override
     public boolean isOpen() {
-        return session.isOpen();
+        return socket.isOpen();
     }
 }

@@ -1,11 +1,11 @@
 package org.baton.server.ws;
 
 import org.baton.server.session.Outlet;
-import org.eclipse.jetty.websocket.api.Session;
 
 /** How one WebSocket dialect frames messages: Baton's JSON envelopes or Socket.IO v4 packets. */
 interface Framing {
-    Outlet outlet(Session session, int maxQueued);
+    /** @param presenceDeltas whether the upgrade asked for {@code presence:delta} ({@code /ws?presence=delta}) */
+    Outlet outlet(FrameSocket socket, boolean presenceDeltas, int maxQueued);
 
     /** The connection is open: greet the client, and bind at once if the upgrade already proved who it is. */
     void opened(Connection connection);

@@ -12,7 +12,6 @@ import org.baton.server.http.ApiException;
 import org.baton.server.http.Json;
 import org.baton.server.session.Outbound;
 import org.baton.server.session.Outlet;
-import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * Socket.IO v4 packets (Engine.IO protocol 4), default namespace only, text packets only — over a WebSocket, or over
@@ -36,8 +35,8 @@ final class SocketIoFraming implements Framing {
     }
 
     @Override
-    public Outlet outlet(Session session, int maxQueued) {
-        return new SocketIoOutlet(new EnvelopeOutlet(session, maxQueued), java.util.UUID.randomUUID().toString());
+    public Outlet outlet(FrameSocket socket, boolean presenceDeltas, int maxQueued) {
+        return new SocketIoOutlet(new EnvelopeOutlet(socket, maxQueued), java.util.UUID.randomUUID().toString());
     }
 
     @Override

@@ -1,9 +1,6 @@
 package org.baton.server.ws;
 
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-import io.javalin.websocket.WsConfig;
-import io.javalin.websocket.WsContext;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
@@ -11,21 +8,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.baton.server.auth.Identity;
 import org.baton.server.auth.TokenVerifier;
 import org.baton.server.http.ApiException;
+import org.baton.server.http.Problem;
+import org.baton.server.http.ProblemResponder;
 import org.baton.server.http.RouteGroup;
+import org.baton.server.http.WebSocketRoutes;
 import org.baton.server.audit.RequestAudit;
 import org.baton.server.limits.ConnectionQuota;
 import org.baton.server.session.ClientOrigin;
 import org.baton.server.limits.RequestBudget;
 import org.baton.server.session.SessionRegistry;
+import org.baton.core.store.StoreUnavailableException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.pathmap.RegexPathSpec;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 /**
  * The WebSocket endpoints: {@code /ws} speaks Baton's JSON envelopes (PROTOCOL.md), {@code /socket.io/} speaks
  * Socket.IO v4 over HTTP long-polling and WebSocket, with the upgrade between them ({@link EngineIoPolling}), so
  * clients written with {@code socket.io-client} connect unchanged, default options included. All share who may
- * connect, the limits and the sessions; only the framing differs.
+ * connect, the limits and the sessions; only the framing differs. The WebSockets are Jetty core endpoints
+ * ({@link WsEndpoint}) in front of Javalin: only what Baton uses of the upgrade request is kept ({@link Upgrade}).
  *
  * <ul>
  *   <li>The upgrade is refused (403 {@code ORIGIN_REFUSED}) unless the {@code Origin} is an allowed one, and
@@ -42,8 +52,9 @@ import org.baton.server.session.SessionRegistry;
  *       {@link Limits#maxQueuedOutbound()} unsent messages is closed (1013).</li>
  * </ul>
  */
-public final class WsGateway implements RouteGroup {
-    private static final String IDENTITY_ATTRIBUTE = "baton.ws.identity";
+public final class WsGateway implements RouteGroup, WebSocketRoutes {
+    /** How long a WebSocket may stay silent before Jetty closes it. */
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
 
     /**
      * The transport's bounds.
@@ -54,13 +65,28 @@ public final class WsGateway implements RouteGroup {
     public record Limits(int maxBodyBytes, int maxMessageBytes, int maxQueuedOutbound, Duration authTimeout) {
     }
 
+    /**
+     * What Baton uses of a WebSocket's upgrade request; the request itself is not kept.
+     *
+     * @param identity proven by an {@code access_token} query parameter, or null (the client authenticates in a message)
+     * @param requestedSessionId the {@code sessionId} query parameter: the session to resume, or null
+     * @param engineIoSid on {@code /socket.io/}, the polling session this WebSocket takes over ({@code sid}), or null
+     * @param presenceDeltas {@code presence=delta}: the client applies {@code presence:delta}
+     */
+    record Upgrade(Identity identity, String requestedSessionId, String engineIoSid, boolean presenceDeltas, ClientOrigin origin) {
+    }
+
     private final OriginPolicy origins;
     private final Limits limits;
     private final ScheduledExecutorService scheduler;
     private final Connection.Context context;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final java.util.Set<WsEndpoint> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+    private final AtomicLong lastEndpointId = new AtomicLong();
     private final Object closing = new Object();
-    private EngineIoPolling polling;
+    private final SocketIoFraming socketIo;
+    private final EngineIoPolling polling;
 
     /**
      * @param budget the per-user request budget, the same one REST requests draw on
@@ -73,18 +99,22 @@ public final class WsGateway implements RouteGroup {
         this.limits = limits;
         this.scheduler = scheduler;
         this.context = new Connection.Context(verifier, sessions, handler, budget, quota, clock, limits.maxBodyBytes(), audit, scheduler);
+        this.socketIo = new SocketIoFraming(scheduler);
+        this.polling = new EngineIoPolling(socketIo, origins, limits.maxQueuedOutbound(),
+                token -> new Connection(context, "polling", null, null, null, ClientOrigin.UNKNOWN).verify(token), this::pollingConnection);
     }
 
+    /** Socket.IO's long-polling requests (HTTP). */
     @Override
     public void register(RoutesConfig routes) {
-        routes.wsBeforeUpgrade("/ws", this::checkUpgrade);
-        routes.ws("/ws", ws -> handle(ws, EnvelopeFraming.INSTANCE));
-        SocketIoFraming socketIo = new SocketIoFraming(scheduler);
-        polling = new EngineIoPolling(socketIo, origins, limits.maxQueuedOutbound(),
-                token -> new Connection(context, "polling", null, null, null, ClientOrigin.UNKNOWN).verify(token), this::pollingConnection);
         polling.register(routes);
-        routes.wsBeforeUpgrade("/socket.io/", this::checkUpgrade);
-        routes.ws("/socket.io/", ws -> handle(ws, socketIo));
+    }
+
+    /** The WebSockets: {@code /ws} and {@code /socket.io/} (each with or without its trailing slash). */
+    @Override
+    public void register(WebSocketUpgradeHandler upgrades) {
+        upgrades.addMapping(new RegexPathSpec("^/ws/?$"), negotiator(new Endpoints(EnvelopeFraming.INSTANCE)));
+        upgrades.addMapping(new RegexPathSpec("^/socket\\.io/?$"), negotiator(new Endpoints(socketIo)));
     }
 
     private Connection pollingConnection(String id, SocketIoFraming.SocketIoOutlet outlet, Identity identity, String sessionIdToResume) {
@@ -95,6 +125,18 @@ public final class WsGateway implements RouteGroup {
 
     public int openConnections() {
         return connections.size();
+    }
+
+    /**
+     * The server is stopping: every WebSocket is closed with 1001 (going away) while the network and the store are
+     * still up, so each close is handled (the session enters its disconnect grace) before the store closes, and new
+     * upgrades are refused (503). Then {@link #awaitClosed} waits for the closes to be handled.
+     */
+    public void goAway() {
+        stopping = true;
+        for (WsEndpoint endpoint : open) {
+            endpoint.close(1001, "Baton is stopping");
+        }
     }
 
     /**
@@ -118,70 +160,101 @@ public final class WsGateway implements RouteGroup {
         }
     }
 
-    private void checkUpgrade(Context ctx) {
-        if (!origins.allows(ctx.header("Origin"))) {
+    /** Checks an upgrade before it is accepted: refused ones are answered with a problem, as any HTTP refusal is. */
+    private WebSocketNegotiator negotiator(Endpoints endpoints) {
+        return (request, response, callback) -> {
+            try {
+                if (stopping) {
+                    throw new ApiException(Problem.of(503, "STOPPING", "Baton is stopping; connect again in a moment."), 2);
+                }
+                Upgrade upgrade = checkUpgrade(request, endpoints.framing instanceof SocketIoFraming);
+                return new WsEndpoint(Long.toString(lastEndpointId.incrementAndGet()), upgrade, endpoints);
+            } catch (ApiException refused) {
+                ProblemResponder.respond(response, refused.problem(), refused.retryAfterSeconds(), callback);
+            } catch (StoreUnavailableException unavailable) {
+                ProblemResponder.respond(response, ProblemResponder.storeUnavailable(unavailable), ProblemResponder.STORE_RETRY_AFTER_SECONDS, callback);
+            }
+            return null;
+        };
+    }
+
+    private Upgrade checkUpgrade(ServerUpgradeRequest request, boolean engineIo) {
+        if (!origins.allows(request.getHeaders().get(HttpHeader.ORIGIN))) {
             throw ApiException.of(403, "ORIGIN_REFUSED", "This origin may not open a WebSocket to Baton.");
         }
-        String token = ctx.queryParam("access_token");
+        Fields query = Request.extractQueryParameters(request);
+        ClientOrigin origin = ClientOrigin.of(Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.USER_AGENT));
+        String token = query.getValue("access_token");
+        Identity identity = null;
         if (token != null) {
-            Connection probe = new Connection(context, "upgrade", null, null, null, ClientOrigin.of(ctx.ip(), ctx.header("User-Agent")));
-            Identity identity = probe.verify(token);
+            identity = new Connection(context, "upgrade", null, null, null, origin).verify(token);
             if (context.quota().isFull(identity.userId())) {
                 throw new ApiException(Connection.tooManyConnections(context.quota().maxPerUser()));
             }
-            ctx.attribute(IDENTITY_ATTRIBUTE, identity);
         }
+        boolean deltas = query.getValues("presence") != null && query.getValues("presence").contains("delta");
+        return new Upgrade(identity, query.getValue("sessionId"), engineIo ? query.getValue("sid") : null, deltas, origin);
     }
 
-    private void handle(WsConfig ws, Framing framing) {
-        ws.onConnect(ctx -> {
-            String upgradeOf = framing instanceof SocketIoFraming ? ctx.queryParam("sid") : null;
-            if (upgradeOf == null) {
-                onConnect(ctx, framing);
-            } else if (polling.probe(upgradeOf, ctx.sessionId(), ctx.session)) {
-                ctx.session.setMaxTextMessageSize(limits.maxMessageBytes());
-                ctx.session.setIdleTimeout(Duration.ofMinutes(10));
+    /** The life of the connections of one framing. */
+    private final class Endpoints implements WsEndpoint.Listener {
+        private final Framing framing;
+
+        Endpoints(Framing framing) {
+            this.framing = framing;
+        }
+
+        @Override
+        public long maxTextMessageBytes() {
+            return limits.maxMessageBytes();
+        }
+
+        @Override
+        public void opened(WsEndpoint endpoint, FrameSocket socket) {
+            open.add(endpoint);
+            if (stopping) {
+                endpoint.close(1001, "Baton is stopping");
+                return;
             }
-        });
-        ws.onMessage(ctx -> {
-            Connection connection = connections.get(ctx.sessionId());
+            Upgrade upgrade = endpoint.upgrade();
+            if (upgrade.engineIoSid() != null) {
+                polling.probe(upgrade.engineIoSid(), endpoint.id(), socket);
+                return;
+            }
+            Connection connection = new Connection(context, endpoint.id(), framing.outlet(socket, upgrade.presenceDeltas(), limits.maxQueuedOutbound()),
+                    upgrade.identity(), upgrade.requestedSessionId(), upgrade.origin());
+            connections.put(endpoint.id(), connection);
+            closeUnlessAuthenticated(connection);
+            framing.opened(connection);
+        }
+
+        @Override
+        public void received(WsEndpoint endpoint, String text) {
+            Connection connection = connections.get(endpoint.id());
             if (connection != null) {
-                framing.receive(connection, ctx.message());
-            } else if (polling.isProbing(ctx.sessionId())) {
-                polling.probeMessage(ctx.sessionId(), ctx.message(), upgraded -> connections.put(ctx.sessionId(), upgraded));
+                framing.receive(connection, text);
+            } else if (polling.isProbing(endpoint.id())) {
+                polling.probeMessage(endpoint.id(), text, upgraded -> connections.put(endpoint.id(), upgraded));
             }
-        });
-        ws.onClose(ctx -> {
-            polling.probeClosed(ctx.sessionId());
-            Connection connection = connections.get(ctx.sessionId());
+        }
+
+        @Override
+        public void closed(WsEndpoint endpoint) {
+            open.remove(endpoint);
+            polling.probeClosed(endpoint.id());
+            Connection connection = connections.get(endpoint.id());
             if (connection != null) {
                 try {
                     framing.closed(connection);
                     connection.closed();
                 } finally {
                     synchronized (closing) {
-                        connections.remove(ctx.sessionId());
+                        connections.remove(endpoint.id());
                         closing.notifyAll();
                     }
                 }
             }
-        });
-    }
-
-    private static String peerAddress(WsContext ctx) {
-        return ctx.session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress peer && peer.getAddress() != null
-                ? peer.getAddress().getHostAddress() : null;
-    }
-
-    private void onConnect(WsContext ctx, Framing framing) {
-        ctx.session.setMaxTextMessageSize(limits.maxMessageBytes());
-        ctx.session.setIdleTimeout(Duration.ofMinutes(10));
-        Identity identity = ctx.attribute(IDENTITY_ATTRIBUTE);
-        Connection connection = new Connection(context, ctx.sessionId(), framing.outlet(ctx.session, limits.maxQueuedOutbound()),
-                identity, ctx.queryParam("sessionId"), ClientOrigin.of(peerAddress(ctx), ctx.header("User-Agent")));
-        connections.put(ctx.sessionId(), connection);
-        closeUnlessAuthenticated(connection);
-        framing.opened(connection);
+        }
     }
 
     /** A connection that has not authenticated within the limit is closed (1008). */
