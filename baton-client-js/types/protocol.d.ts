@@ -559,7 +559,8 @@ export type ProblemCode =
   | "LOCKS_DISABLED"
   | "STORE_UNAVAILABLE"
   | "STORAGE_FULL"
-  | "KEYS_UNAVAILABLE";
+  | "KEYS_UNAVAILABLE"
+  | "STOPPING";
 
 export interface FieldError {
   field: string;
