@@ -302,6 +302,15 @@ public final class BenchMain {
                 r.sessions.owners().forEach(s -> say(String.format("  %s: %.0f bytes/session", s.owner(), s.bytesPerSession())));
             }
         }
+        if (r.sessions != null) {
+            try (Floors.EchoServer echo = new Floors.EchoServer(benchJar, work.resolve("echo-sessions.log"))) {
+                Double core = attempt("sessions floor (Jetty core)", () -> workloads.idleEchoSessionKib(echo, "/echo", sessionCount));
+                Double javalin = attempt("sessions floor (Javalin)", () -> workloads.idleEchoSessionKib(echo, "/echo-javalin", sessionCount));
+                r.sessions = r.sessions.withFloors(core == null ? Double.NaN : core, javalin == null ? Double.NaN : javalin);
+                say(String.format("floor: an idle echo session, %d of them: %.1f KiB on Jetty's core WebSocket API (Baton's transport),"
+                        + " %.1f KiB as a Javalin WebSocket", sessionCount, r.sessions.coreFloorKib(), r.sessions.javalinFloorKib()));
+            }
+        }
     }
 
     private void storeBlock() {

@@ -45,6 +45,16 @@ final class ClassHistogram {
     }
 
     /** Who a class belongs to: Baton, Jetty, Javalin, or the JDK types every library uses (arrays, collections, strings). */
+    /** Per class, instances and bytes in {@code after} less those in {@code before}. */
+    static Map<String, long[]> growth(Map<String, long[]> before, Map<String, long[]> after) {
+        Map<String, long[]> diff = new java.util.HashMap<>();
+        after.forEach((k, v) -> {
+            long[] was = before.getOrDefault(k, new long[2]);
+            diff.put(k, new long[] {v[0] - was[0], v[1] - was[1]});
+        });
+        return diff;
+    }
+
     static String owner(String className) {
         if (className.startsWith("org.baton.")) {
             return "Baton (org.baton.*)";

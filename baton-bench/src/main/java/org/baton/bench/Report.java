@@ -50,7 +50,7 @@ final class Report {
         md.append("| | pairs/s (median) | min – max over rounds | Baton as a share (median of per-round ratios) | server CPU per pair |\n")
                 .append("|---|---:|---:|---:|---:|\n");
         md.append(String.format("| **Baton** | **%,.0f** | %s | | %.0f µs |%n", baton, range(r.baton), cpu));
-        md.append(String.format("| floor: WebSocket echo (2 round trips per pair, same load generator) | %,.0f | %s | %.0f%% | %.0f µs |%n", echo, range(r.echo),
+        md.append(String.format("| floor: WebSocket echo on Jetty's core API, as Baton's WebSockets (2 round trips per pair, same load generator) | %,.0f | %s | %.0f%% | %.0f µs |%n", echo, range(r.echo),
                 100 * Results.medianRatio(r.baton, r.echo), Results.medianCpu(r.echo)));
         double redisson = 0;
         double durable = 0;
@@ -175,6 +175,12 @@ final class Report {
             md.append(String.format("%,d WebSocket sessions, each a viewer of a record (3 per record), opened in %.0f s: **%.1f KiB heap** per session (live"
                     + " heap by class, `jcmd GC.class_histogram` after a full GC, before and after), %.1f KiB RSS per session.%n%n", s.sessions(), s.connectSeconds(),
                     s.heapKibPerSession(), s.rssKibPerSession()));
+            if (!Double.isNaN(s.coreFloorKib())) {
+                md.append(String.format("Floors, the same number of idle sessions opened by the same client to a minimal echo server, counted the same way:"
+                        + " **%.1f KiB** per session on Jetty's core WebSocket API (Baton's transport since 2026-11-30; Baton: %.1f× it), %.1f KiB as a Javalin"
+                        + " WebSocket (Baton's transport before: Javalin and Jetty's WebSocket API keep each connection's upgrade request).%n%n",
+                        s.coreFloorKib(), s.heapKibPerSession() / s.coreFloorKib(), s.javalinFloorKib()));
+            }
             md.append("| owner | bytes per session |\n|---|---:|\n");
             s.owners().forEach(o -> md.append(String.format("| %s | %,.0f |%n", o.owner(), o.bytesPerSession())));
             md.append("\n| class (largest growth) | bytes per session | instances per session |\n|---|---:|---:|\n");
@@ -238,7 +244,9 @@ final class Report {
                     String.format("%.2f×", perViewer / 1024), r.fanOut.lastViewer().count() + " changes", perViewer <= 1024);
         }
         if (s != null) {
-            target(md, "≤ 10 KiB heap per idle WebSocket session", String.format("%.1f KiB", s.heapKibPerSession()), String.format("%.1f×", s.heapKibPerSession() / 10),
+            target(md, "≤ 10 KiB heap per idle WebSocket session", String.format("%.1f KiB", s.heapKibPerSession())
+                    + (Double.isNaN(s.coreFloorKib()) ? "" : String.format(" (floor, an idle Jetty core echo session: %.1f KiB)", s.coreFloorKib())),
+                    String.format("%.1f×", s.heapKibPerSession() / 10),
                     String.format("%,d sessions", s.sessions()), s.heapKibPerSession() <= 10);
         }
         target(md, "start-up ≤ 1 s", r.startup.best() + " ms", String.format("%.1f×", r.startup.best() / 1000.0), r.startup.runs() + " starts",

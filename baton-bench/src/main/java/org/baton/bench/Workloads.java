@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +111,7 @@ final class Workloads {
 
         EchoClients(Floors.EchoServer echo, int connections) throws Exception {
             for (int i = 0; i < connections; i++) {
-                loops.add(new EchoLoop(URI.create("ws://127.0.0.1:" + echo.port + "/echo")));
+                loops.add(new EchoLoop(URI.create("ws://127.0.0.1:" + echo.port + "/echo"))); // Jetty's core API, as Baton's WebSockets
             }
         }
 
@@ -543,8 +542,41 @@ final class Workloads {
     record Share(String owner, double bytesPerSession, double instancesPerSession) {
     }
 
+    /**
+     * @param coreFloorKib heap per idle session of a minimal echo on Jetty's core WebSocket API (Baton's transport), the
+     *                     same number of sessions opened the same way; NaN when not measured
+     * @param javalinFloorKib the same for a Javalin WebSocket echo (Baton's transport until 2026-11-30)
+     */
     record Sessions(int sessions, double heapKibPerSession, double rssKibPerSession, List<Share> owners, List<Share> topClasses,
-                    Latency operation, double connectSeconds) {
+                    Latency operation, double connectSeconds, double coreFloorKib, double javalinFloorKib) {
+        Sessions withFloors(double core, double javalin) {
+            return new Sessions(sessions, heapKibPerSession, rssKibPerSession, owners, topClasses, operation, connectSeconds, core, javalin);
+        }
+    }
+
+    /**
+     * The floor under workload 7: heap per idle session of the echo server's WebSocket at {@code path}, {@code count}
+     * sessions opened by the same client, counted by the same class-histogram diff.
+     */
+    double idleEchoSessionKib(Floors.EchoServer echo, String path, int count) throws Exception {
+        Map<String, long[]> before = ClassHistogram.instancesAndBytes(echo.pid());
+        List<WsClient> clients = java.util.Collections.synchronizedList(new ArrayList<>());
+        Semaphore inFlight = new Semaphore(64);
+        try {
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                inFlight.acquire();
+                all.add(WsClient.connectEcho(URI.create("ws://127.0.0.1:" + echo.port + path), m -> { })
+                        .thenAccept(clients::add).whenComplete((v, e) -> inFlight.release()));
+            }
+            for (CompletableFuture<?> f : all) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            long grown = ClassHistogram.growth(before, ClassHistogram.instancesAndBytes(echo.pid())).values().stream().mapToLong(v -> v[1]).sum();
+            return grown / 1024.0 / count;
+        } finally {
+            clients.forEach(WsClient::close);
+        }
     }
 
     Sessions sessions(BatonProcess baton, int count) throws Exception {
@@ -569,13 +601,8 @@ final class Workloads {
                 f.get(120, TimeUnit.SECONDS);
             }
             double connectSeconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, long[]> after = ClassHistogram.instancesAndBytes(baton.pid());
+            Map<String, long[]> diff = ClassHistogram.growth(before, ClassHistogram.instancesAndBytes(baton.pid()));
             long rss1 = Net.rssKib(baton.pid());
-            Map<String, long[]> diff = new HashMap<>();
-            after.forEach((k, v) -> {
-                long[] was = before.getOrDefault(k, new long[2]);
-                diff.put(k, new long[] {v[0] - was[0], v[1] - was[1]});
-            });
             long total = diff.values().stream().mapToLong(v -> v[1]).sum();
             Map<String, long[]> owners = new LinkedHashMap<>();
             diff.forEach((k, v) -> {
@@ -597,7 +624,8 @@ final class Workloads {
                         .get(10, TimeUnit.SECONDS);
             }
             probe.close();
-            return new Sessions(count, total / 1024.0 / count, (rss1 - rss0) / (double) count, ownerShares, top, Latency.of(h), connectSeconds);
+            return new Sessions(count, total / 1024.0 / count, (rss1 - rss0) / (double) count, ownerShares, top, Latency.of(h), connectSeconds,
+                    Double.NaN, Double.NaN);
         } finally {
             clients.forEach(WsClient::close);
         }

@@ -87,10 +87,20 @@ public final class WsClient implements Session.Listener.AutoDemanding {
 
     /** Connects to a plain echo server; every frame goes to {@code raw}. */
     static WsClient echo(URI ws, Consumer<String> raw) throws Exception {
+        return connectEcho(ws, raw).get(30, TimeUnit.SECONDS);
+    }
+
+    /** As {@link #echo}, without waiting for the connection. */
+    static CompletableFuture<WsClient> connectEcho(URI ws, Consumer<String> raw) {
         WsClient c = new WsClient(raw, false);
-        client().connect(c, ws).get(30, TimeUnit.SECONDS);
-        c.ready.complete("");
-        return c;
+        try {
+            return client().connect(c, ws).thenApply(s -> {
+                c.ready.complete("");
+                return c;
+            });
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Sends {@code event} with {@code data}; completes with the answer's text (the frame carrying this request's ref). */
