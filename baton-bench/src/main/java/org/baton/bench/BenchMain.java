@@ -238,7 +238,7 @@ public final class BenchMain {
                 }
             }
 
-            latencyBlock(baton);
+            latencyBlock(baton, echo);
 
             load("REST");
             r.httpFloor = workloads.rawHttp(echo, 16, block);
@@ -328,7 +328,7 @@ public final class BenchMain {
 
     /** Workload 2: one connection's acquire latency at 100 per second, between two runs of the fdatasync floor on the same disk,
      * then the same disk's sync of a decision-sized log write at the same pace. */
-    private void latencyBlock(BatonProcess baton) throws Exception {
+    private void latencyBlock(BatonProcess baton, Floors.EchoServer echo) throws Exception {
         load("latency");
         Histogram fsync = Latency.histogram();
         Floors.fdatasync(baton.dataDir, 1_000, fsync);
@@ -339,8 +339,9 @@ public final class BenchMain {
         Histogram decisionSync = Latency.histogram();
         Floors.decisionSync(baton.dataDir, DECISION_PAGES, r.latencyRate, quick ? 300 : 1_000, decisionSync);
         r.decisionSync = Latency.of(decisionSync);
+        r.echoLatency = workloads.echoLatency(echo, r.latencyRate, Duration.ofSeconds(3), Duration.ofSeconds(quick ? 5 : 15));
         say("single-connection acquire (open loop, " + r.latencyRate + "/s): " + r.latency + "; fdatasync " + r.fdatasync
-                + "; " + DECISION_PAGES + "-page sync at " + r.latencyRate + "/s " + r.decisionSync);
+                + "; " + DECISION_PAGES + "-page sync at " + r.latencyRate + "/s " + r.decisionSync + "; echo, the same open loop " + r.echoLatency);
     }
 
     /**
@@ -348,13 +349,14 @@ public final class BenchMain {
      * time), {@code rounds} times; printed, no report.
      */
     private void latencyOnly() throws Exception {
-        try (BatonProcess baton = new BatonProcess(jar, work.resolve("w2"), Map.of())) {
+        try (BatonProcess baton = new BatonProcess(jar, work.resolve("w2"), Map.of());
+             Floors.EchoServer echo = new Floors.EchoServer(benchJar, work.resolve("echo.log"))) {
             baton.start();
             try (Workloads.BatonClients clients = new Workloads.BatonClients(baton, 50, "ws")) {
                 workloads.batonWebSocket(clients, warmup, baton.pid());
             }
             for (int i = 0; i < Math.min(rounds, 3); i++) {
-                latencyBlock(baton);
+                latencyBlock(baton, echo);
             }
         }
     }

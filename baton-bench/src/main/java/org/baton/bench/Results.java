@@ -22,6 +22,8 @@ final class Results {
     Latency fdatasync;
     /** {@link BenchMain#DECISION_PAGES} log pages and a sync, at the single-connection workload's pace. */
     Latency decisionSync;
+    /** The same open loop against the echo server: the generator, loopback and Jetty alone. */
+    Latency echoLatency;
     Workloads.Throughput httpFloor;
     Workloads.Rest rest;
     Workloads.Handover handover;

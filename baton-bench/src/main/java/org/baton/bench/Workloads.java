@@ -20,6 +20,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
@@ -197,14 +199,45 @@ final class Workloads {
     Latency batonAcquireLatency(BatonProcess baton, int perSecond, Duration warmup, Duration duration) throws Exception {
         try (BatonClients one = new BatonClients(baton, 1, "lat")) {
             WsClient client = one.clients.get(0);
-            openLoop(client, one, perSecond, warmup, Latency.histogram());
+            IntFunction<CompletableFuture<String>> acquire = i -> client.request("lock:request", Map.of("resourceId", one.resource(0, i)));
+            BiFunction<Integer, String, CompletableFuture<?>> release = (i, answer) -> {
+                String leaseId = WsClient.field(answer, "leaseId");
+                return leaseId == null ? CompletableFuture.completedFuture(null)
+                        : client.request("lock:release", Map.of("resourceId", one.resource(0, i), "leaseId", leaseId));
+            };
+            openLoop(perSecond, warmup, Latency.histogram(), acquire, release);
             Histogram h = Latency.histogram();
-            openLoop(client, one, perSecond, duration, h);
+            openLoop(perSecond, duration, h, acquire, release);
             return Latency.of(h);
         }
     }
 
-    private static void openLoop(WsClient client, BatonClients set, int perSecond, Duration duration, Histogram h) throws Exception {
+    /**
+     * The floor under workload 2: the same open loop from the same client to the echo server on Baton's WebSocket stack,
+     * a message of an acquire's size timed, then a second round trip (as the release) untimed: the latency of the load
+     * generator, the loopback network and one Jetty server on the same pinned core, without Baton's work.
+     */
+    Latency echoLatency(Floors.EchoServer echo, int perSecond, Duration warmup, Duration duration) throws Exception {
+        EchoLoop loop = new EchoLoop(URI.create("ws://127.0.0.1:" + echo.port + "/echo"));
+        try {
+            String message = "{\"event\":\"lock:request\",\"data\":{\"resourceId\":\"bench:lat0-123\"},\"ref\":\"12345\"}";
+            IntFunction<CompletableFuture<Void>> timed = i -> loop.roundTrip(message);
+            BiFunction<Integer, Void, CompletableFuture<?>> then = (i, v) -> loop.roundTrip(message);
+            openLoop(perSecond, warmup, Latency.histogram(), timed, then);
+            Histogram h = Latency.histogram();
+            openLoop(perSecond, duration, h, timed, then);
+            return Latency.of(h);
+        } finally {
+            loop.client.close();
+        }
+    }
+
+    /**
+     * An open loop: {@code perSecond} ticks a second on a schedule; each runs {@code timed}, timed from its intended start
+     * (no coordinated omission), then {@code then} with its result, untimed.
+     */
+    private static <T> void openLoop(int perSecond, Duration duration, Histogram h, IntFunction<CompletableFuture<T>> timed,
+                                     BiFunction<Integer, T, CompletableFuture<?>> then) throws Exception {
         long period = 1_000_000_000L / perSecond;
         int count = (int) (duration.toNanos() / period);
         CountDownLatch done = new CountDownLatch(count);
@@ -218,15 +251,13 @@ final class Workloads {
                     return;
                 }
                 long intended = start + i * period;
-                String rid = set.resource(0, i);
-                client.request("lock:request", Map.of("resourceId", rid)).whenComplete((answer, e) -> {
+                timed.apply(i).whenComplete((result, e) -> {
                     h.recordValue(Math.max(0, System.nanoTime() - intended));
-                    String leaseId = answer == null ? null : WsClient.field(answer, "leaseId");
-                    if (leaseId == null) {
+                    if (e != null) {
                         done.countDown();
                         return;
                     }
-                    client.request("lock:release", Map.of("resourceId", rid, "leaseId", leaseId)).whenComplete((r, e2) -> done.countDown());
+                    then.apply(i, result).whenComplete((r, e2) -> done.countDown());
                 });
             }, period, period, TimeUnit.NANOSECONDS);
             done.await(duration.toSeconds() + 60, TimeUnit.SECONDS);
