@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,5 +41,19 @@ class ServerStopTest {
         assertThat(log.list).as("no failure logged while stopping")
                 .filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
                 .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+    }
+
+    /** A stopping server closes its WebSockets with 1001 and says why, so clients reconnect on their backoff (docs/protocol.md). */
+    @Test
+    void stopping_closesEveryWebSocketWith1001_goingAway() {
+        TestBaton baton = new TestBaton(dir.resolve("going-away"), Map.of());
+        var editor = baton.connect("okafor");
+        editor.answer(editor.send("resource:join", Map.of("resourceId", "patient:p-1", "mode", "editor")));
+        var viewer = baton.connect("chen");
+        viewer.answer(viewer.send("resource:join", Map.of("resourceId", "patient:p-1", "mode", "viewer")));
+        baton.server.close();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> editor.closeCode >= 0 && viewer.closeCode >= 0);
+        assertThat(List.of(editor.closeCode, viewer.closeCode)).containsOnly(1001);
+        assertThat(editor.closeReason).isEqualTo("Baton is stopping");
     }
 }
