@@ -12,11 +12,12 @@
 #   ./bench.sh --only=startup     only start-up: plain java -jar, the CDS archive and JDK 25's AOT cache, interleaved
 #                                 (about 2 minutes; writes docs/benchmarks/startup.md)
 #   ./bench.sh --only=recovery    only crash recovery: 100,000 held locks, kill -9, time to ready (printed; --jar=OLD.jar too)
-#   ./bench.sh --only=latency     only one connection's acquire latency beside the fdatasync floors (one page back to back; a
-#                                 decision's 11 pages at the acquires' pace), 3 times after a warm-up
-#                                 (printed; --jar=OLD.jar too)
+#   ./bench.sh --only=latency     only one connection's acquire latency beside its floors (one page's fdatasync back to back;
+#                                 a decision's 11 pages at the acquires' pace; the same open loop against the WebSocket echo),
+#                                 3 times after a warm-up (printed; --jar=OLD.jar too)
 #   ./bench.sh --only=sessions    only the connected sessions' memory (--sessions=N, default 10,000): heap per session by
-#                                 owner and the 40 classes that grew most, with instances per session (printed)
+#                                 owner and the 40 classes that grew most, with instances per session, beside the floors
+#                                 (an idle echo session on Jetty's core WebSocket API and as a Javalin WebSocket) (printed)
 #   ./bench.sh --ab=OLD.jar       only workload 1, an older build's baton.jar and this one side by side (5 rounds each, in turn;
 #                                 printed, no report): the before/after ratio of a change
 #   ./bench.sh --ab-rest=OLD.jar  the same for workload 3 (REST acquire + release, 16 workers)
