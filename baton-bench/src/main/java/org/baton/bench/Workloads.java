@@ -585,6 +585,19 @@ final class Workloads {
         }
     }
 
+    /** Runs {@code open} for 0 to {@code count - 1}, at most 64 at a time, and waits for all of them (each at most 120 s). */
+    private static void openAll(int count, IntFunction<CompletableFuture<?>> open) throws Exception {
+        Semaphore inFlight = new Semaphore(64);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            all.add(open.apply(i).whenComplete((v, e) -> inFlight.release()));
+        }
+        for (CompletableFuture<?> f : all) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+    }
+
     /**
      * The floor under workload 7: heap per idle session of the echo server's WebSocket at {@code path}, {@code count}
      * sessions opened by the same client, counted by the same class-histogram diff.
@@ -592,17 +605,8 @@ final class Workloads {
     double idleEchoSessionKib(Floors.EchoServer echo, String path, int count) throws Exception {
         Map<String, long[]> before = ClassHistogram.instancesAndBytes(echo.pid());
         List<WsClient> clients = java.util.Collections.synchronizedList(new ArrayList<>());
-        Semaphore inFlight = new Semaphore(64);
         try {
-            List<CompletableFuture<?>> all = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                inFlight.acquire();
-                all.add(WsClient.connectEcho(URI.create("ws://127.0.0.1:" + echo.port + path), m -> { })
-                        .thenAccept(clients::add).whenComplete((v, e) -> inFlight.release()));
-            }
-            for (CompletableFuture<?> f : all) {
-                f.get(120, TimeUnit.SECONDS);
-            }
+            openAll(count, i -> WsClient.connectEcho(URI.create("ws://127.0.0.1:" + echo.port + path), m -> { }).thenAccept(clients::add));
             long grown = ClassHistogram.growth(before, ClassHistogram.instancesAndBytes(echo.pid())).values().stream().mapToLong(v -> v[1]).sum();
             return grown / 1024.0 / count;
         } finally {
@@ -614,23 +618,13 @@ final class Workloads {
         Map<String, long[]> before = ClassHistogram.instancesAndBytes(baton.pid());
         long rss0 = Net.rssKib(baton.pid());
         List<WsClient> clients = java.util.Collections.synchronizedList(new ArrayList<>());
-        Semaphore inFlight = new Semaphore(64);
         long t0 = System.nanoTime();
         try {
-            List<CompletableFuture<?>> all = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                inFlight.acquire();
-                String rid = "bench:s" + (i / 3);
-                CompletableFuture<?> f = WsClient.connect(baton.ws(), BatonProcess.token("s" + i, "nurse"), m -> { })
-                        .thenCompose(c -> {
-                            clients.add(c);
-                            return c.request("resource:join", Map.of("resourceId", rid, "mode", "viewer"));
-                        }).whenComplete((v, e) -> inFlight.release());
-                all.add(f);
-            }
-            for (CompletableFuture<?> f : all) {
-                f.get(120, TimeUnit.SECONDS);
-            }
+            openAll(count, i -> WsClient.connect(baton.ws(), BatonProcess.token("s" + i, "nurse"), m -> { })
+                    .thenCompose(c -> {
+                        clients.add(c);
+                        return c.request("resource:join", Map.of("resourceId", "bench:s" + (i / 3), "mode", "viewer"));
+                    }));
             double connectSeconds = (System.nanoTime() - t0) / 1e9;
             Map<String, long[]> diff = ClassHistogram.growth(before, ClassHistogram.instancesAndBytes(baton.pid()));
             long rss1 = Net.rssKib(baton.pid());

@@ -163,10 +163,11 @@ public final class WsGateway implements RouteGroup, WebSocketRoutes {
     /** Checks an upgrade before it is accepted: refused ones are answered with a problem, as any HTTP refusal is. */
     private WebSocketNegotiator negotiator(Endpoints endpoints) {
         return (request, response, callback) -> {
+            if (stopping) {
+                ProblemResponder.respond(response, Problem.of(503, "STOPPING", "Baton is stopping; connect again in a moment."), 2, callback);
+                return null;
+            }
             try {
-                if (stopping) {
-                    throw new ApiException(Problem.of(503, "STOPPING", "Baton is stopping; connect again in a moment."), 2);
-                }
                 Upgrade upgrade = checkUpgrade(request, endpoints.framing instanceof SocketIoFraming);
                 return new WsEndpoint(Long.toString(lastEndpointId.incrementAndGet()), upgrade, endpoints);
             } catch (ApiException refused) {
@@ -192,7 +193,8 @@ public final class WsGateway implements RouteGroup, WebSocketRoutes {
                 throw new ApiException(Connection.tooManyConnections(context.quota().maxPerUser()));
             }
         }
-        boolean deltas = query.getValues("presence") != null && query.getValues("presence").contains("delta");
+        var presence = query.getValues("presence");
+        boolean deltas = presence != null && presence.contains("delta");
         return new Upgrade(identity, query.getValue("sessionId"), engineIo ? query.getValue("sid") : null, deltas, origin);
     }
 
