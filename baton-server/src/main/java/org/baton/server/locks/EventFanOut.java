@@ -138,7 +138,7 @@ public final class EventFanOut implements BusListener {
         told.merge(id.toString(), new Presence(now.version(), now.state().presence()), (a, b) -> a.version() >= b.version() ? a : b);
         Outbound plain = LockMessages.presence(now.state(), now.version(), null, false);
         Outbound keyed = LockMessages.presence(now.state(), now.version(), null, true);
-        sessions.joinedTo(id.toString()).forEach(s -> s.deliver(s.takesPresenceDeltas() ? keyed : plain));
+        sessions.joinedTo(id.toString()).forEach(s -> s.deliverAbout(id.toString(), s.takesPresenceDeltas() ? keyed : plain));
     }
 
     private void push(BusMessage.Push push) {
@@ -167,7 +167,7 @@ public final class EventFanOut implements BusListener {
             if (event.resourceWide()) {
                 for (ClientSession s : sessions.joinedTo(rid)) {
                     if (!isAnswered(event, s.id(), callerSessionId)) {
-                        s.deliver(forSession(event, message, s.id(), variants));
+                        s.deliverAbout(rid, forSession(event, message, s.id(), variants));
                     }
                 }
             }
@@ -191,7 +191,7 @@ public final class EventFanOut implements BusListener {
         boolean deltaBuilt = false;
         for (ClientSession s : sessions.joinedTo(rid)) {
             if (!s.takesPresenceDeltas()) {
-                s.deliver(full);
+                s.deliverAbout(rid, full);
                 continue;
             }
             if (!deltaBuilt && base != null) {
@@ -201,7 +201,7 @@ public final class EventFanOut implements BusListener {
             if (delta == null && keyedFull == null) {
                 keyedFull = new Outbound(full.event(), keyed(full, event), null);
             }
-            s.deliver(delta != null ? delta : keyedFull);
+            s.deliverAbout(rid, delta != null ? delta : keyedFull);
         }
     }
 

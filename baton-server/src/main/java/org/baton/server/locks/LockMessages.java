@@ -68,7 +68,15 @@ public final class LockMessages implements MessageHandler {
                 if (!mode.equals("viewer") && !mode.equals("editor")) {
                     throw ApiException.badRequest("INVALID_FIELD", "'mode' must be viewer or editor.");
                 }
-                sessions.join(session, id.toString()); // before the command, so the session hears its own news
+                if (!joinedBefore) {
+                    session.holdWhileJoining(id.toString()); // its news waits for the answer: a refused join hears none
+                }
+                try {
+                    sessions.join(session, id.toString()); // before the command, so the session hears its own news
+                } catch (RuntimeException e) {
+                    session.joinDecided(id.toString(), false);
+                    throw e;
+                }
                 yield mode.equals("editor") ? new Command.Acquire(actor, Command.IfHeld.POLICY) : new Command.View(actor);
             }
             case "resource:leave" -> {
@@ -106,16 +114,20 @@ public final class LockMessages implements MessageHandler {
         try {
             decision = gateway.run(id, command, session.id());
         } catch (RuntimeException e) {
-            leaveIfNew(session, id, joinedBefore, message);
+            if (leaveIfNew(session, id, joinedBefore, message)) {
+                session.joinDecided(id.toString(), false);
+            }
             throw e;
         }
         if (decision.outcome() instanceof Outcome.Denied && leaveIfNew(session, id, joinedBefore, message)) {
+            session.joinDecided(id.toString(), false);
             session.deliver(Answers.ws(id, decision.outcome(), decision.version(), ref)); // refused (VIEWER_LIMIT, unknown resource...): not joined
             return;
         }
         session.deliver(Answers.ws(id, decision.outcome(), decision.version(), ref));
         if (message.event().equals("resource:join")) {
             session.deliver(presence(decision.state(), decision.version(), null, session.takesPresenceDeltas()));
+            session.joinDecided(id.toString(), true);
         }
     }
 

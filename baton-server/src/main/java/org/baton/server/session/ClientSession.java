@@ -1,6 +1,10 @@
 package org.baton.server.session;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.baton.server.auth.Identity;
@@ -16,6 +20,7 @@ public final class ClientSession {
     private volatile Instant disconnectedAt;
     private volatile ClientOrigin origin = ClientOrigin.UNKNOWN;
     private final Set<String> joinedResources = ConcurrentHashMap.newKeySet();
+    private Map<String, List<Outbound>> heldWhileJoining; // guarded by this; null unless a join is being decided
 
     ClientSession(String id, Identity identity) {
         this.id = id;
@@ -39,6 +44,41 @@ public final class ClientSession {
         Outlet current = outlet;
         if (current != null && current.isOpen()) {
             current.send(message);
+        }
+    }
+
+    /**
+     * Delivers news about {@code resourceId}. While this session's join of it is being decided, the news waits for the
+     * answer: a refused join must leave the session hearing nothing of the resource (it was indexed as joined so that
+     * an accepted join misses nothing), an accepted one gets what waited right after its answer.
+     */
+    public void deliverAbout(String resourceId, Outbound message) {
+        synchronized (this) {
+            List<Outbound> held = heldWhileJoining == null ? null : heldWhileJoining.get(resourceId);
+            if (held != null) {
+                held.add(message);
+                return;
+            }
+        }
+        deliver(message);
+    }
+
+    /** This session's join of {@code resourceId} is about to be decided: its news waits ({@link #deliverAbout}). */
+    public synchronized void holdWhileJoining(String resourceId) {
+        if (heldWhileJoining == null) {
+            heldWhileJoining = new HashMap<>();
+        }
+        heldWhileJoining.put(resourceId, new ArrayList<>());
+    }
+
+    /** The join of {@code resourceId} was decided: what waited is delivered if the session joined, dropped if not. */
+    public synchronized void joinDecided(String resourceId, boolean joined) {
+        List<Outbound> held = heldWhileJoining == null ? null : heldWhileJoining.remove(resourceId);
+        if (heldWhileJoining != null && heldWhileJoining.isEmpty()) {
+            heldWhileJoining = null;
+        }
+        if (joined && held != null) {
+            held.forEach(this::deliver);
         }
     }
 
