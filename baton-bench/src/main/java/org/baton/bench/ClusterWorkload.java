@@ -182,7 +182,8 @@ final class ClusterWorkload {
         }
     }
 
-    private static Path auditKey(Path dir) throws IOException {
+    /** A fresh audit key in {@code dir}, which every Baton on the same PostgreSQL is given. */
+    static Path auditKey(Path dir) throws IOException {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Path file = dir.resolve("audit.key");

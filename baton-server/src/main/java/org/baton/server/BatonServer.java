@@ -180,7 +180,7 @@ public final class BatonServer implements AutoCloseable {
             EventBus bus = stores.bus();
             var sessions = new SessionRegistry(clock, stores.sessions, watch::instanceId);
             var keptDrafts = new KeptDrafts(stores.drafts, config.autosave().retention(), clock);
-            var notifier = new Notifier(stores.inbox, stores.announcer(), stores.bus(), clock, config.locks().queueNotifications(), keptDrafts);
+            var notifier = new Notifier(stores.inbox, stores.announcer(), clock, config.locks().queueNotifications(), keptDrafts);
             // Notices first: the audit append takes the trail's head, which PostgreSQL locks until the commit, last.
             var lockStore = stores.lockStore(notifier
                     .andThen(new AuditRecorder(stores.audit, clock,

@@ -32,6 +32,16 @@ public sealed interface BusMessage {
     }
 
     /**
+     * Several {@link Push}es sent as one message, delivered in one round: a decision's news for every follower of a
+     * record (hundreds on a watched one) costs one bus message, and one transaction on PostgreSQL, instead of one each.
+     */
+    record Pushes(List<Push> pushes) implements BusMessage {
+        public Pushes {
+            pushes = List.copyOf(pushes);
+        }
+    }
+
+    /**
      * {@code sessionId} is now connected to {@code instanceId}: any other instance still holding a connection for it
      * closes that connection (the client moved) without treating it as a disconnect.
      */

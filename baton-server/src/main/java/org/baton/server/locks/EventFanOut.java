@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * committed lock decision ({@link BusMessage.ResourceChanged}), in commit order, and turns its events into the
  * server → client events of PROTOCOL.md: resource-wide events to every local session joined to the resource,
  * personal ones to the local session they concern. Each carries the resource's {@code version}, so a client can
- * drop older news. {@link BusMessage.Push}es go to the local sessions of their user, role or session id.
+ * drop older news. {@link BusMessage.Push}es go to the local sessions of their user, role or session id; a
+ * {@link BusMessage.Pushes} (a decision's news for its followers) in one round.
  *
  * <p>The caller of a command already got a direct answer carrying its {@code ref}; the copy of the same news meant
  * for the caller's own session ({@code lock:acquired} of its own lease, {@code lock:queued} of its own place) is not
@@ -89,6 +90,7 @@ public final class EventFanOut implements BusListener {
             switch (message) {
                 case BusMessage.ResourceChanged changed -> resourceChanged(changed);
                 case BusMessage.Push push -> push(push);
+                case BusMessage.Pushes pushes -> pushes.pushes().forEach(this::push);
                 case BusMessage.SessionAttached attached -> sessions.movedAway(attached.sessionId(), attached.instanceId());
             }
         });

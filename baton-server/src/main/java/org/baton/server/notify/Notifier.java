@@ -18,7 +18,6 @@ import org.baton.core.ReleaseCause;
 import org.baton.core.ResourceId;
 import org.baton.core.notify.Notification;
 import org.baton.core.bus.BusMessage;
-import org.baton.core.bus.EventBus;
 import org.baton.server.http.Json;
 import org.baton.server.locks.EventFanOut;
 import org.baton.store.jdbc.Announcer;
@@ -53,21 +52,19 @@ import org.baton.store.jdbc.notify.JdbcNotificationInbox;
 public final class Notifier implements EventJournal, Consumer<List<LockEvent>> {
     private final JdbcNotificationInbox inbox;
     private final Announcer announcer;
-    private final EventBus bus;
     private final InstantSource clock;
     private final boolean queueNotifications;
     private final EventFanOut.DraftFacts drafts;
 
     /**
      * Keeps notifications in {@code inbox} (once, by the deciding instance) and pushes them to wherever their user is
-     * connected: a decision's personal notices announced with {@code announcer} in its transaction, its followers'
-     * news published on {@code bus} after it.
+     * connected, announced with {@code announcer}: a decision's personal notices in its transaction, its followers'
+     * news in one transaction after it, all of them in one bus message.
      */
-    public Notifier(JdbcNotificationInbox inbox, Announcer announcer, EventBus bus, InstantSource clock, boolean queueNotifications,
+    public Notifier(JdbcNotificationInbox inbox, Announcer announcer, InstantSource clock, boolean queueNotifications,
                     EventFanOut.DraftFacts drafts) {
         this.inbox = inbox;
         this.announcer = announcer;
-        this.bus = bus;
         this.clock = clock;
         this.queueNotifications = queueNotifications;
         this.drafts = drafts;
@@ -83,7 +80,7 @@ public final class Notifier implements EventJournal, Consumer<List<LockEvent>> {
         }
     }
 
-    /** Keeps and pushes the followers' news of a decision that has committed. */
+    /** Keeps and pushes the followers' news of a decision that has committed: one transaction, one bus message. */
     @Override
     public void accept(List<LockEvent> events) {
         Notices notices = noticesOf(events);
@@ -101,12 +98,10 @@ public final class Notifier implements EventJournal, Consumer<List<LockEvent>> {
                 }
             }
         }
-        for (Notification stored : inbox.add(news)) {
-            bus.publish(push(stored));
-        }
+        inbox.addAndAnnounce(news, announcer, stored -> new BusMessage.Pushes(stored.stream().map(Notifier::push).toList()));
     }
 
-    private static BusMessage push(Notification stored) {
+    private static BusMessage.Push push(Notification stored) {
         return new BusMessage.Push(BusMessage.Audience.USER, stored.userId(), "notification", Json.write(wire(stored)));
     }
 

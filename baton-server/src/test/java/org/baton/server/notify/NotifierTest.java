@@ -43,6 +43,7 @@ class NotifierTest {
     Path dir;
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-13T09:00:00Z"));
     private final List<BusMessage> pushed = new CopyOnWriteArrayList<>();
+    private final List<BusMessage.Pushes> batches = new CopyOnWriteArrayList<>();
     private final List<BusMessage> changes = new CopyOnWriteArrayList<>();
     private Database db;
     private InProcessEventBus bus;
@@ -56,12 +57,14 @@ class NotifierTest {
         bus.subscribe(message -> {
             if (message instanceof BusMessage.Push) {
                 pushed.add(message);
+            } else if (message instanceof BusMessage.Pushes news) {
+                batches.add(news);
             } else if (message instanceof BusMessage.ResourceChanged) {
                 changes.add(message);
             }
         });
         inbox = new JdbcNotificationInbox(db);
-        notifier = new Notifier(inbox, Announcer.afterCommit(bus), bus, clock, true, (user, resource) -> Optional.empty());
+        notifier = new Notifier(inbox, Announcer.afterCommit(bus), clock, true, (user, resource) -> Optional.empty());
     }
 
     @AfterEach
@@ -87,6 +90,27 @@ class NotifierTest {
         LockCoordinator.Decision takenOver = locks.apply(CHART, new Command.EmergencyTakeover(OKAFOR, "patient deteriorating"));
         notifier.accept(takenOver.events());
         assertThat(inbox.list("sharma", false, 10)).extracting(Notification::type).as("told personally, once").containsExactly("lock_override");
+    }
+
+    /** Hundreds follow a watched record: their news of one decision is one transaction and one bus message, not one each. */
+    @Test
+    void aDecisionsNewsForItsFollowers_isOneBusMessage_carryingEachKeptNotification() {
+        LockCoordinator locks = coordinator(notifier);
+        List<String> followers = List.of("rivera", "okafor", "chen");
+        for (int i = 0; i < followers.size(); i++) {
+            locks.apply(CHART, new Command.View(new Actor(followers.get(i), followers.get(i), List.of("nurse"), "v" + i)));
+        }
+        notifier.accept(locks.apply(CHART, new Command.Acquire(SHARMA, Command.IfHeld.DENY)).events());
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !batches.isEmpty());
+        assertThat(batches).singleElement().satisfies(news -> {
+            assertThat(news.pushes()).extracting(BusMessage.Push::to).containsExactlyInAnyOrderElementsOf(followers);
+            for (BusMessage.Push push : news.pushes()) {
+                long id = inbox.list(push.to(), false, 10).get(0).id();
+                assertThat(push.dataJson()).as("the kept notification, with its id").contains("\"id\":" + id, "lock_acquired");
+            }
+        });
+        assertThat(pushed).as("nobody was told anything personally").isEmpty();
     }
 
     @Test

@@ -7,8 +7,11 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.baton.core.bus.BusMessage;
 import org.baton.core.notify.Notification;
 import org.baton.core.notify.NotificationInbox;
+import org.baton.store.jdbc.Announcer;
 import org.baton.store.jdbc.Database;
 
 /** {@link NotificationInbox} on the embedded database. */
@@ -25,6 +28,22 @@ public final class JdbcNotificationInbox implements NotificationInbox {
             return List.of();
         }
         return database.inTransaction(c -> addIn(c, notifications));
+    }
+
+    /**
+     * Adds {@code notifications} in one transaction and announces, in the same transaction, the one message
+     * {@code announcement} makes of them as stored (with their ids): it leaves only if they are kept, and once.
+     */
+    public List<Notification> addAndAnnounce(List<Notification> notifications, Announcer announcer,
+                                             Function<List<Notification>, BusMessage> announcement) {
+        if (notifications.isEmpty()) {
+            return List.of();
+        }
+        return database.inTransaction(c -> {
+            List<Notification> stored = addIn(c, notifications);
+            announcer.announce(c, announcement.apply(stored));
+            return stored;
+        });
     }
 
     /**

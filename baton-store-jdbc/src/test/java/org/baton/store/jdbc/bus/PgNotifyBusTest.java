@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
@@ -82,6 +83,18 @@ class PgNotifyBusTest {
         busOfFirst.publish(new BusMessage.Push(BusMessage.Audience.USER, "sharma", "notification", big));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !received.isEmpty());
         assertThat(received).containsExactly(new BusMessage.Push(BusMessage.Audience.USER, "sharma", "notification", big));
+    }
+
+    /** A decision's news for 500 followers: one message of 500 pushes, far past a NOTIFY payload, arrives whole. */
+    @Test
+    void manyPushesInOneMessage_arriveTogether_throughTheOutbox() {
+        List<BusMessage.Push> pushes = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            pushes.add(new BusMessage.Push(BusMessage.Audience.USER, "viewer" + i, "notification", "{\"id\":" + i + ",\"type\":\"lock_acquired\"}"));
+        }
+        busOfFirst.publish(new BusMessage.Pushes(pushes));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !received.isEmpty());
+        assertThat(received).containsExactly(new BusMessage.Pushes(pushes));
     }
 
     @Test
