@@ -21,6 +21,7 @@ import org.openqa.selenium.Keys;
  * target/screenshots/.
  */
 @RunsAlone
+@OneStore
 class BrowserTest {
     @TempDir
     Path dir;

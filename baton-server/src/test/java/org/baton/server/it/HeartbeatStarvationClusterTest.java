@@ -36,6 +36,7 @@ import org.baton.store.tck.TestPostgres;
  * and refused to act (503).
  */
 @RunsAlone
+@OneStore
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HeartbeatStarvationClusterTest {
     private static final int QUEUED_DECISIONS = 6;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * draft restorable; the audit chain written by all instances verifies.
  */
 @RunsAlone
+@OneStore
 class HistoryClusterTest {
     static final int CLIENTS = 20;
     /** Each of the three instances is killed once. */

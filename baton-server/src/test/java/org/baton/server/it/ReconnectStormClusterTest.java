@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * lease (300 s), database timeout (5 s) and instance timeout (10 s).
  */
 @RunsAlone
+@OneStore
 class ReconnectStormClusterTest {
     static final int BOUND_SECONDS = 15;
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * an instance whose clock is 10 minutes off. Each scenario prints what it measured.
  */
 @RunsAlone
+@OneStore
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ScaledOutClusterTest {
