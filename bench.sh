@@ -14,7 +14,7 @@
 #                                 (about 2 minutes; writes docs/benchmarks/startup.md)
 #   ./bench.sh --only=recovery    only crash recovery: 100,000 held locks, kill -9, time to ready (printed; --jar=OLD.jar too)
 #   ./bench.sh --only=latency     only one connection's acquire latency beside its floors (one page's fdatasync back to back;
-#                                 a decision's 11 pages at the acquires' pace; the same open loop against the WebSocket echo),
+#                                 a decision's 6 pages at the acquires' pace; the same open loop against the WebSocket echo),
 #                                 3 times after a warm-up (printed; --jar=OLD.jar too)
 #   ./bench.sh --only=sessions    only the connected sessions' memory (--sessions=N, default 10,000): heap per session by
 #                                 owner and the 40 classes that grew most, with instances per session, beside the floors

@@ -331,8 +331,11 @@ public final class BenchMain {
         }
     }
 
-    /** Pages of write-ahead log one acquire writes today (counted with strace: docs/benchmarks/analysis.md, item 2). */
-    static final int DECISION_PAGES = 11;
+    /**
+     * Pages of write-ahead log one acquire writes today, counted with strace (docs/benchmarks/analysis.md, item 2): 11
+     * until the audit search's indexes left the decision's commit, 6 since (2026-11-30).
+     */
+    static final int DECISION_PAGES = 6;
 
     /** Workload 2: one connection's acquire latency at 100 per second, between two runs of the fdatasync floor on the same disk,
      * then the same disk's sync of a decision-sized log write at the same pace. */

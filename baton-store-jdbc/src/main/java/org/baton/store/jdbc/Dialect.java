@@ -15,8 +15,8 @@ import java.sql.SQLException;
  * then the audit chain head — so transactions never deadlock on each other.
  */
 public enum Dialect {
-    SQLITE("", "", "sqlite", 41),
-    POSTGRES(" for update", " for share", "postgresql", 41);
+    SQLITE("", "", "sqlite", 42),
+    POSTGRES(" for update", " for share", "postgresql", 42);
 
     /** Namespace of Baton's advisory locks (the first key of the two-key form). */
     private static final int USER_LIMIT_LOCK = 0x0ba7_0001;

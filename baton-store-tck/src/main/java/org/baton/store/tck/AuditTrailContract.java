@@ -57,6 +57,23 @@ public abstract class AuditTrailContract {
         assertThat(trail.verify()).isEqualTo(AuditChain.Report.ok(3));
     }
 
+    /**
+     * Issue 14: what a search filters on may be indexed after the entries are committed (off the lock decisions'
+     * commits); a search right after an append still finds it, by every filter and on every page.
+     */
+    @Test
+    void aSearchRightAfterAnAppend_findsIt_byEveryFilter_andPages() {
+        for (int i = 1; i <= 10; i++) {
+            trail.append(List.of(record(i, i % 2 == 0 ? "okafor" : "sharma")));
+        }
+        assertThat(trail.search(new AuditQuery(null, null, "EMERGENCY_TAKEOVER", null, null, 0, 10))).extracting(AuditEntry::seq).containsExactly(10L, 5L);
+        assertThat(trail.search(new AuditQuery(null, null, null, null, null, 2, 3))).extracting(AuditEntry::seq).containsExactly(8L, 7L, 6L);
+        assertThat(trail.search(new AuditQuery(null, "okafor", null, null, null, 1, 2))).extracting(AuditEntry::seq).containsExactly(8L, 6L);
+        trail.append(List.of(record(11, "sharma")));
+        assertThat(trail.search(new AuditQuery("patient:2:main", "sharma", null, null, null, 0, 1))).extracting(AuditEntry::seq).containsExactly(11L);
+        assertThat(trail.search(new AuditQuery(null, null, null, NOW.plusSeconds(11), null, 0, 10))).extracting(AuditEntry::seq).containsExactly(11L);
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void twoWritersOnTheSameData_keepOneVerifiableChain() throws Exception {

@@ -9,24 +9,27 @@ import org.baton.core.audit.AuditEntry;
 import org.baton.store.jdbc.Database;
 
 /**
- * Gives audit entries their countable facts ({@code audit_facts} and the quarter-hour roll-up) after the entries are
- * committed, in batches, instead of in the transaction that appends them: that transaction is a lock decision's, and
- * the facts' seven indexes made its commit write about twice the pages (a profile of the lock path on SQLite).
+ * Gives audit entries their countable facts ({@code audit_facts} and the quarter-hour roll-up) and their search rows
+ * ({@code audit_lookup}, {@link AuditLookupTable}) after the entries are committed, in batches, instead of in the
+ * transaction that appends them: that transaction is a lock decision's, and the facts' seven indexes made its commit
+ * write about twice the pages, the search's four another four of its eleven (profiles of the lock path on SQLite).
  *
  * <p>{@code audit_facts_follow.done_seq} says how far the facts go; a batch writes the facts of the next entries and
  * moves the mark in one transaction, under the mark's row lock, so a crash or two instances catching up at once
  * neither lose nor count twice. Entries are committed in sequence order (every append holds the chain head's row
  * until it commits), so the entries after the mark that a batch can see are always a gap-free run.
  *
- * <p>{@link JdbcLockAnalytics} catches up before it answers, so a statistic still counts every entry committed before
- * the question; the server also catches up in the background, so that catching up is short. A record's ward is read
- * when its facts are written, a moment after the entry rather than at it.
+ * <p>{@link JdbcLockAnalytics} and {@link JdbcAuditTrail#search} catch up before they answer, so a statistic still
+ * counts, and a search still finds, every entry committed before the question; the server also catches up in the
+ * background, so that catching up is short. A record's ward is read when its facts are written, a moment after the
+ * entry rather than at it.
  */
 public final class FactsFollower {
     /** Entries per transaction: long enough to share the indexes' pages, short enough not to hold the writer long. */
     static final int BATCH = 200;
     private final Database database;
     private final AuditFactsTable facts = new AuditFactsTable();
+    private final AuditLookupTable lookup = new AuditLookupTable();
 
     public FactsFollower(Database database) {
         this.database = database;
@@ -60,7 +63,7 @@ public final class FactsFollower {
         });
     }
 
-    /** The facts of up to {@code limit} entries after the mark, and the mark moved past them; returns how many entries. */
+    /** The facts and lookup rows of up to {@code limit} entries after the mark, and the mark moved past them; returns how many entries. */
     private int nextBatch(Connection c, int limit) throws SQLException {
         long done;
         try (PreparedStatement select = c.prepareStatement("select done_seq from audit_facts_follow where id = 1" + database.dialect().forUpdate());
@@ -77,6 +80,7 @@ public final class FactsFollower {
             return 0;
         }
         facts.write(c, entries);
+        lookup.write(c, entries);
         try (PreparedStatement update = c.prepareStatement("update audit_facts_follow set done_seq = ? where id = 1")) {
             update.setLong(1, entries.getLast().seq());
             update.executeUpdate();

@@ -27,9 +27,10 @@ import org.baton.store.jdbc.Database;
  * {@link AuditChain}, never in SQL. {@link #verify} reads the entries and the head in one snapshot, so it never
  * reports a chain "cut" by entries committed while it was reading.
  *
- * <p>The entries' countable facts ({@code audit_facts}, read by {@link JdbcLockAnalytics}) are not written by the append:
- * {@link FactsFollower} adds them after it, in batches, off the lock decisions' commits. Entries written before that
- * table existed get theirs from {@link #backfillFacts}.
+ * <p>The entries' countable facts ({@code audit_facts}, read by {@link JdbcLockAnalytics}) and their search rows
+ * ({@code audit_lookup}, read by {@link #search}) are not written by the append: {@link FactsFollower} adds them after
+ * it, in batches, off the lock decisions' commits. Entries written before the facts existed get theirs from
+ * {@link #backfillFacts}; before the search rows, from the migration that made their table.
  */
 public final class JdbcAuditTrail implements AuditTrail {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +40,7 @@ public final class JdbcAuditTrail implements AuditTrail {
     private final AuditSeal seal;
     private final Supplier<List<AuditChain.Checkpoint>> checkpoints;
     private final AuditFactsTable facts = new AuditFactsTable();
+    private final FactsFollower follower;
     /** The start of a query of whole entries, to which a where clause is added. */
     static final String SELECT_ENTRIES = "select " + COLUMNS + " from audit_entries";
 
@@ -55,6 +57,7 @@ public final class JdbcAuditTrail implements AuditTrail {
         this.database = database;
         this.seal = seal;
         this.checkpoints = checkpoints;
+        this.follower = new FactsFollower(database);
     }
 
     @Override
@@ -107,35 +110,41 @@ public final class JdbcAuditTrail implements AuditTrail {
         }
     }
 
+    /**
+     * The entries that match {@code q}, newest first: found through {@code audit_lookup}, which is caught up first, so
+     * every entry committed before the search is found.
+     */
     @Override
     public List<AuditEntry> search(AuditQuery q) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_entries where 1 = 1");
+        follower.catchUp();
+        StringBuilder matching = new StringBuilder("select seq from audit_lookup where 1 = 1");
         List<Object> args = new ArrayList<>();
         if (q.resourceId() != null) {
-            sql.append(" and resource_id = ?");
+            matching.append(" and resource_id = ?");
             args.add(q.resourceId());
         }
         if (q.userId() != null) {
-            sql.append(" and actor_user_id = ?");
+            matching.append(" and actor_user_id = ?");
             args.add(q.userId());
         }
         if (q.action() != null) {
-            sql.append(" and action = ?");
+            matching.append(" and action = ?");
             args.add(q.action());
         }
         if (q.from() != null) {
-            sql.append(" and at_millis >= ?");
+            matching.append(" and at_millis >= ?");
             args.add(q.from().toEpochMilli());
         }
         if (q.to() != null) {
-            sql.append(" and at_millis < ?");
+            matching.append(" and at_millis < ?");
             args.add(q.to().toEpochMilli());
         }
-        sql.append(" order by seq desc limit ? offset ?");
+        matching.append(" order by seq desc limit ? offset ?");
         args.add(q.limit());
         args.add(q.offset());
+        String sql = SELECT_ENTRIES + " where seq in (" + matching + ") order by seq desc";
         return database.read(c -> {
-            try (PreparedStatement select = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.size(); i++) {
                     select.setObject(i + 1, args.get(i));
                 }

@@ -45,6 +45,15 @@ public enum Backend {
             return db;
         }
 
+        /** The data's JDBC URL, for tests that set up an older schema before Baton opens it ({@link #jdbcUser()}, no password). */
+        public String jdbcUrl() {
+            return Backend.this == SQLITE ? "jdbc:sqlite:" + dir.resolve("baton.db") : url;
+        }
+
+        public String jdbcUser() {
+            return Backend.this == SQLITE ? null : TestPostgres.USER;
+        }
+
         /** Closes everything and opens the same data again (a restart). */
         public Database reopen() {
             close();
