@@ -85,6 +85,7 @@ final class LightClient implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+        closeReason = error + (error.getCause() == null ? "" : ": " + error.getCause()); // why, for the failure message
         closed.complete(-1);
     }
 

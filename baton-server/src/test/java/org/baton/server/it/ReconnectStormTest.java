@@ -96,7 +96,16 @@ class ReconnectStormTest {
             double afterKill = (reattachedAll - killedAt) / 1e9;
             double restart = (readyAt - killedAt) / 1e9;
 
-            Round after = heartbeatRound(tabs);
+            Round after;
+            try {
+                after = heartbeatRound(tabs);
+            } catch (AssertionError | RuntimeException e) {
+                try (var log = Files.lines(dir.resolve("server-2.log"))) {
+                    log.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("Exception")).limit(30)
+                            .forEach(l -> System.out.println("storm: the restarted server said: " + l));
+                }
+                throw e;
+            }
             String rival = ServerProcess.token("storm-rival", "nurse");
             int refused = 0;
             int doubleHolders = 0;
