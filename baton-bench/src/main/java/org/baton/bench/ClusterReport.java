@@ -68,6 +68,17 @@ final class ClusterReport {
                     round.pgOne().throughput().opsPerSecond(), round.pgThree().throughput().opsPerSecond()));
         }
 
+        Workloads.FanOut fan = r.fanOut();
+        md.append("\n### Presence fan-out to 500 viewers on PostgreSQL\n\n");
+        md.append("Workload 6 (section 6) on one PostgreSQL instance, viewers asking for deltas: every decision reaches the viewers through")
+                .append(" PostgreSQL's `NOTIFY` (or the outbox, for a message larger than its payload), as it does scaled out. No target yet.\n\n");
+        md.append("| µs | samples | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| each viewer | ").append(fan.perDelivery().count()).append(" | ").append(fan.perDelivery().row()).append(" |\n");
+        md.append("| the last viewer of a change | ").append(fan.lastViewer().count()).append(" | ").append(fan.lastViewer().row()).append(" |\n\n");
+        md.append(String.format("%,.0f bytes and %.1f messages per change to all viewers; Baton's CPU per change %,.0f µs (PostgreSQL's own not"
+                + " counted), the load generator's %,.0f µs.%n", fan.bytesPerChange(), fan.messagesPerChange(), fan.serverCpuMicrosPerChange(),
+                fan.generatorCpuMicrosPerChange()));
+
         md.append("\n### Queue hand-over across instances\n\n");
         md.append("One record, a holder and 9 users queued behind it (auto-acquire), user *i* on instance *i* mod *n*: across two instances every")
                 .append(" hand-over crosses (the release is decided on one instance, the next holder hears `lock:acquired` on the other, through the")

@@ -86,7 +86,7 @@ final class ClusterWorkload {
     }
 
     record Result(String settings, String pinning, Latency fdatasync, List<Round> rounds, Workloads.Handover sqliteHandover, Workloads.Handover localHandover,
-                  Workloads.Handover crossHandover, List<BusStep> bus, BusAftermath busAftermath, BenchPostgres.NotifyFloor notifyFloor, Reattach reattach, List<String> notes) {
+                  Workloads.Handover crossHandover, Workloads.FanOut fanOut, List<BusStep> bus, BusAftermath busAftermath, BenchPostgres.NotifyFloor notifyFloor, Reattach reattach, List<String> notes) {
     }
 
     private final String pinning;
@@ -137,6 +137,10 @@ final class ClusterWorkload {
                 say.accept(String.format("cluster: release → next holder p50/p99: SQLite %.0f/%.0f µs, one instance %.0f/%.0f µs, across instances %.0f/%.0f µs",
                         onSqlite.releaseToNext().p50(), onSqlite.releaseToNext().p99(), local.releaseToNext().p50(), local.releaseToNext().p99(),
                         cross.releaseToNext().p50(), cross.releaseToNext().p99()));
+                // Workload 6 on one PostgreSQL instance: every message crosses the bus (NOTIFY, or the outbox when larger).
+                Workloads.FanOut fanOut = workloads.fanOut(instances.get(0), 500, quick ? 10 : 40, true);
+                say.accept(String.format("cluster: fan-out to 500 viewers (deltas) on one PostgreSQL instance: each viewer %s; the last viewer %s;"
+                        + " Baton's CPU per change %.0f µs", fanOut.perDelivery(), fanOut.lastViewer(), fanOut.serverCpuMicrosPerChange()));
                 List<BusStep> steps = new ArrayList<>();
                 BusAftermath aftermath = busCeiling(pg, instances.get(0), instances.get(1), steps);
                 BenchPostgres.NotifyFloor notifyFloor = pg.notifyFloor(Duration.ofSeconds(quick ? 2 : 4), 500, 20);
@@ -147,7 +151,7 @@ final class ClusterWorkload {
                 for (int i = 0; i < instances.size(); i++) {
                     logNotes(instances.get(i), "instance " + (i + 1), notes);
                 }
-                return new Result(settings, pinning, fdatasync, measured, onSqlite, local, cross, steps, aftermath, notifyFloor, reattach, notes);
+                return new Result(settings, pinning, fdatasync, measured, onSqlite, local, cross, fanOut, steps, aftermath, notifyFloor, reattach, notes);
             } finally {
                 for (BatonProcess instance : instances) {
                     instance.close();
