@@ -59,15 +59,7 @@ class ReconnectStormTest {
             StormTab.connectAndHold(tabs, ws, origin);
             double setup = (System.nanoTime() - t0) / 1e9;
             // As the browser client does every LOCK_HEARTBEAT_INTERVAL: at 2,000 clients the setup alone takes minutes here.
-            int renewed;
-            try {
-                renewed = heartbeatRound(tabs).sameLease();
-            } catch (AssertionError | RuntimeException e) {
-                try (var log = Files.lines(dir.resolve("server-1.log"))) {
-                    log.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).limit(20).forEach(l -> System.out.println("storm: server said: " + l));
-                }
-                throw e;
-            }
+            int renewed = heartbeatRound(tabs, "server-1.log").sameLease();
             System.out.printf("storm: %d clients connected, each holding its record and viewing its ward, in %.1f s; %d leases renewed"
                     + " right before the kill%n", n, setup, renewed);
             long fdsBefore = fileDescriptors(server);
@@ -96,16 +88,7 @@ class ReconnectStormTest {
             double afterKill = (reattachedAll - killedAt) / 1e9;
             double restart = (readyAt - killedAt) / 1e9;
 
-            Round after;
-            try {
-                after = heartbeatRound(tabs);
-            } catch (AssertionError | RuntimeException e) {
-                try (var log = Files.lines(dir.resolve("server-2.log"))) {
-                    log.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("Exception")).limit(30)
-                            .forEach(l -> System.out.println("storm: the restarted server said: " + l));
-                }
-                throw e;
-            }
+            Round after = heartbeatRound(tabs, "server-2.log");
             String rival = ServerProcess.token("storm-rival", "nurse");
             int refused = 0;
             int doubleHolders = 0;
@@ -151,6 +134,19 @@ class ReconnectStormTest {
             tabs.forEach(t -> t.client.abort());
         } finally {
             retries.shutdownNow();
+        }
+    }
+
+    /** {@link #heartbeatRound(List)}; when it fails, prints what the server said in {@code serverLog} (warnings, errors) first. */
+    private Round heartbeatRound(List<StormTab> tabs, String serverLog) throws Exception {
+        try {
+            return heartbeatRound(tabs);
+        } catch (AssertionError | RuntimeException e) {
+            try (var log = Files.lines(dir.resolve(serverLog))) {
+                log.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("Exception")).limit(30)
+                        .forEach(l -> System.out.println("storm: " + serverLog + " said: " + l));
+            }
+            throw e;
         }
     }
 
