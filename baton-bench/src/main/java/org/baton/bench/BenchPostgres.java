@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,11 +52,53 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     String url() {
-        return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/baton";
+        return url("baton");
+    }
+
+    String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + database;
+    }
+
+    /** Creates another empty database on this server (two builds measured side by side each get their own). */
+    void createDatabase(String name) throws SQLException {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        }
+    }
+
+    /** The environment that puts a Baton on {@code database} of this server, as {@code instance}, with the audit key in {@code auditKey}. */
+    Map<String, String> batonEnv(String database, String instance, Path auditKey) {
+        return Map.of("BATON_STORE", "postgres", "BATON_DB_URL", url(database), "BATON_DB_USER", USER, "BATON_INSTANCE_ID", instance,
+                "BATON_AUDIT_KEY_FILE", auditKey.toString());
     }
 
     Connection connect(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + database, USER, null);
+    }
+
+    /**
+     * A connection that commits one single-row update per call, each waiting for its WAL flush: the floor under a
+     * decision on this store (a decision is one such commit, with more rows in it).
+     */
+    CommitFloor commitFloor() throws SQLException {
+        Connection c = connect("baton");
+        try (Statement s = c.createStatement()) {
+            s.execute("create table if not exists bench_commit (id int primary key, n bigint not null)");
+            s.execute("insert into bench_commit values (1, 0) on conflict do nothing");
+        }
+        return new CommitFloor(c, c.prepareStatement("update bench_commit set n = n + 1 where id = 1"));
+    }
+
+    /** One connection in autocommit, one update per {@link #commitOne()}. */
+    record CommitFloor(Connection connection, PreparedStatement update) implements AutoCloseable {
+        int commitOne() throws SQLException {
+            return update.executeUpdate();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
+        }
     }
 
     /** The postmaster and every process it forked (backends, writers): what PostgreSQL costs in CPU, together. */

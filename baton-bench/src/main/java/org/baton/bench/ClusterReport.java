@@ -41,6 +41,8 @@ final class ClusterReport {
         }
         md.append('\n');
 
+        md.append(summary(r)).append('\n');
+
         List<ClusterWorkload.Round> rounds = r.rounds();
         List<ClusterWorkload.Measured> sqliteRounds = rounds.stream().map(ClusterWorkload.Round::sqlite).toList();
         List<ClusterWorkload.Measured> oneRounds = rounds.stream().map(ClusterWorkload.Round::pgOne).toList();
@@ -67,6 +69,21 @@ final class ClusterReport {
             md.append(String.format("| %d | %.1f | %,.0f | %,.0f | %,.0f |%n", i + 1, round.load(), round.sqlite().throughput().opsPerSecond(),
                     round.pgOne().throughput().opsPerSecond(), round.pgThree().throughput().opsPerSecond()));
         }
+
+        ClusterWorkload.SingleConnection single = r.single();
+        md.append("\n### One connection: acquire latency on PostgreSQL\n\n");
+        md.append(String.format("Workload 2 (section 2) on the SQLite node and on PostgreSQL instance 1 in turn: one connection, an acquire every %.0f ms"
+                + " on an open loop (timed from when it was due, so a slow answer delays none after it), each released after its answer. The"
+                + " floor: one JDBC connection from the load generator committing a one-row update on the same loop, each commit waiting for"
+                + " PostgreSQL's WAL flush as a decision does. No target yet on this store.%n%n", 1000.0 / single.perSecond()));
+        md.append("| µs | samples | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| acquire, SQLite node | ").append(single.sqlite().count()).append(" | ").append(single.sqlite().row()).append(" |\n");
+        md.append("| **acquire, one PostgreSQL instance** | ").append(single.postgres().count()).append(" | ").append(single.postgres().row()).append(" |\n");
+        md.append("| floor: PostgreSQL one-row commit | ").append(single.commit().count()).append(" | ").append(single.commit().row()).append(" |\n\n");
+        md.append(String.format("PostgreSQL vs SQLite: p50 %.2f×, p99 %.2f×. Over the commit floor, Baton's own share on PostgreSQL (the"
+                        + " WebSocket round trip, the decision's statements and its audit entry, the bus's `NOTIFY`): p50 %+,.0f µs, p99 %+,.0f µs.%n",
+                single.postgres().p50() / single.sqlite().p50(), single.postgres().p99() / single.sqlite().p99(),
+                single.postgres().p50() - single.commit().p50(), single.postgres().p99() - single.commit().p99()));
 
         Workloads.FanOut fan = r.fanOut();
         md.append("\n### Presence fan-out to 500 viewers on PostgreSQL\n\n");
@@ -159,6 +176,36 @@ final class ClusterReport {
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
         }
         md.append('\n');
+        return md.toString();
+    }
+
+    /** Issue 14's figures on this store beside the SQLite node's from the same block (reported; no target on PostgreSQL yet). */
+    private static String summary(ClusterWorkload.Result r) {
+        List<Workloads.Throughput> sqlite = r.rounds().stream().map(x -> x.sqlite().throughput()).toList();
+        List<Workloads.Throughput> one = r.rounds().stream().map(x -> x.pgOne().throughput()).toList();
+        List<Workloads.Throughput> three = r.rounds().stream().map(x -> x.pgThree().throughput()).toList();
+        ClusterWorkload.SingleConnection single = r.single();
+        StringBuilder md = new StringBuilder();
+        md.append("### Issue 14's figures on PostgreSQL, beside SQLite in the same block\n\n");
+        md.append("Reported, no target yet on this store. Both columns come from this block, on the same busy machine, so they compare with each")
+                .append(" other and not with the pinned figures of sections 1–9. Details in the subsections below.\n\n");
+        md.append("| figure | SQLite node | PostgreSQL, 1 instance | PostgreSQL, 3 instances | samples |\n|---|---:|---:|---:|---|\n");
+        md.append(String.format("| throughput, 50 connections (pairs/s, median) | %,.0f | %,.0f | %,.0f | %d rounds each |%n", Results.medianOps(sqlite),
+                Results.medianOps(one), Results.medianOps(three), r.rounds().size()));
+        md.append(String.format("| Baton's CPU per pair | %,.0f µs | %,.0f µs | %,.0f µs | the same rounds |%n", Results.medianCpu(sqlite), Results.medianCpu(one),
+                Results.medianCpu(three)));
+        md.append(String.format("| one connection, acquire p50 / p99 | %,.0f / %,.0f µs | %,.0f / %,.0f µs | – | %d acquires each |%n", single.sqlite().p50(),
+                single.sqlite().p99(), single.postgres().p50(), single.postgres().p99(), single.postgres().count()));
+        md.append(String.format("| fan-out to 500 viewers, each / the last viewer p99 | section 6 | %.1f / %.1f ms | – | %d deliveries, %d changes |%n",
+                r.fanOut().perDelivery().p99() / 1000, r.fanOut().lastViewer().p99() / 1000, r.fanOut().perDelivery().count(), r.fanOut().lastViewer().count()));
+        md.append(String.format("| queue hand-over, release → next holder p50 | %.1f ms | %.1f ms | %.1f ms (across two) | %d hand-overs each |%n",
+                r.sqliteHandover().releaseToNext().p50() / 1000, r.localHandover().releaseToNext().p50() / 1000,
+                r.crossHandover().releaseToNext().p50() / 1000, r.localHandover().releaseToNext().count()));
+        ClusterWorkload.Reattach a = r.reattach();
+        String clients = a.allMillis() < 0 ? String.format("%d of its %d clients re-attached elsewhere", a.resumed(), a.clients())
+                : String.format("its %d clients all re-attached elsewhere within %.0f ms", a.clients(), a.allMillis());
+        md.append(String.format("| ready after `kill -9` (plain `java -jar`) | %,d ms (resumes its locks from its file) | – | %,d ms (instance 3 rejoins;"
+                + " %s) | 1 restart each |%n", r.sqliteRestartMillis(), r.pgRestartMillis(), clients));
         return md.toString();
     }
 

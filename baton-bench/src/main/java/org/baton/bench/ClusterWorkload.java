@@ -85,8 +85,18 @@ final class ClusterWorkload {
     record Reattach(int clients, int resumed, int intact, Latency perClient, double allMillis, int maxAttempts, List<String> failures) {
     }
 
-    record Result(String settings, String pinning, Latency fdatasync, List<Round> rounds, Workloads.Handover sqliteHandover, Workloads.Handover localHandover,
-                  Workloads.Handover crossHandover, Workloads.FanOut fanOut, List<BusStep> bus, BusAftermath busAftermath, BenchPostgres.NotifyFloor notifyFloor, Reattach reattach, List<String> notes) {
+    /**
+     * Workload 2 (one connection, an acquire every 10 ms, each released after its answer) on the SQLite node and on one
+     * PostgreSQL instance in turn, and the floor under a decision on PostgreSQL: one connection committing a one-row
+     * update on the same open loop.
+     */
+    record SingleConnection(int perSecond, Latency sqlite, Latency postgres, Latency commit) {
+    }
+
+    /** @param pgRestartMillis from {@code java -jar} to ready of the instance killed for the re-attach, rejoining; likewise the SQLite node's */
+    record Result(String settings, String pinning, Latency fdatasync, List<Round> rounds, SingleConnection single, Workloads.Handover sqliteHandover,
+                  Workloads.Handover localHandover, Workloads.Handover crossHandover, Workloads.FanOut fanOut, List<BusStep> bus, BusAftermath busAftermath,
+                  BenchPostgres.NotifyFloor notifyFloor, Reattach reattach, long pgRestartMillis, long sqliteRestartMillis, List<String> notes) {
     }
 
     private final String pinning;
@@ -112,8 +122,7 @@ final class ClusterWorkload {
             List<BatonProcess> instances = new ArrayList<>();
             try {
                 for (int i = 1; i <= INSTANCES; i++) {
-                    instances.add(new BatonProcess(jar, work.resolve("instance-" + i), Map.of("BATON_STORE", "postgres", "BATON_DB_URL", pg.url(),
-                            "BATON_DB_USER", BenchPostgres.USER, "BATON_INSTANCE_ID", "baton-" + i, "BATON_AUDIT_KEY_FILE", auditKey.toString())));
+                    instances.add(new BatonProcess(jar, work.resolve("instance-" + i), pg.batonEnv("baton", "baton-" + i, auditKey)));
                 }
                 sqlite.start();
                 for (BatonProcess instance : instances) {
@@ -129,6 +138,7 @@ final class ClusterWorkload {
                 Latency fdatasync = Latency.of(fsync);
                 say.accept("cluster: fdatasync of this disk " + fdatasync);
                 List<Round> measured = throughput(pg, sqlite, instances);
+                SingleConnection single = singleConnection(pg, sqlite, instances.get(0));
                 int handovers = quick ? 100 : 400;
                 say.accept("cluster: queue hand-over, " + handovers + " hand-overs each: SQLite, one PostgreSQL instance, across two instances");
                 Workloads.Handover onSqlite = workloads.queueHandover(List.of(sqlite), "bench:cluster-handover-sqlite", 9, handovers);
@@ -148,10 +158,18 @@ final class ClusterWorkload {
                         + " %d of %d; lag %s", notifyFloor.perSecond(), notifyFloor.payloadBytes(), notifyFloor.perCommit(), notifyFloor.received(),
                         notifyFloor.sent(), notifyFloor.lag()));
                 Reattach reattach = reattach(instances.get(2), instances.subList(0, 2), quick ? 50 : 200);
+                // Start-up after kill -9, on each store: the killed instance rejoins the running cluster; the SQLite node
+                // is killed too and resumes its locks from its file (plain java -jar, no class archive, on both).
+                long pgRestart = instances.get(2).start();
+                sqlite.kill();
+                long sqliteRestart = sqlite.start();
+                say.accept(String.format("cluster: ready after kill -9: PostgreSQL instance 3 rejoined in %d ms, the SQLite node in %d ms", pgRestart,
+                        sqliteRestart));
                 for (int i = 0; i < instances.size(); i++) {
                     logNotes(instances.get(i), "instance " + (i + 1), notes);
                 }
-                return new Result(settings, pinning, fdatasync, measured, onSqlite, local, cross, fanOut, steps, aftermath, notifyFloor, reattach, notes);
+                return new Result(settings, pinning, fdatasync, measured, single, onSqlite, local, cross, fanOut, steps, aftermath, notifyFloor, reattach, pgRestart,
+                        sqliteRestart, notes);
             } finally {
                 for (BatonProcess instance : instances) {
                     instance.close();
@@ -242,6 +260,21 @@ final class ClusterWorkload {
         long db = Net.cpuMillis(database) - database0;
         return new Measured(new Workloads.Throughput(t.opsPerSecond(), t.ops(), t.errors(), t.ops() == 0 ? -1 : baton * 1000.0 / t.ops()),
                 t.ops() == 0 ? -1 : db * 1000.0 / t.ops());
+    }
+
+    private SingleConnection singleConnection(BenchPostgres pg, BatonProcess sqlite, BatonProcess instance) throws Exception {
+        int perSecond = 100;
+        Duration warm = Duration.ofSeconds(3);
+        Duration measured = Duration.ofSeconds(quick ? 5 : 15);
+        Latency onSqlite = workloads.batonAcquireLatency(sqlite, perSecond, warm, measured);
+        Latency onPostgres = workloads.batonAcquireLatency(instance, perSecond, warm, measured);
+        Latency commit;
+        try (BenchPostgres.CommitFloor floor = pg.commitFloor()) {
+            commit = workloads.blockingLatency(perSecond, warm, measured, floor::commitOne);
+        }
+        say.accept("cluster: one connection, acquire at " + perSecond + "/s: SQLite " + onSqlite + "; one PostgreSQL instance " + onPostgres
+                + "; PostgreSQL's one-row commit on the same loop " + commit);
+        return new SingleConnection(perSecond, onSqlite, onPostgres, commit);
     }
 
     // ---- the event bus's ceiling ------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -209,6 +211,30 @@ final class Workloads {
             Histogram h = Latency.histogram();
             openLoop(perSecond, duration, h, acquire, release);
             return Latency.of(h);
+        }
+    }
+
+    /**
+     * The same open loop as workload 2 around a blocking step run on one thread of its own (a JDBC commit, say), timed
+     * from its intended start: a floor measured the way Baton's acquire is.
+     */
+    Latency blockingLatency(int perSecond, Duration warmup, Duration duration, Callable<?> step) throws Exception {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            IntFunction<CompletableFuture<Object>> timed = i -> CompletableFuture.supplyAsync(() -> {
+                try {
+                    return step.call();
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            }, one);
+            BiFunction<Integer, Object, CompletableFuture<?>> then = (i, v) -> CompletableFuture.completedFuture(null);
+            openLoop(perSecond, warmup, Latency.histogram(), timed, then);
+            Histogram h = Latency.histogram();
+            openLoop(perSecond, duration, h, timed, then);
+            return Latency.of(h);
+        } finally {
+            one.shutdownNow();
         }
     }
 
