@@ -45,7 +45,7 @@ class ReconnectStormClusterTest {
     @TempDir
     Path dir;
     final ScheduledExecutorService retries = Executors.newScheduledThreadPool(2);
-    final StormTab.Storm storm = new StormTab.Storm(HttpClient.newHttpClient(), retries);
+    final StormTab.Storm storm = new StormTab.Storm(new LightClient.Sockets(), retries);
     final HttpClient rest = HttpClient.newHttpClient();
 
     @Test

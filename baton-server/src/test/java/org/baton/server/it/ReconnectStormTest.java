@@ -41,7 +41,7 @@ class ReconnectStormTest {
     Path dir;
     final HttpClient rest = HttpClient.newHttpClient();
     final ScheduledExecutorService retries = Executors.newScheduledThreadPool(2);
-    final StormTab.Storm storm = new StormTab.Storm(HttpClient.newHttpClient(), retries);
+    final StormTab.Storm storm = new StormTab.Storm(new LightClient.Sockets(), retries);
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)

@@ -48,7 +48,7 @@ class RestartGraceTest {
     Path dir;
     final HttpClient rest = HttpClient.newHttpClient();
     final ScheduledExecutorService retries = Executors.newScheduledThreadPool(2);
-    final StormTab.Storm storm = new StormTab.Storm(HttpClient.newHttpClient(), retries);
+    final StormTab.Storm storm = new StormTab.Storm(new LightClient.Sockets(), retries);
 
     @AfterEach
     void stopRetries() {

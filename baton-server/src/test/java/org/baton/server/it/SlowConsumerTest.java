@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +60,7 @@ class SlowConsumerTest {
         try (TestBaton baton = new TestBaton(dir, Map.of("BATON_JWT_SECRET", SECRET, "LOCK_TRACK_VIEWERS", "false",
                 "BATON_ALLOWED_ORIGINS", ORIGIN, "BATON_DEMO", "off", "BATON_SEND_BUFFER_BYTES", String.valueOf(SEND_BUFFER)));
              ThrottledLink link = new ThrottledLink(baton.server.port(), 16, 20)) {
-            HttpClient http = HttpClient.newHttpClient();
+            LightClient.Sockets http = new LightClient.Sockets();
             URI ws = URI.create("ws://127.0.0.1:" + baton.server.port() + "/ws");
             List<CompletableFuture<LightClient>> connecting = new ArrayList<>();
             for (int i = 0; i < VIEWERS; i++) {

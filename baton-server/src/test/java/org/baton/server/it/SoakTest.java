@@ -39,7 +39,7 @@ class SoakTest {
 
     @TempDir
     Path dir;
-    final HttpClient sockets = HttpClient.newHttpClient();
+    final LightClient.Sockets sockets = new LightClient.Sockets();
     final HttpClient rest = HttpClient.newHttpClient();
     final Map<String, Long> counts = new ConcurrentHashMap<>();
     final AtomicLong errors = new AtomicLong();

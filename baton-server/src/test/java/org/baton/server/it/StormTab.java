@@ -2,7 +2,6 @@ package org.baton.server.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,8 @@ final class StormTab {
     static final long MAX_MS = 8_000;
 
     /** What the tabs of one storm share: one WebSocket client, the retry timers, and the refusals they met. */
-    record Storm(HttpClient sockets, ScheduledExecutorService retries, Map<String, Integer> refusals) {
-        Storm(HttpClient sockets, ScheduledExecutorService retries) {
+    record Storm(LightClient.Sockets sockets, ScheduledExecutorService retries, Map<String, Integer> refusals) {
+        Storm(LightClient.Sockets sockets, ScheduledExecutorService retries) {
             this(sockets, retries, new ConcurrentHashMap<>());
         }
 
