@@ -364,12 +364,21 @@ public final class BatonServer implements AutoCloseable {
     }
 
     /**
+     * The first step of {@link #close()}, on its own: every open WebSocket is closed with 1001 (going away), so its
+     * client reconnects, to another instance if there is one, while this one still answers HTTP; a new upgrade is
+     * refused with 503 {@code STOPPING} and {@code Retry-After}. There is no way back: what follows is {@link #close()}.
+     */
+    public void goAway() {
+        websockets.goAway();
+    }
+
+    /**
      * Stops serving: connections close (their sessions enter the disconnect grace, to be resumed on another instance
      * or after a restart), this instance leaves the registry, then the bus and the database close.
      */
     @Override
     public void close() {
-        websockets.goAway();
+        goAway();
         http.stop();
         if (!websockets.awaitClosed(Duration.ofSeconds(15))) {
             LOG.warn("some websocket connections were still closing at shutdown");
