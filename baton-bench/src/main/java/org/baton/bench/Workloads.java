@@ -207,10 +207,7 @@ final class Workloads {
                 return leaseId == null ? CompletableFuture.completedFuture(null)
                         : client.request("lock:release", Map.of("resourceId", one.resource(0, i), "leaseId", leaseId));
             };
-            openLoop(perSecond, warmup, Latency.histogram(), acquire, release);
-            Histogram h = Latency.histogram();
-            openLoop(perSecond, duration, h, acquire, release);
-            return Latency.of(h);
+            return warmThenMeasure(perSecond, warmup, duration, acquire, release);
         }
     }
 
@@ -229,10 +226,7 @@ final class Workloads {
                 }
             }, one);
             BiFunction<Integer, Object, CompletableFuture<?>> then = (i, v) -> CompletableFuture.completedFuture(null);
-            openLoop(perSecond, warmup, Latency.histogram(), timed, then);
-            Histogram h = Latency.histogram();
-            openLoop(perSecond, duration, h, timed, then);
-            return Latency.of(h);
+            return warmThenMeasure(perSecond, warmup, duration, timed, then);
         } finally {
             one.shutdownNow();
         }
@@ -249,13 +243,19 @@ final class Workloads {
             String message = "{\"event\":\"lock:request\",\"data\":{\"resourceId\":\"bench:lat0-123\"},\"ref\":\"12345\"}";
             IntFunction<CompletableFuture<Void>> timed = i -> loop.roundTrip(message);
             BiFunction<Integer, Void, CompletableFuture<?>> then = (i, v) -> loop.roundTrip(message);
-            openLoop(perSecond, warmup, Latency.histogram(), timed, then);
-            Histogram h = Latency.histogram();
-            openLoop(perSecond, duration, h, timed, then);
-            return Latency.of(h);
+            return warmThenMeasure(perSecond, warmup, duration, timed, then);
         } finally {
             loop.client.close();
         }
+    }
+
+    /** {@link #openLoop} for {@code warmup} unmeasured, then for {@code duration}: the latencies of the second. */
+    private static <T> Latency warmThenMeasure(int perSecond, Duration warmup, Duration duration, IntFunction<CompletableFuture<T>> timed,
+                                               BiFunction<Integer, T, CompletableFuture<?>> then) throws Exception {
+        openLoop(perSecond, warmup, Latency.histogram(), timed, then);
+        Histogram h = Latency.histogram();
+        openLoop(perSecond, duration, h, timed, then);
+        return Latency.of(h);
     }
 
     /**
