@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.baton.store.jdbc.JsonFactories;
 
 /**
  * The one JSON configuration of the server: ISO-8601 times, records bound by their components, and bad input
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
  * last one win: two readers of the same document (a proxy, an auditor, Baton) must never see different requests.
  */
 public final class Json {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactories.pooled())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -13,7 +13,7 @@ import java.util.Map;
  * {@link Long}, other numbers as {@link Double}) so that a stored value equals the value it was saved from.
  */
 final class FieldsJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactories.pooled());
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
 

@@ -13,7 +13,7 @@ import org.baton.core.LockState;
  * durations as ISO-8601 periods). The core stays free of serialization; the store owns its format.
  */
 public final class StateJson {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactories.pooled())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)

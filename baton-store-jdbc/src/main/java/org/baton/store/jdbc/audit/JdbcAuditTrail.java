@@ -19,6 +19,7 @@ import org.baton.core.audit.AuditQuery;
 import org.baton.core.audit.AuditRecord;
 import org.baton.core.audit.AuditTrail;
 import org.baton.store.jdbc.Database;
+import org.baton.store.jdbc.JsonFactories;
 
 /**
  * {@link AuditTrail} on either database: entries and the chain head are written in one transaction that locks the
@@ -33,7 +34,7 @@ import org.baton.store.jdbc.Database;
  * {@link #backfillFacts}; before the search rows, from the migration that made their table.
  */
 public final class JdbcAuditTrail implements AuditTrail {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactories.pooled());
     private static final String COLUMNS = "seq, at, actor_user_id, actor_name, actor_role, action, resource_id, severity, reason, details, prev_hash, hash,"
             + " mac";
     private final Database database;
