@@ -37,7 +37,8 @@ final class Report {
                 quick ? "3 s" : "30 s", r.baton.size(), quick ? "3 s" : "5 s"));
         md.append("- Re-run: `./bench.sh` (about 20 minutes) or `./bench.sh --quick` (writes to baton-bench/target/quick/, not here); one block alone:")
                 .append(" `./bench.sh --only=analytics` (section 10) or `./bench.sh --only=cluster` (section 11, Baton on PostgreSQL, 1 and 3 instances;")
-                .append(" about 5 minutes), each writing its section to docs/benchmarks/, which this page embeds. Profiles:")
+                .append(" about 5 minutes), each writing its section to docs/benchmarks/, which this page embeds. A change side by side with the")
+                .append(" build before it: `./bench.sh --ab=OLD.jar` (workload 1; add `--store=postgres` for both on PostgreSQL). Profiles:")
                 .append(" `BATON_BENCH_JFR=/tmp/jfr ./bench.sh --quick`, then `jfr view hot-methods /tmp/jfr/baton-*.jfr`.\n\n");
         if (quick) {
             md.append("> Quick mode: short blocks, one round, fewer sessions and locks. Figures are indicative only.\n\n");
