@@ -112,6 +112,9 @@ public final class SqliteDatabase extends Database {
         sqlite.setTransactionMode(mode);
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
         sqlite.setCacheSize(-cacheKib); // negative: KiB, not pages
+        // Baton reads ids with RETURNING; left on, the driver matches every statement's SQL against a pattern after it
+        // runs, to get its generated keys ready (a profile found that regex on the single writer, per statement).
+        sqlite.setGetGeneratedKeys(false);
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl("jdbc:sqlite:" + file);
         pool.setDataSourceProperties(sqlite.toProperties());
