@@ -172,15 +172,8 @@ public final class BenchMain {
                 List<Workloads.Throughput> before = new ArrayList<>();
                 List<Workloads.Throughput> after = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
-                    // The order turns each round: measured on 2026-11-30, whichever build ran second in every round
-                    // came out 1.15-1.2x ahead, the same build against itself too.
-                    if (round % 2 == 1) {
-                        before.add(workloads.batonWebSocket(ca, block, a.pid()));
-                        after.add(workloads.batonWebSocket(cb, block, b.pid()));
-                    } else {
-                        after.add(workloads.batonWebSocket(cb, block, b.pid()));
-                        before.add(workloads.batonWebSocket(ca, block, a.pid()));
-                    }
+                    inTurn(round, () -> before.add(workloads.batonWebSocket(ca, block, a.pid())),
+                            () -> after.add(workloads.batonWebSocket(cb, block, b.pid())));
                     a.requireAlive("round " + round);
                     b.requireAlive("round " + round);
                     say(String.format("round %d (load %.1f): before %.0f pairs/s (%.0f µs CPU/pair), after %.0f pairs/s (%.0f µs CPU/pair)", round,
@@ -197,7 +190,27 @@ public final class BenchMain {
 
     private Map<String, String> abDatabase(BenchPostgres pg, String database) throws Exception {
         pg.createDatabase(database);
-        return pg.batonEnv(database, database, ClusterWorkload.auditKey(work));
+        Path key = work.resolve("audit.key");
+        return pg.batonEnv(database, database, Files.exists(key) ? key : ClusterWorkload.auditKey(work));
+    }
+
+    /** One build's measure in a round of a side-by-side comparison. */
+    private interface Measure {
+        void run() throws Exception;
+    }
+
+    /**
+     * The two builds' measures of one round, the older's first in odd rounds and second in even ones: measured on
+     * 2026-11-30, whichever build ran second in every round came out 1.15-1.2x ahead, the same build against itself too.
+     */
+    private static void inTurn(int round, Measure before, Measure after) throws Exception {
+        if (round % 2 == 1) {
+            before.run();
+            after.run();
+        } else {
+            after.run();
+            before.run();
+        }
     }
 
     /** {@code --ab-rest=OLD.jar}: workload 3 (REST acquire + release, 16 workers) on an older jar and this one in turn, printed. */
@@ -209,15 +222,10 @@ public final class BenchMain {
             workloads.batonRest(a, 16, warmup);
             workloads.batonRest(b, 16, warmup);
             for (int round = 1; round <= rounds; round++) {
-                Workloads.Rest before;
-                Workloads.Rest after;
-                if (round % 2 == 1) { // the order turns each round, as for --ab
-                    before = workloads.batonRest(a, 16, block);
-                    after = workloads.batonRest(b, 16, block);
-                } else {
-                    after = workloads.batonRest(b, 16, block);
-                    before = workloads.batonRest(a, 16, block);
-                }
+                Workloads.Rest[] measured = new Workloads.Rest[2];
+                inTurn(round, () -> measured[0] = workloads.batonRest(a, 16, block), () -> measured[1] = workloads.batonRest(b, 16, block));
+                Workloads.Rest before = measured[0];
+                Workloads.Rest after = measured[1];
                 say(String.format("round %d (load %.1f): REST before %.0f pairs/s (%.0f µs CPU/pair), acquire %s; after %.0f pairs/s (%.0f µs CPU/pair),"
                         + " acquire %s", round, Net.loadAverage(), before.throughput().opsPerSecond(), before.throughput().cpuMicrosPerOp(), before.acquire(),
                         after.throughput().opsPerSecond(), after.throughput().cpuMicrosPerOp(), after.acquire()));
